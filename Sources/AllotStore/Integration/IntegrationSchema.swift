@@ -1,0 +1,66 @@
+import GRDB
+
+extension Schema {
+    /// Event ledger, per-source freshness, dead letters, import runs (the integration layer).
+    static func registerIntegrationMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v1-integration") { db in
+            try db.execute(sql: """
+            CREATE TABLE event_ledger (
+              event_id TEXT PRIMARY KEY NOT NULL,
+              source TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              entity TEXT NOT NULL,
+              at TEXT NOT NULL,
+              applied_at TEXT NOT NULL,
+              outcome TEXT NOT NULL CHECK (outcome IN ('applied','stale')),
+              file TEXT
+            ) STRICT;
+            CREATE INDEX event_ledger_source_seq ON event_ledger(source, seq);
+            CREATE TABLE entity_version (
+              source TEXT NOT NULL,
+              entity TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              PRIMARY KEY (source, entity)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE source_state (
+              source TEXT PRIMARY KEY NOT NULL,
+              last_seq INTEGER NOT NULL DEFAULT 0,
+              last_event_at TEXT,
+              last_applied_at TEXT,
+              received INTEGER NOT NULL DEFAULT 0,
+              applied INTEGER NOT NULL DEFAULT 0,
+              duplicate INTEGER NOT NULL DEFAULT 0,
+              stale INTEGER NOT NULL DEFAULT 0,
+              rejected INTEGER NOT NULL DEFAULT 0,
+              gaps INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE TABLE dead_letter (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              source TEXT,
+              file TEXT NOT NULL,
+              line INTEGER,
+              reason TEXT NOT NULL,
+              raw TEXT NOT NULL,
+              received_at TEXT NOT NULL,
+              status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','resolved')),
+              retries INTEGER NOT NULL DEFAULT 0,
+              last_retry_at TEXT,
+              last_retry_result TEXT
+            ) STRICT;
+            CREATE INDEX dead_letter_status ON dead_letter(status);
+            CREATE TABLE import_run (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              path TEXT NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('snapshot','events')),
+              started_at TEXT NOT NULL,
+              finished_at TEXT,
+              applied INTEGER NOT NULL DEFAULT 0,
+              duplicate INTEGER NOT NULL DEFAULT 0,
+              stale INTEGER NOT NULL DEFAULT 0,
+              rejected INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            """)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import AllotCore
+
+/// The local SQLite mirror of ERP/WMS/TMS data: the one place Allot's state lives.
+///
+/// Several terminals and an import may share one mirror file: it runs in WAL mode with a busy timeout,
+/// so readers never block and writers wait their turn instead of failing.
+public final class Mirror: Sendable {
+    /// The database; every read and write of Allot goes through it.
+    public let db: any DatabaseWriter
+    /// The file behind the mirror, or nil for an in-memory mirror (tests).
+    public let path: String?
+
+    /// Opens (and creates or migrates) the mirror at `path`.
+    public init(path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        self.db = try DatabasePool(path: path, configuration: Mirror.configuration())
+        self.path = path
+        try Schema.migrator().migrate(db)
+    }
+
+    /// An in-memory mirror, for tests and benchmarks that need no file.
+    public init() throws {
+        self.db = try DatabaseQueue(configuration: Mirror.configuration())
+        self.path = nil
+        try Schema.migrator().migrate(db)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.label = "allot.mirror"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Where the mirror lives when no `--db` or `ALLOT_DB` names it: `$XDG_DATA_HOME/allot/mirror.sqlite`,
+    /// else `~/.local/share/allot/mirror.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = environment["ALLOT_DB"], !p.isEmpty { return p }
+        if let x = environment["XDG_DATA_HOME"], !x.isEmpty { return x + "/allot/mirror.sqlite" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/share/allot/mirror.sqlite"
+    }
+
+    /// True when the mirror holds no orders, warehouses or items (a new mirror).
+    public func isEmpty() throws -> Bool {
+        try db.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM warehouse) + (SELECT count(*) FROM item) + (SELECT count(*) FROM sales_order)") == 0
+        }
+    }
+
+    /// Row counts of the mirror's main tables, in a fixed order, for summaries and tests.
+    public func counts() throws -> [(table: String, rows: Int)] {
+        try db.read { db in
+            try Schema.mirrorTables.map { t in (t, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? 0) }
+        }
+    }
+
+    /// The policy stored with the mirror (the one its scenario was imported with), or the default policy.
+    public func storedPolicy() throws -> Policy {
+        let row = try db.read { db in try Row.fetchOne(db, sql: "SELECT toml, file FROM policy WHERE id = 1") }
+        guard let row, let text: String = row["toml"] else { return Policy() }
+        return try Policy(toml: text, file: row["file"] ?? "policy.toml")
+    }
+
+    /// Stores a policy's text as the mirror's current policy.
+    public func storePolicy(toml: String, file: String) throws {
+        _ = try Policy(toml: toml, file: file)
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO policy(id, toml, file, loaded_at) VALUES (1, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, file = excluded.file, loaded_at = excluded.loaded_at
+                """, arguments: [toml, file, Timestamp(seconds: Date().timeIntervalSince1970).description])
+        }
+    }
+}

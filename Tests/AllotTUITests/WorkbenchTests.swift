@@ -1,0 +1,1 @@
+// Screen and reducer tests for the workbench live here.
