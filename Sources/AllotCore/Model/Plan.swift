@@ -1,0 +1,104 @@
+/// The engine's output, shaped as the contract's plan JSON (section 3).
+
+/// What happens to a planned line next.
+public enum LineStatus: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Passes every auto-release rule.
+    case auto
+    /// An exception routes it to a person.
+    case review
+    /// The order or the customer is on hold.
+    case held
+    /// Nothing can be allocated within the horizon.
+    case backorder
+}
+
+/// Units of one line from one supply, shipped from one warehouse.
+public struct Allocation: Hashable, Sendable, Codable {
+    /// The warehouse the units ship from (for a transfer, the receiving warehouse).
+    public var warehouseID: WarehouseID
+    public var qty: Int
+    public var source: SupplySource
+    public var shipDate: Day
+    public var arrivalDate: Day
+    /// qty × (lane cost [+ transfer cost]) + lateness per unit day × qty × days late.
+    public var cost: Double
+    /// The lane mode used (expedite when it turns a late arrival into an on-time one).
+    public var mode: LaneMode
+
+    public init(warehouseID: WarehouseID, qty: Int, source: SupplySource, shipDate: Day, arrivalDate: Day, cost: Double, mode: LaneMode = .ground) {
+        self.warehouseID = warehouseID; self.qty = qty; self.source = source; self.shipDate = shipDate
+        self.arrivalDate = arrivalDate; self.cost = cost; self.mode = mode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case warehouseID = "warehouse_id", qty, source, shipDate = "ship_date", arrivalDate = "arrival_date", cost, mode
+    }
+}
+
+/// The engine's recommendation for one order line.
+public struct LineRecommendation: Hashable, Sendable, Codable {
+    public var orderID: OrderID
+    public var lineNo: Int
+    public var sku: SKU
+    public var requested: Int
+    /// 0 is served first.
+    public var priorityClass: Int
+    public var allocations: [Allocation]
+    public var short: Int
+    public var status: LineStatus
+    public var exceptions: [ExceptionKind]
+    /// One plain sentence for people.
+    public var rationale: String
+
+    public init(orderID: OrderID, lineNo: Int, sku: SKU, requested: Int, priorityClass: Int, allocations: [Allocation],
+                short: Int, status: LineStatus, exceptions: [ExceptionKind], rationale: String) {
+        self.orderID = orderID; self.lineNo = lineNo; self.sku = sku; self.requested = requested; self.priorityClass = priorityClass
+        self.allocations = allocations; self.short = short; self.status = status; self.exceptions = exceptions; self.rationale = rationale
+    }
+
+    public var key: LineKey { LineKey(orderID: orderID, lineNo: lineNo) }
+    public var allocated: Int { allocations.reduce(0) { $0 + $1.qty } }
+    public var cost: Double { allocations.reduce(0) { $0 + $1.cost } }
+
+    enum CodingKeys: String, CodingKey {
+        case orderID = "order_id", lineNo = "line_no", sku, requested, priorityClass = "priority_class", allocations,
+             short, status, exceptions, rationale
+    }
+}
+
+public struct PlanSummary: Hashable, Sendable, Codable {
+    public var lines: Int
+    public var auto: Int
+    public var review: Int
+    public var held: Int
+    public var backorder: Int
+    /// Allocated units / requested units over all planned lines.
+    public var fillRate: Double
+    /// Allocation costs plus split penalties.
+    public var totalCost: Double
+
+    public init(lines: Int = 0, auto: Int = 0, review: Int = 0, held: Int = 0, backorder: Int = 0, fillRate: Double = 0, totalCost: Double = 0) {
+        self.lines = lines; self.auto = auto; self.review = review; self.held = held; self.backorder = backorder
+        self.fillRate = fillRate; self.totalCost = totalCost
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lines, auto, review, held, backorder, fillRate = "fill_rate", totalCost = "total_cost"
+    }
+}
+
+/// A whole plan: every open line's recommendation under one policy at one date.
+public struct Plan: Hashable, Sendable, Codable {
+    public var asOf: Day
+    public var policyVersion: String
+    public var lines: [LineRecommendation]
+    public var summary: PlanSummary
+
+    public init(asOf: Day, policyVersion: String, lines: [LineRecommendation], summary: PlanSummary) {
+        self.asOf = asOf; self.policyVersion = policyVersion; self.lines = lines; self.summary = summary
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of", policyVersion = "policy_version", lines, summary
+    }
+}
