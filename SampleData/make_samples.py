@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Writes Allot's sample scenarios (contract section 1 layout) into SampleData/, then validates them.
+
+Deterministic: every scenario has its own fixed seed, so re-running gives byte-identical files.
+Usage: python3 SampleData/make_samples.py [--check-only]
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from samplegen import common, promo  # noqa: E402
+
+SCENARIOS = {"promo-three-warehouses": promo}
+
+
+def summary(name, tables):
+    lines = tables["order_lines.csv"]
+    print(f"{name}: {len(tables['orders.csv'])} orders, {len(lines)} lines, {len(tables['items.csv'])} skus, "
+          f"{len(tables['customers.csv'])} customers, {len(tables['inventory.csv'])} inventory rows, "
+          f"{len(tables['receipts.csv'])} receipts")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    check_only = "--check-only" in sys.argv
+    failed = False
+    for name, module in SCENARIOS.items():
+        out = os.path.join(here, name)
+        if not check_only:
+            tables, _ = module.build()
+            common.write_scenario(out, tables, module.POLICY)
+            summary(name, tables)
+        problems = common.validate(out)
+        for p in problems:
+            print(f"{name}/{p}", file=sys.stderr)
+        failed = failed or bool(problems)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import AllotCore
+
+/// The bundled scenarios' policies are real policy files: they must parse and say what SampleData/README.md says.
+@Suite("Sample scenario policies")
+struct SamplePolicyTests {
+    /// `SampleData/` of this source tree.
+    static let sampleRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("SampleData")
+
+    static func policy(_ scenario: String) throws -> Policy {
+        let url = sampleRoot.appendingPathComponent(scenario).appendingPathComponent("policy.toml")
+        return try Policy(toml: String(contentsOf: url, encoding: .utf8), file: "\(scenario)/policy.toml")
+    }
+
+    @Test("the promotion policy serves tiers first-come-first-served and makes lateness expensive")
+    func promoPolicy() throws {
+        let p = try Self.policy("promo-three-warehouses")
+        #expect(p.version == "2026-11-promo")
+        #expect(p.priority.tierOrder == ["strategic", "A", "B", "C"])
+        #expect(p.priority.withinClass == .fcfs)
+        #expect(p.cost.latenessPerUnitDay == 2.0)
+        #expect(p.exceptions.highValueLimit == 50_000)
+        #expect(p.exceptions.staleInventoryHours == 72)
+        #expect(p.routing[.expedite] == .supervisor)
+        #expect(p.autoRelease.allow == [.split])
+        #expect(p.reasonCodes(for: "override").contains("PROMO_COMMITMENT"))
+        #expect(p.slaHours[.customerService] == 4)
+    }
+}
