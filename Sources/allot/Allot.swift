@@ -14,6 +14,7 @@ struct Allot: AsyncParsableCommand {
         subcommands: [
             Workbench.self,
             Status.self,
+            Import.self,
         ],
         defaultSubcommand: Workbench.self
     )

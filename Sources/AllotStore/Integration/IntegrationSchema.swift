@@ -62,5 +62,38 @@ extension Schema {
             ) STRICT;
             """)
         }
+        // The change feed: one row per sku or order an import changed (or one `snapshot` row for a snapshot
+        // load), so that decisions can be re-checked and plans redone for just what moved.
+        m.registerMigration("v2-change-log") { db in
+            try db.execute(sql: """
+            CREATE TABLE change_log (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              at TEXT NOT NULL,
+              source TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              sku TEXT,
+              order_id TEXT,
+              detail TEXT
+            ) STRICT;
+            CREATE INDEX change_log_sku ON change_log(sku) WHERE sku IS NOT NULL;
+            CREATE INDEX change_log_order ON change_log(order_id) WHERE order_id IS NOT NULL;
+            """)
+        }
+        // Confirmed shipments (the `shipment.confirmed` event): what left which warehouse for a line, and when
+        // it arrived, for promise accuracy.
+        m.registerMigration("v2-shipment") { db in
+            try db.execute(sql: """
+            CREATE TABLE shipment (
+              order_id TEXT NOT NULL,
+              line_no INTEGER NOT NULL,
+              warehouse_id TEXT NOT NULL,
+              qty INTEGER NOT NULL CHECK (qty >= 0),
+              shipped_at TEXT NOT NULL,
+              delivered_at TEXT,
+              event_id TEXT,
+              PRIMARY KEY (order_id, line_no, warehouse_id)
+            ) STRICT;
+            """)
+        }
     }
 }

@@ -72,11 +72,16 @@ public final class Mirror: Sendable {
     /// Stores a policy's text as the mirror's current policy.
     public func storePolicy(toml: String, file: String) throws {
         _ = try Policy(toml: toml, file: file)
-        try db.write { db in
-            try db.execute(sql: """
-                INSERT INTO policy(id, toml, file, loaded_at) VALUES (1, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, file = excluded.file, loaded_at = excluded.loaded_at
-                """, arguments: [toml, file, Timestamp(seconds: Date().timeIntervalSince1970).description])
-        }
+        try db.write { db in _ = try Mirror.storePolicy(db, toml: toml, file: file) }
+    }
+
+    /// Stores a policy's text inside a write (an import's transaction); returns false when it was already stored.
+    static func storePolicy(_ db: Database, toml: String, file: String) throws -> Bool {
+        try db.execute(sql: """
+            INSERT INTO policy(id, toml, file, loaded_at) VALUES (1, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, file = excluded.file, loaded_at = excluded.loaded_at
+            WHERE (policy.toml, policy.file) IS NOT (excluded.toml, excluded.file)
+            """, arguments: [toml, file, Timestamp(seconds: Date().timeIntervalSince1970).description])
+        return db.changesCount > 0
     }
 }

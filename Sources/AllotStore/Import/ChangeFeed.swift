@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import AllotCore
+
+/// One entry of the change feed (`change_log`): a sku or an order that an import changed, or a snapshot load.
+///
+/// Governance reads the feed to mark decisions "needs re-check"; integration reads it to re-plan only the
+/// skus that moved. Entries are only ever appended; `id` grows, so a reader remembers the last id it saw.
+public struct ChangeRecord: Hashable, Sendable {
+    public var id: Int64
+    public var at: String
+    /// The event source (`erp`, `wms-dal`) or `snapshot`.
+    public var source: String
+    /// The event type that caused it (`inventory.adjusted`, `order.upserted`, …) or `snapshot`.
+    public var kind: String
+    public var sku: SKU?
+    public var orderID: OrderID?
+    /// A short human note: the entity, the reason given, the snapshot folder.
+    public var detail: String?
+
+    /// True for a snapshot reload, after which anything may have changed.
+    public var isSnapshot: Bool { kind == "snapshot" }
+}
+
+extension Mirror {
+    /// The change feed entries after `id` (0 = from the start), oldest first, at most `limit`.
+    public func changes(after id: Int64 = 0, limit: Int = 10_000) throws -> [ChangeRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, at, source, kind, sku, order_id, detail FROM change_log WHERE id > ? ORDER BY id LIMIT ?
+                """, arguments: [id, limit]).map {
+                ChangeRecord(id: $0[0], at: $0[1], source: $0[2], kind: $0[3], sku: $0[4], orderID: $0[5], detail: $0[6])
+            }
+        }
+    }
+
+    /// The id of the newest change feed entry (0 when there is none).
+    public func lastChangeID() throws -> Int64 {
+        try db.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0 }
+    }
+}
+
+/// Appends to the change feed inside the importing transaction.
+enum ChangeFeed {
+    static func append(_ db: Database, at: String, source: String, kind: String, sku: SKU? = nil,
+                       order: OrderID? = nil, detail: String? = nil) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO change_log(at, source, kind, sku, order_id, detail) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [at, source, kind, sku, order, detail])
+    }
+
+    /// Now, as the mirror writes times.
+    static func now() -> String { Timestamp(seconds: Date().timeIntervalSince1970).description }
+}

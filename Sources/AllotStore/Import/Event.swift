@@ -1,0 +1,51 @@
+import Foundation
+import AllotCore
+
+/// One event line, its envelope checked: `{"id","source","seq","type","at","data"}`.
+struct Event {
+    /// The event types of the contract's section 2.
+    static let types: Set<String> = [
+        "order.upserted", "order.cancelled", "order.held", "order.released",
+        "inventory.snapshot", "inventory.adjusted", "receipt.upserted", "receipt.received", "shipment.confirmed",
+        "customer.upserted", "item.upserted", "warehouse.upserted", "lane.upserted",
+    ]
+
+    var id: String
+    var source: String
+    var seq: Int64
+    var type: String
+    /// RFC 3339, as sent.
+    var at: String
+    var data: [String: JSONValue]
+
+    /// Parses and checks the envelope; throws the `ImportProblem` that names what is wrong.
+    init(raw: String, file: String, line: Int?) throws {
+        func problem(_ field: String? = nil, _ value: String? = nil, _ message: String) -> ImportProblem {
+            ImportProblem(file: file, line: line, field: field, value: value, message: message)
+        }
+        let decoded: JSONValue
+        do { decoded = try JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) } catch {
+            throw problem(nil, raw, "is not valid JSON")
+        }
+        guard let o = decoded.object else { throw problem(nil, raw, "is not a JSON object") }
+        func string(_ key: String) throws -> String {
+            guard let v = o[key] else { throw problem(key, nil, "is missing") }
+            guard case .string(let s) = v, !s.isEmpty else { throw problem(key, v.shown, "is not a non-empty string") }
+            return s
+        }
+        id = try string("id")
+        source = try string("source")
+        guard let s = o["seq"] else { throw problem("seq", nil, "is missing") }
+        guard case .int(let n) = s, n >= 0 else { throw problem("seq", s.shown, "is not a whole number >= 0") }
+        seq = n
+        type = try string("type")
+        guard Event.types.contains(type) else {
+            throw problem("type", type, "is not a known event type (\(Event.types.sorted().joined(separator: ", ")))")
+        }
+        at = try string("at")
+        guard Timestamp(at) != nil else { throw problem("at", at, "is not an RFC 3339 timestamp") }
+        guard let d = o["data"] else { throw problem("data", nil, "is missing") }
+        guard let obj = d.object else { throw problem("data", d.shown, "is not a JSON object") }
+        data = obj
+    }
+}

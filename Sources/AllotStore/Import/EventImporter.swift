@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+import AllotCore
+
+/// What became of one event line.
+public enum EventOutcome: Hashable, Sendable {
+    /// Applied (it may have changed nothing when the mirror already held the same values).
+    case applied(ChangeSet)
+    /// Its id was seen before; nothing changed.
+    case duplicate
+    /// Older (by seq) than what was already applied for the same entity from the same source; nothing changed.
+    case stale
+    /// Invalid; nothing of it was applied.
+    case rejected(ImportProblem)
+}
+
+/// Applies JSON Lines events (the contract's section 2) to the mirror.
+///
+/// Events are idempotent by `id` and ordered by `seq` per (source, entity): a duplicate or a stale event changes
+/// nothing. An invalid line goes to the dead-letter table with its reason and raw text while every valid line of
+/// the same file still applies. Every applied change is appended to the change feed, every applied or stale
+/// event to the event ledger, and per-source counters (with seq gaps) to `source_state`.
+public struct EventImporter: Sendable {
+    public let mirror: Mirror
+
+    public init(mirror: Mirror) { self.mirror = mirror }
+
+    /// Reads the whole handle (a file or standard input) and imports its lines.
+    @discardableResult
+    public func importEvents(from handle: FileHandle, name: String) throws -> ImportSummary {
+        try importEvents(from: handle.readDataToEndOfFile(), name: name)
+    }
+
+    /// Imports the lines of `data` in one transaction; `name` is the file name used in problems and dead letters.
+    @discardableResult
+    public func importEvents(from data: Data, name: String) throws -> ImportSummary {
+        let started = ChangeFeed.now()
+        return try mirror.db.write { db in
+            var summary = ImportSummary()
+            var session = EventSession(db: db, file: name)
+            var sawEvent = false
+            try Self.forEachLine(of: data) { lineNo, bytes in
+                guard bytes.contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) else { return }
+                sawEvent = true
+                guard let raw = String(validating: bytes, as: UTF8.self) else {
+                    let problem = ImportProblem(file: name, line: lineNo, message: "is not UTF-8 text")
+                    try session.deadLetter(problem, raw: String(decoding: bytes, as: UTF8.self), source: nil)
+                    summary.rejected += 1
+                    summary.problems.append(problem)
+                    return
+                }
+                let outcome = try session.apply(raw: raw, line: lineNo)
+                switch outcome {
+                case .applied(let changes): summary.applied += 1; summary.changes.formUnion(changes)
+                case .duplicate: summary.duplicate += 1
+                case .stale: summary.stale += 1
+                case .rejected(let problem):
+                    try session.deadLetter(problem, raw: raw, source: session.lastSource)
+                    summary.rejected += 1
+                    summary.problems.append(problem)
+                }
+            }
+            if !sawEvent {
+                summary.rejected += 1
+                summary.problems.append(ImportProblem(file: name, message: "the file is empty; expected one JSON event a line"))
+            }
+            summary.gaps = session.gaps
+            try db.execute(sql: """
+                INSERT INTO import_run(path, kind, started_at, finished_at, applied, duplicate, stale, rejected)
+                VALUES (?, 'events', ?, ?, ?, ?, ?, ?)
+                """, arguments: [name, started, ChangeFeed.now(), summary.applied, summary.duplicate, summary.stale, summary.rejected])
+            return summary
+        }
+    }
+
+    /// Applies one raw event line on its own (the dead-letter retry uses it). A rejected line is not written to
+    /// the dead-letter table again: the caller keeps its existing entry.
+    public func apply(rawLine: String, file: String, line: Int? = nil) throws -> EventOutcome {
+        try mirror.db.write { db in
+            var session = EventSession(db: db, file: file)
+            return try session.apply(raw: rawLine, line: line)
+        }
+    }
+
+    /// Calls `body` with each line (1-based number, bytes without the newline).
+    static func forEachLine(of data: Data, _ body: (Int, Data) throws -> Void) throws {
+        var lineNo = 0
+        var start = data.startIndex
+        while start < data.endIndex {
+            lineNo += 1
+            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+            var line = data[start..<end]
+            if line.last == 13 { line = line.dropLast() }
+            try body(lineNo, Data(line))
+            start = end < data.endIndex ? data.index(after: end) : end
+        }
+    }
+}
+
+/// The state of one import while it applies lines: the transaction, the file, the seq gaps seen.
+struct EventSession {
+    let db: Database
+    let file: String
+    var gaps: [String] = []
+    /// The source of the line being applied, once its envelope was read (for dead letters).
+    var lastSource: String?
+    let now = ChangeFeed.now()
+
+    init(db: Database, file: String) { self.db = db; self.file = file }
+
+    mutating func apply(raw: String, line: Int?) throws -> EventOutcome {
+        lastSource = nil
+        let event: Event
+        do { event = try Event(raw: raw, file: file, line: line) } catch let problem as ImportProblem {
+            return .rejected(problem)
+        }
+        lastSource = event.source
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event_ledger WHERE event_id = ?)", arguments: [event.id]) == true {
+            try count(event.source, "duplicate")
+            return .duplicate
+        }
+        try trackSeq(event)
+        let applier = EventApplier(db: db, event: event, file: file, line: line)
+        let entity: String
+        do { entity = try applier.entity() } catch let problem as ImportProblem {
+            try count(event.source, "rejected")
+            return .rejected(problem)
+        }
+        let applied = try Int64.fetchOne(db, cachedSQL: "SELECT seq FROM entity_version WHERE source = ? AND entity = ?",
+                                          arguments: [event.source, entity])
+        if let applied, event.seq <= applied {
+            try ledger(event, entity: entity, outcome: "stale")
+            try count(event.source, "stale")
+            return .stale
+        }
+        var outcome: EventOutcome = .duplicate
+        do {
+            try db.inSavepoint {
+                outcome = .applied(try applier.apply(at: now))
+                return .commit
+            }
+        } catch let problem as ImportProblem {
+            try count(event.source, "rejected")
+            return .rejected(problem)
+        } catch let error as DatabaseError {
+            try count(event.source, "rejected")
+            return .rejected(ImportProblem(file: file, line: line, message: "the mirror refused it: \(error.message ?? "\(error)")"))
+        }
+        try db.execute(sql: """
+            INSERT INTO entity_version(source, entity, seq) VALUES (?, ?, ?)
+            ON CONFLICT(source, entity) DO UPDATE SET seq = excluded.seq
+            """, arguments: [event.source, entity, event.seq])
+        try ledger(event, entity: entity, outcome: "applied")
+        try count(event.source, "applied", lastEventAt: event.at)
+        return outcome
+    }
+
+    /// Notes the event's seq for its source, reporting a gap when seqs were skipped.
+    mutating func trackSeq(_ event: Event) throws {
+        let last = try Int64.fetchOne(db, cachedSQL: "SELECT last_seq FROM source_state WHERE source = ?", arguments: [event.source])
+        if let last, event.seq > last + 1 {
+            let missing = event.seq - last - 1
+            gaps.append("\(event.source): seq \(event.seq) after \(last) (\(missing) missing)")
+            try db.execute(sql: "UPDATE source_state SET gaps = gaps + 1 WHERE source = ?", arguments: [event.source])
+        }
+        try db.execute(sql: """
+            INSERT INTO source_state(source, last_seq, received) VALUES (?, ?, 1)
+            ON CONFLICT(source) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), received = received + 1
+            """, arguments: [event.source, event.seq])
+    }
+
+    func count(_ source: String, _ column: String, lastEventAt: String? = nil) throws {
+        try db.execute(sql: """
+            INSERT INTO source_state(source, \(column)) VALUES (?, 1)
+            ON CONFLICT(source) DO UPDATE SET \(column) = \(column) + 1
+            """, arguments: [source])
+        if let lastEventAt {
+            try db.execute(sql: """
+                UPDATE source_state SET last_event_at = CASE WHEN last_event_at IS NULL OR last_event_at < ? THEN ? ELSE last_event_at END,
+                  last_applied_at = ? WHERE source = ?
+                """, arguments: [lastEventAt, lastEventAt, now, source])
+        }
+    }
+
+    func ledger(_ event: Event, entity: String, outcome: String) throws {
+        try db.execute(sql: """
+            INSERT INTO event_ledger(event_id, source, seq, type, entity, at, applied_at, outcome, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [event.id, event.source, event.seq, event.type, entity, event.at, now, outcome, file])
+    }
+
+    /// Keeps a rejected line for a person to fix and retry; the same raw line already waiting there is not added twice.
+    func deadLetter(_ problem: ImportProblem, raw: String, source: String?) throws {
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE raw = ? AND status = 'open')", arguments: [raw]) == true {
+            return
+        }
+        try db.execute(sql: """
+            INSERT INTO dead_letter(source, file, line, reason, raw, received_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [source, file, problem.line, problem.reason, raw, now])
+    }
+}
+
+extension ImportProblem {
+    /// The problem without its file and line: what the dead-letter table keeps as the reason.
+    public var reason: String {
+        var s = ""
+        if let field { s += "field '\(field)': " }
+        if let value { s += "value '\(ImportProblem.clip(value))': " }
+        return s + message
+    }
+}
+
+extension Int64 {
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+import AllotCore
+
+extension Mirror {
+    /// Loads the snapshot folder at `directory` when the mirror is new and empty, so that a first start opens a
+    /// populated workbench; returns nil (and changes nothing) when the mirror already holds data.
+    @discardableResult
+    public func loadSampleIfEmpty(directory: String) throws -> ImportSummary? {
+        guard try isEmpty() else { return nil }
+        return try SnapshotImporter(mirror: self).importSnapshot(directory: directory)
+    }
+}

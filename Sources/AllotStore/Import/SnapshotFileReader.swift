@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+import CSV
+import AllotCore
+
+/// One snapshot file read and checked cell by cell: its rows as database values, ready to write.
+struct ParsedSnapshotFile {
+    var spec: SnapshotLayout.File
+    /// The rows, flattened: row r's value for column c is at `r * spec.columns.count + c`.
+    var values: [DatabaseValue] = []
+    /// The file line of each row, for messages.
+    var lines: [Int32] = []
+    var rowCount: Int { lines.count }
+    var seconds: Double = 0
+
+    func value(row: Int, column: Int) -> DatabaseValue { values[row * spec.columns.count + column] }
+    /// The cell as text (numbers written out), for keys and messages.
+    func text(row: Int, column: Int) -> String {
+        switch value(row: row, column: column).storage {
+        case .string(let s): return s
+        case .int64(let i): return String(i)
+        case .double(let d): return String(d)
+        case .blob, .null: return ""
+        }
+    }
+}
+
+/// Reads one CSV file of the snapshot layout with CSV.swift, checking encoding, header and every cell.
+///
+/// Problems are collected, not thrown, so that one run names every problem of every file.
+struct SnapshotFileReader {
+    /// Past this many problems in one file, the rest are counted, not listed.
+    static let maxListedProblems = 50
+
+    var spec: SnapshotLayout.File
+    var problems: [ImportProblem] = []
+    private var unlisted = 0
+
+    init(spec: SnapshotLayout.File) { self.spec = spec }
+
+    mutating func problem(line: Int?, field: String? = nil, value: String? = nil, _ message: String) {
+        if problems.count < Self.maxListedProblems {
+            problems.append(ImportProblem(file: spec.name, line: line, field: field, value: value, message: message))
+        } else { unlisted += 1 }
+    }
+
+    /// Closes the list with a count of the problems not listed.
+    mutating func finish() {
+        if unlisted > 0 { problems.append(ImportProblem(file: spec.name, message: "and \(unlisted) more problems")) }
+    }
+
+    /// Parses the file's bytes; nil when the file cannot be read at all (encoding, header).
+    mutating func read(_ data: Data) -> ParsedSnapshotFile? {
+        guard var text = decodeUTF8(data) else { return nil }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.allSatisfy(\.isWhitespace) {
+            problem(line: nil, "the file is empty; a header row naming the columns is required")
+            return nil
+        }
+        let reader: CSVReader
+        do { reader = try CSVReader(string: text, hasHeaderRow: true) } catch {
+            problem(line: 1, "cannot read the header row: \(error)")
+            return nil
+        }
+        let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let mapping = map(header: header) else { return nil }
+
+        var parsed = ParsedSnapshotFile(spec: spec)
+        let width = spec.columns.count
+        parsed.values.reserveCapacity(max(0, data.count / 40) * width)
+        parsed.lines.reserveCapacity(max(0, data.count / 40))
+        var line = 1
+        var rowValues = [DatabaseValue](repeating: .null, count: width)
+        while let row = reader.next() {
+            line += 1
+            if row.count == 1 && row[0].isEmpty { continue }  // a blank line
+            if row.count > header.count {
+                problem(line: line, "has \(row.count) cells but the header names \(header.count) columns (an unquoted comma?)")
+                continue
+            }
+            var ok = true
+            for c in 0..<width {
+                let column = spec.columns[c]
+                let cell = mapping[c].flatMap { $0 < row.count ? Self.trimmed(row[$0]) : nil } ?? ""
+                if cell.isEmpty {
+                    if column.required {
+                        problem(line: line, field: column.name, value: "", "is required")
+                        ok = false
+                    }
+                    rowValues[c] = column.fallback
+                } else if let v = CellParser.parse(cell, column.kind) {
+                    rowValues[c] = v
+                } else {
+                    problem(line: line, field: column.name, value: cell, CellParser.expectation(column.kind))
+                    ok = false
+                }
+            }
+            if ok {
+                parsed.values.append(contentsOf: rowValues)
+                parsed.lines.append(Int32(line))
+            }
+        }
+        return parsed
+    }
+
+    /// For each column of the table, the index of its cell in a row; nil when the file lacks the column.
+    private mutating func map(header: [String]) -> [Int?]? {
+        var seen: [String: Int] = [:]
+        for (i, h) in header.enumerated() where !h.isEmpty {
+            if seen[h] != nil { problem(line: 1, field: h, "column appears twice in the header") } else { seen[h] = i }
+        }
+        var mapping: [Int?] = []
+        var ok = problems.isEmpty
+        for column in spec.columns {
+            let i = seen[column.name]
+            if i == nil && column.required {
+                problem(line: 1, field: column.name,
+                        "required column is missing (the header has: \(header.filter { !$0.isEmpty }.joined(separator: ", ")))")
+                ok = false
+            }
+            mapping.append(i)
+        }
+        return ok ? mapping : nil
+    }
+
+    /// The text of a UTF-8 file, or nil (with a problem naming the line) when it is not UTF-8.
+    private mutating func decodeUTF8(_ data: Data) -> String? {
+        if let s = String(validating: data, as: UTF8.self) { return s }
+        let (line, offset) = Self.firstInvalidUTF8(data)
+        problem(line: line, "is not UTF-8 text (invalid byte at offset \(offset)); save the file as UTF-8")
+        return nil
+    }
+
+    /// Where the first byte that is not valid UTF-8 sits: its line and its byte offset.
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, offset: Int) {
+        var parser = Unicode.UTF8.ForwardParser()
+        var it = data.makeIterator()
+        var line = 1, offset = 0
+        while true {
+            switch parser.parseScalar(from: &it) {
+            case .valid(let encoded):
+                if encoded.count == 1 && encoded.first == UInt8(ascii: "\n") { line += 1 }
+                offset += encoded.count
+            case .error(let length):
+                _ = length
+                return (line, offset)
+            case .emptyInput:
+                return (line, offset)
+            }
+        }
+    }
+
+    /// The cell without surrounding spaces; a fast path for the usual cell that has none.
+    static func trimmed(_ s: String) -> String {
+        guard let f = s.utf8.first, let l = s.utf8.last else { return s }
+        if f != 32 && f != 9 && l != 32 && l != 9 { return s }
+        return s.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// Turns the text of one cell (CSV) or one JSON scalar into the database value of a column kind.
+enum CellParser {
+    static func parse(_ text: String, _ kind: SnapshotLayout.Kind) -> DatabaseValue? {
+        switch kind {
+        case .text:
+            return text.databaseValue
+        case .count:
+            guard let v = Int64(text), v >= 0 else { return nil }
+            return v.databaseValue
+        case .integer:
+            guard let v = Int64(text) else { return nil }
+            return v.databaseValue
+        case let .decimal(min, max):
+            guard let v = Double(text), v.isFinite, !text.contains(where: { $0 == "e" || $0 == "E" || $0 == "x" }) else { return nil }
+            if let min, v < min { return nil }
+            if let max, v > max { return nil }
+            return v.databaseValue
+        case .bool:
+            switch text.lowercased() {
+            case "true": return true.databaseValue
+            case "false": return false.databaseValue
+            default: return nil
+            }
+        case .date:
+            return Day(text) == nil ? nil : text.databaseValue
+        case .timestamp:
+            return Timestamp(text) == nil ? nil : text.databaseValue
+        case .oneOf(let allowed):
+            return allowed.contains(text) ? text.databaseValue : nil
+        }
+    }
+
+    /// What a valid value looks like, as the end of a problem message.
+    static func expectation(_ kind: SnapshotLayout.Kind) -> String {
+        switch kind {
+        case .text: return "is not text"
+        case .count: return "is not a whole number >= 0"
+        case .integer: return "is not a whole number"
+        case let .decimal(min, max):
+            switch (min, max) {
+            case let (lo?, hi?): return "is not a decimal number between \(lo) and \(hi)"
+            case let (lo?, nil): return "is not a decimal number >= \(lo)"
+            default: return "is not a decimal number"
+            }
+        case .bool: return "is not true or false"
+        case .date: return "is not a date YYYY-MM-DD"
+        case .timestamp: return "is not an RFC 3339 timestamp (2026-11-29T08:00:00Z)"
+        case .oneOf(let allowed): return "is not one of \(allowed.joined(separator: ", "))"
+        }
+    }
+}
