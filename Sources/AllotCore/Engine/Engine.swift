@@ -1,0 +1,199 @@
+import Dispatch
+
+/// The allocation engine: given a snapshot, a policy and a date, it recommends for every open order line how much
+/// to allocate from which warehouse and supply, classifies what needs a person, and says why.
+///
+/// Pure and deterministic: the same inputs give the same plan, whatever the number of cores.
+public enum Engine {
+    /// Plans every open line of the snapshot.
+    public static func plan(snapshot: Snapshot, policy: Policy, asOf: Day) -> Plan {
+        plan(index: PlanningIndex(snapshot), policy: policy, asOf: asOf)
+    }
+
+    /// Plans every open line of an already indexed snapshot.
+    public static func plan(index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
+        var below = Set<CustomerID>()
+        if policy.priority.serviceTargets {
+            // Service targets need each customer's fill rate, which is itself a result of planning: plan once
+            // without them, then again with the customers below target moved ahead within their class.
+            let first = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: [])
+            below = customersBelowTarget(first, index: index)
+        }
+        let recs = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: below)
+        return assemble(recs, index: index, policy: policy, asOf: asOf)
+    }
+
+    /// Re-plans only the groups of `skus` and splices them into `previous` (same result as a full plan when
+    /// nothing else changed). Service targets keep the previous plan's view of who is below target.
+    public static func replan(skus: Set<SKU>, previous: Plan, index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
+        var groupSkus = Set<SKU>()
+        for s in skus { for g in index.group(of: s) { groupSkus.insert(g) } }
+        // Orders that ship complete span skus: their other lines must be re-checked too.
+        var below = Set<CustomerID>()
+        if policy.priority.serviceTargets {
+            below = customersBelowTarget(previous.lines.map { ($0.key, $0) }, index: index)
+        }
+        var fresh: [LineKey: LineRecommendation] = [:]
+        for group in Set(groupSkus.map { index.group(of: $0) }).sorted(by: { $0.first ?? "" < $1.first ?? "" }) {
+            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: group, serviceBelow: below)
+            for (_, rec) in recommendations(solver, index: index, policy: policy, asOf: asOf) { fresh[rec.key] = rec }
+        }
+        var lines: [LineRecommendation] = []
+        lines.reserveCapacity(previous.lines.count + fresh.count)
+        for rec in previous.lines where !groupSkus.contains(rec.sku) {
+            var r = rec
+            if r.exceptions.contains(.shipComplete) {
+                r.exceptions.removeAll { $0 == .shipComplete }
+                if let cut = r.rationale.range(of: " Ship complete: ") { r.rationale = String(r.rationale[..<cut.lowerBound]) }
+                r.status = status(for: r, policy: policy)
+            }
+            lines.append(r)
+        }
+        lines.append(contentsOf: fresh.values)
+        lines.sort { $0.key < $1.key }
+        return finish(lines.map { ($0.key, $0) }, index: index, policy: policy, asOf: asOf, sorted: true)
+    }
+
+    // MARK: Solving
+
+    static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) -> GroupSolver {
+        let problem = GroupProblem(index: index, policy: policy, asOf: asOf, skus: skus, serviceBelow: serviceBelow)
+        let solver = GroupSolver(problem: problem, policy: policy)
+        // Quotas and commitments that apply to this group's lines.
+        var quotaIDs: [Int] = []
+        var seen = Set<Int>()
+        for sku in skus {
+            var keys = [sku]
+            if let f = index.item(sku)?.family { keys.append(f) }
+            for k in keys { for q in index.quotasByKey[k] ?? [] where seen.insert(q).inserted { quotaIDs.append(q) } }
+        }
+        quotaIDs.sort()
+        let quotas = quotaIDs.map { index.snapshot.quotas[$0] }
+        let quotaIndexByLine: [[Int]] = problem.lines.map { w in
+            guard !quotas.isEmpty else { return [] }
+            return quotas.indices.filter { k in
+                let q = quotas[k]
+                return q.tier == w.tier && (q.skuOrFamily == w.line.sku || q.skuOrFamily == w.item?.family)
+                    && q.covers(w.order.requestedDate)
+            }
+        }
+        let commitments = skus.flatMap { (index.commitmentsBySku[$0] ?? []).map { index.snapshot.commitments[$0] } }
+        solver.fill(quotas: quotas, quotaIndexByLine: quotaIndexByLine, commitments: commitments)
+        solver.markCommitmentConflicts()
+        solver.minimizeCost()
+        solver.assignToLines()
+        // Re-solving is exact but costs a transportation solve per try: spend it where the group is small.
+        let splitLines = solver.allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
+        if splitLines > 0 {
+            solver.repairSplits(budget: solver.C * solver.B <= 4_000 ? min(200, 8 * splitLines * solver.B) : 2 * splitLines)
+            solver.mergeSplits()
+        }
+        return solver
+    }
+
+    /// Solves every group, in parallel, returning each line's recommendation keyed by its snapshot position.
+    static func solveAll(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>) -> [(LineKey, LineRecommendation)] {
+        let groups = index.groups
+        let chunks = max(1, min(groups.count, 256))
+        var perChunk = [[(Int, LineRecommendation)]](repeating: [], count: chunks)
+        perChunk.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var mine: [(Int, LineRecommendation)] = []
+                var g = chunk
+                while g < groups.count {
+                    let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
+                    mine.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf))
+                    g += chunks
+                }
+                out[chunk] = mine
+            }
+        }
+        // Place each line at its snapshot position, then order by line key (usually already in order).
+        var slots = [LineRecommendation?](repeating: nil, count: index.snapshot.lines.count)
+        for chunk in perChunk { for (i, r) in chunk { slots[i] = r } }
+        var out: [(LineKey, LineRecommendation)] = []
+        out.reserveCapacity(slots.count)
+        for r in slots { if let r { out.append((r.key, r)) } }
+        var sorted = true
+        for i in out.indices.dropFirst() where !(out[i - 1].0 < out[i].0) { sorted = false; break }
+        if !sorted { out.sort { $0.0 < $1.0 } }
+        return out
+    }
+
+    static func assemble(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
+        finish(recs, index: index, policy: policy, asOf: asOf, sorted: true)
+    }
+
+    /// Applies the order-level rules (ship complete) and totals the summary.
+    static func finish(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex, policy: Policy, asOf: Day, sorted: Bool) -> Plan {
+        var lines = recs.map(\.1)
+        // Ship-complete orders must come from one warehouse; otherwise every line of the order goes to review.
+        var i = 0
+        while i < lines.count {
+            var j = i + 1
+            while j < lines.count && lines[j].orderID == lines[i].orderID { j += 1 }
+            if let o = index.order(lines[i].orderID), o.shipComplete {
+                var sites = Set<WarehouseID>()
+                for k in i..<j { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
+                if sites.count > 1 {
+                    for k in i..<j where lines[k].status != .held {
+                        if !lines[k].exceptions.contains(.shipComplete) {
+                            lines[k].exceptions.append(.shipComplete); lines[k].exceptions.sort()
+                            lines[k].rationale += " Ship complete: the order's lines come from \(sites.sorted().joined(separator: " and ")), so it needs review."
+                        }
+                        lines[k].status = status(for: lines[k], policy: policy)
+                    }
+                }
+            }
+            i = j
+        }
+        var s = PlanSummary(lines: lines.count)
+        var requested = 0, allocated = 0
+        var cost = 0.0
+        for r in lines {
+            switch r.status {
+            case .auto: s.auto += 1
+            case .review: s.review += 1
+            case .held: s.held += 1
+            case .backorder: s.backorder += 1
+            }
+            requested += r.requested
+            allocated += r.allocated
+            cost += r.cost + policy.cost.splitPenalty * Double(max(0, r.allocations.count - 1))
+        }
+        s.fillRate = requested > 0 ? Double(allocated) / Double(requested) : 1
+        s.totalCost = cost
+        return Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: s)
+    }
+
+    /// The status the contract gives a line from its exceptions.
+    static func status(for r: LineRecommendation, policy: Policy) -> LineStatus {
+        if r.exceptions.contains(.orderHold) || r.exceptions.contains(.creditHold) { return .held }
+        if r.requested > 0 && r.allocated == 0 { return .backorder }
+        if policy.autoRelease.enabled && r.exceptions.allSatisfy({ policy.autoRelease.allow.contains($0) }) { return .auto }
+        return .review
+    }
+
+    /// The role whose queue a line goes to: the routing of its first exception that blocks auto-release.
+    public static func queue(for r: LineRecommendation, policy: Policy) -> Role? {
+        guard r.status != .auto else { return nil }
+        let blocking = r.exceptions.first { !policy.autoRelease.allow.contains($0) } ?? r.exceptions.first
+        return blocking.flatMap { policy.routing[$0] } ?? .planner
+    }
+
+    static func customersBelowTarget(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex) -> Set<CustomerID> {
+        var asked: [CustomerID: Int] = [:], got: [CustomerID: Int] = [:]
+        for (_, r) in recs where r.status != .held {
+            guard let o = index.order(r.orderID) else { continue }
+            asked[o.customerID, default: 0] += r.requested
+            got[o.customerID, default: 0] += r.allocated
+        }
+        var below = Set<CustomerID>()
+        for c in index.snapshot.customers {
+            guard let target = c.serviceTarget, let a = asked[c.id], a > 0 else { continue }
+            if Double(got[c.id] ?? 0) / Double(a) < target { below.insert(c.id) }
+        }
+        return below
+    }
+}

@@ -1,0 +1,166 @@
+/// One order line as the solver sees it: its priority, its class of identical eligibility and cost, and what it got.
+struct LineWork: Sendable {
+    var lineIndex: Int
+    var line: OrderLine
+    var order: Order
+    var customer: Customer?
+    var item: Item?
+    var tier: String
+    var priorityClass: Int
+    /// The cost class (same sku, region, requested date and substitution rule), or -1 when not allocated at all.
+    var cls: Int = -1
+    var region: Int = -1
+    var holds: [ExceptionKind] = []
+    var serviceBelowTarget = false
+    var criticalLift = false
+    var overridden = false
+    /// Units protected by a commitment (served ahead of every class).
+    var commitQty = 0
+    var fill = 0
+    var committedFill = 0
+    var quotaLimited = false
+    var commitmentConflict = false
+    var unitPrice: Double?
+    var marginPerUnit: Double?
+    var requestedDay: Int32 { order.requestedDate.ordinal }
+}
+
+/// Lines of one sku (or substitute) that share a region, a requested date and a substitution rule, hence the
+/// same eligible buckets at the same costs: the unit the flow works on.
+struct LineClass: Sendable {
+    var sku: SKU
+    var region: Int
+    var requested: Int32
+    var allowSubstitute: Bool
+    var lines: [Int] = []
+}
+
+/// Everything needed to solve one group of skus: its buckets, its lines and the arc costs between them.
+struct GroupProblem: Sendable {
+    var skus: [SKU]
+    var buckets: [SupplyBucket] = []
+    var lines: [LineWork] = []
+    var classes: [LineClass] = []
+    /// Per `class * bucketCount + bucket`: the route, or nil when the bucket cannot serve the class.
+    var arcs: [ArcRoute?] = []
+    /// The objective's per-unit cost of each arc (contract cost, minus aging bonus, plus substitution penalty).
+    var objective: [Double] = []
+    /// For substitute arcs, the substitute's rank (0 = own sku).
+    var substituteRank: [Int] = []
+    var bucketCount: Int { buckets.count }
+
+    /// Per-unit penalty that makes the engine prefer a line's own sku over any substitute of it.
+    static let substitutionPenalty = 1_000_000.0
+
+    init(index ix: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) {
+        self.skus = skus
+        let asOfDay = asOf.ordinal
+        let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
+        var skuSlot: [SKU: Int] = [:]
+        for (i, s) in skus.enumerated() { skuSlot[s] = i }
+
+        // Supply: on hand per warehouse, then receipts, in a fixed order.
+        for (slot, sku) in skus.enumerated() {
+            let positions = (ix.inventoryBySku[sku] ?? []).map { ix.snapshot.inventory[$0] }
+                .sorted { $0.warehouseID < $1.warehouseID }
+            for p in positions {
+                guard let w = ix.warehouseIndex[p.warehouseID] else { continue }
+                let rel = ix.released["\(sku)|\(p.warehouseID)|on_hand"] ?? 0
+                let atp = p.onHand - p.reserved - p.safetyStock - rel
+                let age = p.oldestReceiptDate.map { max(0, asOf - $0) } ?? 0
+                let stale = p.asOf.map { $0.seconds < staleBefore } ?? false
+                buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .onHand, availableDay: asOfDay,
+                                            capacity: max(0, atp), atp: atp, ageDays: age, stale: stale,
+                                            onHand: p.onHand, reserved: p.reserved, safetyStock: p.safetyStock, released: rel))
+            }
+            let receipts = (ix.receiptsBySku[sku] ?? []).map { ix.snapshot.receipts[$0] }
+                .sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
+            for r in receipts {
+                guard let w = ix.warehouseIndex[r.warehouseID] else { continue }
+                let rel = ix.released["\(sku)|\(r.warehouseID)|receipt:\(r.id)"] ?? 0
+                let atp = r.qty - rel
+                buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .receipt(r.id),
+                                            availableDay: max(asOfDay, r.eta.ordinal), capacity: max(0, atp), atp: atp,
+                                            ageDays: 0, stale: false, released: rel))
+            }
+        }
+
+        // Lines: every line of an open or held order that Allot has not released yet.
+        var classKey: [String: Int] = [:]
+        for sku in skus {
+            for li in ix.linesBySku[sku] ?? [] {
+                let line = ix.snapshot.lines[li]
+                guard let order = ix.order(line.orderID), order.status != .cancelled,
+                      !ix.reservedLines.contains(line.key) else { continue }
+                let customer = ix.customer(of: order)
+                let item = ix.item(line.sku)
+                let tier = customer?.tier ?? ""
+                var w = LineWork(lineIndex: li, line: line, order: order, customer: customer, item: item, tier: tier,
+                                 priorityClass: 0)
+                var cls = policy.tierClass(tier)
+                if policy.priority.criticalItemsFirst, item?.critical == true, cls > 0 { cls -= 1; w.criticalLift = true }
+                if let o = order.priorityOverride { cls = max(0, o); w.overridden = true }
+                w.priorityClass = cls
+                if order.status == .held { w.holds.append(.orderHold) }
+                if customer?.creditStatus == .hold { w.holds.append(.creditHold) }
+                w.serviceBelowTarget = customer.map { serviceBelow.contains($0.id) } ?? false
+                w.unitPrice = line.unitPrice ?? item?.unitPrice
+                let regionName = order.shipToRegion ?? customer?.region
+                w.region = regionName.flatMap { ix.regionIndex[$0] } ?? -1
+                if w.holds.isEmpty && line.qty > 0 {
+                    let key = "\(sku)|\(w.region)|\(order.requestedDate.ordinal)|\(line.allowSubstitute)"
+                    if let c = classKey[key] { w.cls = c } else {
+                        w.cls = classes.count; classKey[key] = classes.count
+                        classes.append(LineClass(sku: sku, region: w.region, requested: order.requestedDate.ordinal,
+                                                 allowSubstitute: line.allowSubstitute))
+                    }
+                    classes[w.cls].lines.append(lines.count)
+                }
+                lines.append(w)
+            }
+        }
+
+        // Arcs: the cheapest eligible route of every (class, bucket) pair, computed once per (bucket, region).
+        let bCount = buckets.count
+        arcs = Array(repeating: nil, count: classes.count * bCount)
+        objective = Array(repeating: .infinity, count: classes.count * bCount)
+        substituteRank = Array(repeating: 0, count: classes.count * bCount)
+        var routeCache: [Int: [RouteCandidate]] = [:]
+        for (c, k) in classes.enumerated() {
+            var usable: [(slot: Int, rank: Int)] = [(skuSlot[k.sku]!, 0)]
+            if k.allowSubstitute {
+                for s in ix.substitutesBySku[k.sku] ?? [] {
+                    if let slot = skuSlot[s.substituteSKU] { usable.append((slot, max(1, s.rank))) }
+                }
+            }
+            for b in 0..<bCount {
+                let bucket = buckets[b]
+                guard let u = usable.first(where: { $0.slot == bucket.skuSlot }) else { continue }
+                let cacheKey = b * (ix.regionCount + 1) + k.region + 1
+                let cands: [RouteCandidate]
+                if let cached = routeCache[cacheKey] { cands = cached } else {
+                    cands = k.region < 0 ? [] : Routing.candidates(bucket: bucket, region: k.region, index: ix)
+                    routeCache[cacheKey] = cands
+                }
+                guard let arc = Routing.choose(cands, requested: k.requested, policy: policy) else { continue }
+                let i = c * bCount + b
+                arcs[i] = arc
+                substituteRank[i] = u.rank
+                var obj = arc.unitCost
+                if bucket.kind == .onHand { obj -= policy.cost.agingBonusPerUnitDay * Double(bucket.ageDays) }
+                if u.rank > 0 { obj += GroupProblem.substitutionPenalty * Double(u.rank) }
+                objective[i] = obj
+            }
+        }
+        // Margin after the cheapest freight, for `within_class = "margin"` and LOW_MARGIN.
+        for i in lines.indices where lines[i].cls >= 0 {
+            guard let price = lines[i].unitPrice else { continue }
+            let c = lines[i].cls
+            var freight = Double.infinity
+            for b in 0..<bCount { if let a = arcs[c * bCount + b] { freight = min(freight, a.route.unitFreight) } }
+            if freight.isFinite { lines[i].marginPerUnit = price - (lines[i].item?.unitCost ?? 0) - freight }
+        }
+    }
+
+    func isEligible(_ c: Int, _ b: Int) -> Bool { arcs[c * buckets.count + b] != nil }
+}

@@ -1,0 +1,147 @@
+/// The snapshot re-indexed for planning: integer ids for warehouses and regions, lane tables, and every
+/// per-sku list the engine needs, so that solving one sku touches only that sku's rows.
+///
+/// Built once per snapshot (linear time); an incremental re-plan reuses it and patches the rows an event changed.
+public struct PlanningIndex: Sendable {
+    public private(set) var snapshot: Snapshot
+
+    var warehouseIndex: [WarehouseID: Int] = [:]
+    var regionIndex: [String: Int] = [:]
+    var regionCount = 0
+    /// Lanes by `warehouse * regionCount + region`.
+    var groundLane: [LaneInfo?] = []
+    var expediteLane: [LaneInfo?] = []
+    var transfersFrom: [[TransferInfo]] = []
+    var customerIndex: [CustomerID: Int] = [:]
+    var itemIndex: [SKU: Int] = [:]
+    var orderIndex: [OrderID: Int] = [:]
+    var linesBySku: [SKU: [Int]] = [:]
+    var inventoryBySku: [SKU: [Int]] = [:]
+    var receiptsBySku: [SKU: [Int]] = [:]
+    var substitutesBySku: [SKU: [Substitute]] = [:]
+    var commitmentsBySku: [SKU: [Int]] = [:]
+    /// Quota indices by the sku or family they cap.
+    var quotasByKey: [String: [Int]] = [:]
+    /// Units already released by Allot, by `sku|warehouse|source`.
+    var released: [String: Int] = [:]
+    var reservedLines: Set<LineKey> = []
+    /// Skus that must be solved together (substitutes, family quotas), each sorted; and each sku's group.
+    public private(set) var groups: [[SKU]] = []
+    var groupOfSku: [SKU: Int] = [:]
+
+    struct LaneInfo: Sendable { var transitDays: Int; var costPerUnit: Double }
+    struct TransferInfo: Sendable { var to: Int; var leadDays: Int; var costPerUnit: Double }
+
+    public init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        for (i, w) in snapshot.warehouses.enumerated() { warehouseIndex[w.id] = i }
+        func region(_ r: String) -> Int {
+            if let i = regionIndex[r] { return i }
+            let i = regionIndex.count; regionIndex[r] = i; return i
+        }
+        for w in snapshot.warehouses { _ = region(w.region) }
+        for l in snapshot.lanes { _ = region(l.toRegion) }
+        regionCount = regionIndex.count
+        let wCount = snapshot.warehouses.count
+        groundLane = Array(repeating: nil, count: wCount * regionCount)
+        expediteLane = Array(repeating: nil, count: wCount * regionCount)
+        for l in snapshot.lanes {
+            guard let w = warehouseIndex[l.from], let r = regionIndex[l.toRegion] else { continue }
+            let info = LaneInfo(transitDays: l.transitDays, costPerUnit: l.costPerUnit)
+            if l.mode == .ground { groundLane[w * regionCount + r] = info } else { expediteLane[w * regionCount + r] = info }
+        }
+        transfersFrom = Array(repeating: [], count: wCount)
+        for t in snapshot.transfers {
+            guard let f = warehouseIndex[t.from], let to = warehouseIndex[t.to], f != to else { continue }
+            transfersFrom[f].append(TransferInfo(to: to, leadDays: t.leadDays, costPerUnit: t.costPerUnit))
+        }
+        for (i, c) in snapshot.customers.enumerated() { customerIndex[c.id] = i }
+        for (i, it) in snapshot.items.enumerated() { itemIndex[it.sku] = i }
+        orderIndex.reserveCapacity(snapshot.orders.count)
+        for (i, o) in snapshot.orders.enumerated() { orderIndex[o.id] = i }
+        for (i, l) in snapshot.lines.enumerated() { linesBySku[l.sku, default: []].append(i) }
+        for (i, p) in snapshot.inventory.enumerated() { inventoryBySku[p.sku, default: []].append(i) }
+        for (i, r) in snapshot.receipts.enumerated() { receiptsBySku[r.sku, default: []].append(i) }
+        for s in snapshot.substitutes where s.sku != s.substituteSKU { substitutesBySku[s.sku, default: []].append(s) }
+        for k in substitutesBySku.keys {
+            substitutesBySku[k]!.sort { ($0.rank, $0.substituteSKU) < ($1.rank, $1.substituteSKU) }
+        }
+        for (i, c) in snapshot.commitments.enumerated() { commitmentsBySku[c.sku, default: []].append(i) }
+        for (i, q) in snapshot.quotas.enumerated() { quotasByKey[q.skuOrFamily, default: []].append(i) }
+        for r in snapshot.reservations {
+            released[PlanningIndex.releasedKey(reservation: r), default: 0] += r.qty
+            reservedLines.insert(r.lineKey)
+        }
+        buildGroups()
+    }
+
+    /// The key under which a reservation consumes supply: the receipt it drew on, or the on-hand stock of the
+    /// warehouse it drew from (for a transfer, the sending warehouse; for a substitute, the substitute sku).
+    static func releasedKey(reservation r: Reservation) -> String {
+        switch r.source {
+        case .onHand: return "\(r.sku)|\(r.warehouseID)|on_hand"
+        case .receipt(let id): return "\(r.sku)|\(r.warehouseID)|receipt:\(id)"
+        case .transfer(let from): return "\(r.sku)|\(from)|on_hand"
+        case .substitute(let s): return "\(s)|\(r.warehouseID)|on_hand"
+        }
+    }
+
+    /// Groups skus linked by a substitute some open line may use, or by a family-level quota.
+    private mutating func buildGroups() {
+        var skus = Set<SKU>()
+        for it in snapshot.items { skus.insert(it.sku) }
+        for k in linesBySku.keys { skus.insert(k) }
+        for k in inventoryBySku.keys { skus.insert(k) }
+        for k in receiptsBySku.keys { skus.insert(k) }
+        let sorted = skus.sorted()
+        var id: [SKU: Int] = [:]
+        id.reserveCapacity(sorted.count)
+        for (i, s) in sorted.enumerated() { id[s] = i }
+        var parent = Array(0..<sorted.count)
+        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
+        func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
+        for (sku, subs) in substitutesBySku {
+            guard let a = id[sku], let lines = linesBySku[sku],
+                  lines.contains(where: { snapshot.lines[$0].allowSubstitute }) else { continue }
+            for s in subs { if let b = id[s.substituteSKU] { union(a, b) } }
+        }
+        var familyQuota = Set<String>()
+        for q in snapshot.quotas { familyQuota.insert(q.skuOrFamily) }
+        var firstOfFamily: [String: Int] = [:]
+        for it in snapshot.items {
+            guard let f = it.family, familyQuota.contains(f), let a = id[it.sku] else { continue }
+            if let b = firstOfFamily[f] { union(a, b) } else { firstOfFamily[f] = a }
+        }
+        var byRoot: [Int: Int] = [:]
+        groups = []
+        groupOfSku = [:]
+        groupOfSku.reserveCapacity(sorted.count)
+        for (i, s) in sorted.enumerated() {
+            let r = find(i)
+            if let g = byRoot[r] { groups[g].append(s); groupOfSku[s] = g } else {
+                byRoot[r] = groups.count; groupOfSku[s] = groups.count; groups.append([s])
+            }
+        }
+    }
+
+    /// The group of skus solved together with `sku`.
+    public func group(of sku: SKU) -> [SKU] { groupOfSku[sku].map { groups[$0] } ?? [sku] }
+
+    func ground(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : groundLane[w * regionCount + r] }
+    func expedite(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : expediteLane[w * regionCount + r] }
+
+    func customer(of order: Order) -> Customer? { customerIndex[order.customerID].map { snapshot.customers[$0] } }
+    func item(_ sku: SKU) -> Item? { itemIndex[sku].map { snapshot.items[$0] } }
+    func order(_ id: OrderID) -> Order? { orderIndex[id].map { snapshot.orders[$0] } }
+
+    /// Replaces one stock position (an inventory event), keeping the index consistent; the sku's group is unchanged.
+    public mutating func apply(inventory position: InventoryPosition) {
+        if let list = inventoryBySku[position.sku],
+           let i = list.first(where: { snapshot.inventory[$0].warehouseID == position.warehouseID }) {
+            snapshot.inventory[i] = position
+        } else {
+            snapshot.inventory.append(position)
+            inventoryBySku[position.sku, default: []].append(snapshot.inventory.count - 1)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// The plain sentence that says why a line got what it got, naming the factors that decided it.
+enum Rationale {
+    static func sentence(for r: LineRecommendation, work w: LineWork, line l: Int, solver s: GroupSolver,
+                         holders: [Int], index: PlanningIndex, policy: Policy) -> String {
+        if !w.holds.isEmpty {
+            var why: [String] = []
+            if w.holds.contains(.orderHold) {
+                why.append("order \(w.order.id) is on hold" + (w.order.holdReason.map { " (\($0))" } ?? ""))
+            }
+            if w.holds.contains(.creditHold) { why.append("customer \(w.order.customerID) is on credit hold") }
+            return "Not allocated: " + why.joined(separator: " and ") + "."
+        }
+        if r.requested == 0 { return "Nothing requested." }
+        var text = priorityPhrase(w)
+        if r.allocations.isEmpty {
+            text += ": nothing allocated"
+        } else {
+            let parts = r.allocations.map { a in "\(a.qty) from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID))" }
+            text += r.allocated == r.requested ? ": all \(r.requested)" : ": \(r.allocated) of \(r.requested)"
+            if r.allocations.count == 1 {
+                let a = r.allocations[0]
+                text += " from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID)), ships \(a.shipDate.short), arrives \(a.arrivalDate.short)"
+                let late = a.arrivalDate - w.order.requestedDate
+                text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
+            } else {
+                text += " (" + parts.joined(separator: ", ") + ")"
+            }
+        }
+        var reasons: [String] = []
+        if w.committedFill > 0 { reasons.append("\(w.committedFill) protected by the customer's commitment") }
+        if r.exceptions.contains(.expedite) { reasons.append("expedited to arrive on time") }
+        if r.short > 0 || r.allocations.isEmpty {
+            reasons.append(shortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy))
+        } else if r.allocations.count > 1 {
+            reasons.append("split because no single source had \(r.requested) left")
+        } else {
+            reasons.append("the cheapest eligible source")
+        }
+        if policy.cost.agingBonusPerUnitDay > 0, r.allocations.contains(where: { $0.source == .onHand }) {
+            reasons.append("oldest stock first")
+        }
+        return text + "; " + reasons.joined(separator: "; ") + "."
+    }
+
+    static func priorityPhrase(_ w: LineWork) -> String {
+        var t = w.tier.isEmpty ? "Class \(w.priorityClass)" : "Tier \(w.tier), class \(w.priorityClass)"
+        if w.overridden { t += " (priority override)" }
+        else if w.criticalLift { t += " (critical item, lifted one class)" }
+        if w.serviceBelowTarget { t += " (customer below service target)" }
+        return t
+    }
+
+    static func sourcePhrase(_ s: SupplySource, at w: WarehouseID) -> String {
+        switch s {
+        case .onHand: return "on hand"
+        case .receipt(let id): return "receipt \(id)"
+        case .transfer(let from): return "via transfer from \(from)"
+        case .substitute(let sku): return "as substitute \(sku)"
+        }
+    }
+
+    static func shortReason(_ r: LineRecommendation, w: LineWork, l: Int, s: GroupSolver, holders: [Int],
+                            index: PlanningIndex, policy: Policy) -> String {
+        let missing = r.requested - r.allocated
+        if w.quotaLimited { return "\(missing) short: tier \(w.tier)'s quota is used up" }
+        if !w.line.allowPartial && r.allocated == 0 && !s.eligible[w.cls].isEmpty {
+            let total = s.eligible[w.cls].reduce(0) { $0 + s.p.buckets[$1].capacity }
+            if total > 0 && total < r.requested || s.eligible[w.cls].contains(where: { s.cap[$0] > 0 }) {
+                return "all or nothing, and only part of \(r.requested) could be found"
+            }
+        }
+        if s.eligible[w.cls].isEmpty || s.eligible[w.cls].allSatisfy({ s.p.buckets[$0].capacity == 0 }) {
+            return "\(missing) short: no stock or receipt can reach the customer within \(policy.cost.maxLateDays) days of \(w.order.requestedDate.short)"
+        }
+        var taker = -1
+        for b in s.eligible[w.cls] where b < holders.count {
+            let h = holders[b]
+            if h >= 0 && h != l && (taker < 0 || s.rank[h] < s.rank[taker]) { taker = h }
+        }
+        if w.commitmentConflict { return "\(missing) short: stock went to a customer's commitment" }
+        if taker >= 0 {
+            let t = s.p.lines[taker]
+            return "\(missing) short: the eligible stock went to earlier lines (first \(t.tier.isEmpty ? "" : "tier-\(t.tier) ")order \(t.order.id) due \(t.order.requestedDate.short))"
+        }
+        return "\(missing) short: the eligible stock is used up"
+    }
+}

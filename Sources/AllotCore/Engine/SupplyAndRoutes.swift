@@ -1,0 +1,99 @@
+/// One pool of supply for one sku: a warehouse's available-to-promise stock, or one inbound receipt.
+struct SupplyBucket: Sendable {
+    enum Kind: Sendable, Equatable { case onHand, receipt(String) }
+    var sku: SKU
+    var skuSlot: Int
+    var warehouse: Int
+    var kind: Kind
+    /// The first day its units can leave the site (the as-of date for stock, the eta for a receipt).
+    var availableDay: Int32
+    /// Units the plan may still use (never negative).
+    var capacity: Int
+    /// on_hand − reserved − safety stock − released, for display (may be negative).
+    var atp: Int
+    /// Age of the oldest stock in days (aging bonus), 0 for receipts.
+    var ageDays: Int
+    /// The position was counted longer ago than the policy allows.
+    var stale: Bool
+    var onHand: Int = 0, reserved: Int = 0, safetyStock: Int = 0, released: Int = 0
+}
+
+/// How units of one bucket reach one region: directly, or by a transfer to another site first.
+struct RouteCandidate: Sendable {
+    /// The warehouse the units ship from (the receiving warehouse of a transfer).
+    var shipWarehouse: Int
+    /// The sending warehouse of a transfer, or -1.
+    var transferFrom: Int
+    var shipDay: Int32
+    var arrivalDay: Int32
+    /// Lane cost plus transfer cost, per unit.
+    var unitFreight: Double
+    var mode: LaneMode
+    /// For an expedite route: the ground arrival of the same path (expedite is used only when ground would be late).
+    var groundArrival: Int32
+}
+
+/// The route chosen for one (line class, bucket) pair, with its costs.
+struct ArcRoute: Sendable {
+    var route: RouteCandidate
+    var daysLate: Int
+    /// Freight plus lateness per unit: what the contract's `cost` counts.
+    var unitCost: Double
+}
+
+enum Routing {
+    /// Every non-dominated way for a bucket's units to reach `region`.
+    static func candidates(bucket b: SupplyBucket, region r: Int, index ix: PlanningIndex) -> [RouteCandidate] {
+        var out: [RouteCandidate] = []
+        let whs = ix.snapshot.warehouses
+        func add(ship w: Int, from: Int, leaveDay: Int32, extraCost: Double) {
+            let ship = leaveDay + Int32(whs[w].handlingDays)
+            let g = ix.ground(w, r)
+            let gArr = g.map { ship + Int32($0.transitDays) } ?? Int32.max
+            if let g { out.append(RouteCandidate(shipWarehouse: w, transferFrom: from, shipDay: ship, arrivalDay: gArr,
+                                                 unitFreight: g.costPerUnit + extraCost, mode: .ground, groundArrival: gArr)) }
+            if let e = ix.expedite(w, r) {
+                out.append(RouteCandidate(shipWarehouse: w, transferFrom: from, shipDay: ship, arrivalDay: ship + Int32(e.transitDays),
+                                          unitFreight: e.costPerUnit + extraCost, mode: .expedite, groundArrival: gArr))
+            }
+        }
+        add(ship: b.warehouse, from: -1, leaveDay: b.availableDay, extraCost: 0)
+        if b.kind == .onHand {
+            for t in ix.transfersFrom[b.warehouse] {
+                add(ship: t.to, from: b.warehouse, leaveDay: b.availableDay + Int32(t.leadDays), extraCost: t.costPerUnit)
+            }
+        }
+        if out.count <= 1 { return out }
+        // Drop routes another route beats on both arrival and cost (expedite ones also need a wider on-time window).
+        var kept: [RouteCandidate] = []
+        for (i, c) in out.enumerated() {
+            let dominated = out.enumerated().contains { j, d in
+                guard j != i, d.mode == c.mode, d.arrivalDay <= c.arrivalDay, d.unitFreight <= c.unitFreight,
+                      c.mode == .ground || d.groundArrival >= c.groundArrival else { return false }
+                return d.arrivalDay < c.arrivalDay || d.unitFreight < c.unitFreight || d.groundArrival > c.groundArrival || j < i
+            }
+            if !dominated { kept.append(c) }
+        }
+        return kept
+    }
+
+    /// The route a line due on `requested` uses from these candidates: the cheapest within the lateness horizon,
+    /// where an expedite lane counts only when it turns a late ground arrival into an on-time one.
+    static func choose(_ cands: [RouteCandidate], requested: Int32, policy: Policy) -> ArcRoute? {
+        var best: ArcRoute?
+        for c in cands {
+            if c.mode == .expedite && !(c.arrivalDay <= requested && c.groundArrival > requested) { continue }
+            let late = max(0, Int(c.arrivalDay - requested))
+            if late > policy.cost.maxLateDays { continue }
+            let unit = c.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
+            let arc = ArcRoute(route: c, daysLate: late, unitCost: unit)
+            if let b = best {
+                if (unit, c.arrivalDay, c.transferFrom >= 0 ? 1 : 0, c.mode == .expedite ? 1 : 0, c.shipWarehouse)
+                    < (b.unitCost, b.route.arrivalDay, b.route.transferFrom >= 0 ? 1 : 0, b.route.mode == .expedite ? 1 : 0, b.route.shipWarehouse) {
+                    best = arc
+                }
+            } else { best = arc }
+        }
+        return best
+    }
+}
