@@ -8,9 +8,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from samplegen import common, promo  # noqa: E402
+from samplegen import common, promo, medical  # noqa: E402
 
-SCENARIOS = {"promo-three-warehouses": promo}
+SCENARIOS = {"promo-three-warehouses": promo, "medical-supplies": medical}
 
 
 def summary(name, tables):

@@ -29,4 +29,22 @@ struct SamplePolicyTests {
         #expect(p.reasonCodes(for: "override").contains("PROMO_COMMITMENT"))
         #expect(p.slaHours[.customerService] == 4)
     }
+
+    @Test("the medical policy shares shortages fairly among hospital classes and respects capacity")
+    func medicalPolicy() throws {
+        let p = try Self.policy("medical-supplies")
+        #expect(p.version == "2026-11-medical-shortage")
+        #expect(p.priority.tierOrder == ["trauma", "acute", "clinic", "long_term_care"])
+        #expect(p.priority.criticalItemsFirst)
+        #expect(p.priority.withinClass == .fairShare)
+        #expect(p.priority.serviceTargets)
+        #expect(p.cost.maxLateDays == 5)
+        #expect(p.cost.agingBonusPerUnitDay == 0.01)
+        #expect(p.cost.respectCapacity)
+        #expect(p.exceptions.highValueLimit == 25_000)
+        #expect(p.exceptions.staleInventoryHours == 24)
+        #expect(p.routing[.shortage] == .supervisor)
+        #expect(p.autoRelease.allow == [.split, .transfer, .expedite])
+        #expect(p.slaHours[.supervisor] == 2)
+    }
 }
