@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "AllotCoreTests", dependencies: ["AllotCore"]),
         .testTarget(name: "AllotStoreTests", dependencies: ["AllotStore", "AllotCore"],
                     resources: []),
-        .testTarget(name: "AllotTUITests", dependencies: ["AllotTUI", "AllotCore", "AllotStore"]),
+        .testTarget(name: "AllotTUITests", dependencies: ["AllotTUI", "AllotCore", "AllotStore",
+                                                     .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -15,6 +15,7 @@ struct Allot: AsyncParsableCommand {
             Workbench.self,
             Status.self,
             Import.self,
+            Bench.self,
         ],
         defaultSubcommand: Workbench.self
     )

@@ -18,6 +18,7 @@ public enum Schema {
         registerPlanMigrations(&m)
         registerDecisionMigrations(&m)
         registerInsightMigrations(&m)
+        registerWorkbenchMigrations(&m)
         return m
     }
 

@@ -1,0 +1,98 @@
+import Foundation
+import AllotCore
+import AllotStore
+
+/// Records decisions and reads what governance keeps (escalations, audit, a line's history).
+///
+/// The workbench never writes decision rows itself: this is the governance layer's `DecisionStore`, seen from the TUI.
+public protocol DecisionGateway: Sendable {
+    func record(_ request: DecisionRequest, session: Session) -> DecisionOutcome
+    func escalations() throws -> [EscalationRow]
+    func audit(filter: String, limit: Int) throws -> [AuditRow]
+    func history(_ key: LineKey) throws -> [AuditRow]
+}
+
+/// The options table of one line (the engine's `SourcingOption`s, seen from the TUI).
+public protocol SourcingOptionsSource: Sendable {
+    func options(for key: LineKey) throws -> [SourcingChoice]
+}
+
+/// Stands in while a build has no decision store: every decision is refused with the reason, nothing is written.
+public struct NoDecisionStore: DecisionGateway {
+    public init() {}
+    public func record(_ request: DecisionRequest, session: Session) -> DecisionOutcome {
+        .refused("this build has no decision store, so nothing can be recorded")
+    }
+    public func escalations() throws -> [EscalationRow] { [] }
+    public func audit(filter: String, limit: Int) throws -> [AuditRow] { [] }
+    public func history(_ key: LineKey) throws -> [AuditRow] { [] }
+}
+
+/// Stands in while a build has no engine options: a line's options table is its recommended allocations only.
+public struct RecommendedAllocationsOnly: SourcingOptionsSource {
+    let reads: WorkbenchReads
+    public init(reads: WorkbenchReads) { self.reads = reads }
+    public func options(for key: LineKey) throws -> [SourcingChoice] {
+        guard let row = try reads.row(key) else { return [] }
+        return row.allocations.map { a in
+            SourcingChoice(warehouseID: a.warehouseID, source: a.source, available: a.qty, shipDate: a.shipDate, arrivalDate: a.arrivalDate,
+                           daysLate: max(0, row.requestedDate.map { a.arrivalDate - $0 } ?? 0),
+                           unitCost: a.qty > 0 ? a.cost / Double(a.qty) : 0, chosenQty: a.qty)
+        }
+    }
+}
+
+/// Performs the reducer's commands against the store and turns the answers into actions.
+///
+/// Everything here may block on SQLite, so the terminal runtime calls it off the UI thread.
+public struct WorkbenchServices: Sendable {
+    public var mirror: Mirror
+    public var reads: WorkbenchReads
+    public var decisions: any DecisionGateway
+    public var options: any SourcingOptionsSource
+
+    public init(mirror: Mirror, decisions: (any DecisionGateway)? = nil, options: (any SourcingOptionsSource)? = nil) {
+        self.mirror = mirror
+        reads = WorkbenchReads(mirror: mirror)
+        self.decisions = decisions ?? NoDecisionStore()
+        self.options = options ?? RecommendedAllocationsOnly(reads: reads)
+    }
+
+    /// Runs one store command; a failure becomes a `.failed` action for the flash line.
+    public func perform(_ command: Command, session: Session, now: Timestamp) -> [Action] {
+        do {
+            switch command {
+            case .loadPlan:
+                return [.planLoaded(try reads.currentPlan())]
+            case .loadQueue(let request, let query, let anchor, let limit, let placement):
+                return [.queueLoaded(request: request, placement: placement, rows: try reads.queuePage(query, from: anchor, limit: limit))]
+            case .loadQueueAround(let request, let query, let key, let before, let after, let placement):
+                return [.queueLoaded(request: request, placement: placement,
+                                     rows: try reads.queueWindow(query, around: key, before: before, after: after))]
+            case .loadCounts(let request, let filter):
+                return [.countsLoaded(request: request, try reads.queueCounts(filter))]
+            case .loadHeld:
+                return [.heldLoaded(try reads.heldOrders())]
+            case .loadEscalations:
+                return [.escalationsLoaded(try decisions.escalations())]
+            case .loadAudit(let filter):
+                return [.auditLoaded(try decisions.audit(filter: filter, limit: 2000))]
+            case .loadDetail(let key):
+                let detail = try reads.lineDetail(key)
+                let options = detail == nil ? [] : try self.options.options(for: key)
+                return [.detailLoaded(key, detail, options: options, history: try decisions.history(key))]
+            case .loadSupply(let sku):
+                return [.supplyLoaded(sku, try reads.supply(sku))]
+            case .loadPanel(let name):
+                guard let panel = PanelRegistry.panel(named: name) else { return [.failed("no view :\(name)")] }
+                return [.panelLoaded(name, try panel.load(mirror, now: now))]
+            case .decide(let request):
+                return [.decided(request, decisions.record(request, session: session))]
+            case .setTheme, .quit:
+                return []
+            }
+        } catch {
+            return [.failed("could not read the mirror: \(error)")]
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import AllotCore
+import AllotStore
+
+/// Everything that can happen to the workbench: a key, a resize, a tick of the clock, or an answer from the store.
+public enum Action: Hashable, Sendable {
+    case key(Key)
+    case resized(rows: Int, cols: Int)
+    case tick(Timestamp)
+    /// Someone else changed the mirror: reload what is shown, keeping the selection.
+    case mirrorChanged
+    case planLoaded(PlanHeader?)
+    case queueLoaded(request: Int, placement: QueuePlacement, rows: [QueueRow])
+    case countsLoaded(request: Int, QueueCounts)
+    case heldLoaded([HeldOrder])
+    case escalationsLoaded([EscalationRow])
+    case auditLoaded([AuditRow])
+    case detailLoaded(LineKey, LineDetail?, options: [SourcingChoice], history: [AuditRow])
+    case supplyLoaded(SKU, SupplyPicture?)
+    case panelLoaded(String, PanelContent)
+    case decided(DecisionRequest, DecisionOutcome)
+    case themeChanged(String)
+    case failed(String)
+}
+
+/// How loaded queue rows join the window already shown.
+public enum QueuePlacement: Hashable, Sendable {
+    /// A new window from the top (or after a filter/sort change).
+    case replaceFromTop
+    /// A new window at the bottom (`G`).
+    case replaceFromBottom
+    /// Rows after the window.
+    case append
+    /// Rows before the window.
+    case prepend
+    /// A fresh window around a line (refresh), keeping it selected if it is still there.
+    case around(LineKey, position: Int)
+}
+
+/// Work the edge does for the reducer: reads and writes of the store, theme changes, quitting.
+public enum Command: Hashable, Sendable {
+    case loadPlan
+    case loadQueue(request: Int, QueueQuery, QueueAnchor, limit: Int, placement: QueuePlacement)
+    case loadQueueAround(request: Int, QueueQuery, QueueRow.SortKey, before: Int, after: Int, placement: QueuePlacement)
+    case loadCounts(request: Int, QueueFilter)
+    case loadHeld
+    case loadEscalations
+    case loadAudit(filter: String)
+    case loadDetail(LineKey)
+    case loadSupply(SKU)
+    case loadPanel(String)
+    case decide(DecisionRequest)
+    case setTheme(String)
+    case quit
+}

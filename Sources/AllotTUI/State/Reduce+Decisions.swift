@@ -1,0 +1,142 @@
+import Foundation
+import AllotCore
+import AllotStore
+
+extension WorkbenchReducer {
+    static func verb(_ intent: Intent) -> DecisionVerb? {
+        switch intent {
+        case .accept: return .accept
+        case .override: return .override
+        case .escalate: return .escalate
+        case .approve: return .approve
+        case .reject: return .reject
+        case .hold: return .hold
+        case .release: return .release
+        case .cancelOrder: return .cancel
+        default: return nil
+        }
+    }
+
+    /// Starts a decision: accept goes straight to the store; the others open the override editor or the rationale prompt.
+    static func decide(_ s: inout WorkbenchState, _ intent: Intent) -> [Command] {
+        guard let verb = verb(intent) else { return [] }
+        let target: DecisionTarget
+        if s.screen == .held {
+            guard let order = s.held.selectedRow else { s.flash = Flash("no order selected", isError: true); return [] }
+            guard [.hold, .release, .cancel].contains(verb) else {
+                s.flash = Flash("\(verb.rawValue) works on a line: Enter opens the order's lines", isError: true)
+                return []
+            }
+            target = .order(order.orderID)
+        } else {
+            guard let line = selectedLine(s) else {
+                s.flash = Flash("\(verb.rawValue): no line selected here", isError: true)
+                return []
+            }
+            if (verb == .approve || verb == .reject), s.screen != .escalations, !(s.escalations.rows.contains { $0.key == line.key }) {
+                s.flash = Flash("\(verb.rawValue): \(line.key) is not waiting for approval (see :escalations)", isError: true)
+                return []
+            }
+            if verb == .cancel {
+                s.flash = Flash("cancel works on an order: see :held", isError: true)
+                return []
+            }
+            target = .line(line.key, version: line.version)
+        }
+        if verb == .override { return openOverride(&s) }
+        let request = DecisionRequest(verb: verb, target: target, reason: "", note: "")
+        let reasons = s.policy.reasonCodes(for: verb)
+        if !verb.needsRationale {
+            var r = request
+            r.reason = reasons.first ?? "AS_RECOMMENDED"
+            s.flash = Flash("\(verb.rawValue) \(target)…")
+            return [.decide(r)]
+        }
+        s.mode = .rationale(RationalePrompt(request: request, reasons: reasons))
+        return []
+    }
+
+    /// Opens the override editor on the line in view (from the queue, after its options have loaded).
+    static func openOverride(_ s: inout WorkbenchState) -> [Command] {
+        guard let line = selectedLine(s) else { s.flash = Flash("override: no line selected", isError: true); return [] }
+        guard case .detail = s.screen, let d = s.detail, d.key == line.key, let detail = d.detail else {
+            s.pendingOverride = line.key
+            return push(&s, .detail(line.key))
+        }
+        guard !d.options.isEmpty else {
+            s.flash = Flash("override \(line.key): no sourcing options to choose from", isError: true)
+            return []
+        }
+        var editor = OverrideEditor(key: line.key, version: detail.row.version, requested: detail.row.requested, choices: d.options)
+        if d.pane == .options { editor.cursor = min(d.cursor.selected, d.options.count - 1) }
+        s.mode = .override(editor)
+        return []
+    }
+
+    static func rationaleKey(_ s: inout WorkbenchState, _ prompt: RationalePrompt, _ key: Key) -> [Command] {
+        var p = prompt
+        switch key {
+        case .escape:
+            s.mode = .normal
+            s.flash = Flash("\(p.request.verb.rawValue) cancelled: nothing recorded")
+            return []
+        case .up:
+            p.reasonIndex = max(0, p.reasonIndex - 1)
+        case .down, .tab:
+            p.reasonIndex = min(p.reasons.count - 1, p.reasonIndex + 1)
+        case .enter:
+            var r = p.request
+            r.reason = p.reason
+            r.note = p.note.text.trimmingCharacters(in: .whitespaces)
+            s.mode = .normal
+            s.flash = Flash("\(r.verb.rawValue) \(r.target) (\(r.reason))…")
+            return [.decide(r)]
+        default:
+            _ = p.note.edit(key)
+        }
+        s.mode = .rationale(p)
+        return []
+    }
+
+    static func overrideKey(_ s: inout WorkbenchState, _ editor: OverrideEditor, _ key: Key) -> [Command] {
+        var e = editor
+        let n = e.choices.count
+        switch key {
+        case .escape:
+            s.mode = .normal
+            s.flash = Flash("override cancelled: nothing recorded")
+            return []
+        case .up, .char("k"): e.cursor = max(0, e.cursor - 1); e.typed = nil
+        case .down, .char("j"), .tab: e.cursor = min(n - 1, e.cursor + 1); e.typed = nil
+        case .left, .char("-"), .char("h"): e.quantities[e.cursor] = max(0, e.quantities[e.cursor] - 1); e.typed = nil
+        case .right, .char("+"), .char("l"): e.quantities[e.cursor] += 1; e.typed = nil
+        case .char("0"): e.quantities[e.cursor] = 0; e.typed = nil
+        case .char("m"):
+            // All of the line on the selected option, as far as it has units; nothing elsewhere.
+            for i in e.quantities.indices { e.quantities[i] = 0 }
+            e.quantities[e.cursor] = min(e.requested, e.choices[e.cursor].available); e.typed = nil
+        case .char(let c) where c.isNumber:
+            let digits = (e.typed ?? "") + String(c)
+            e.typed = digits
+            e.quantities[e.cursor] = Int(digits.prefix(9)) ?? 0
+        case .backspace:
+            let digits = String((e.typed ?? String(e.quantities[e.cursor])).dropLast())
+            e.typed = digits
+            e.quantities[e.cursor] = Int(digits) ?? 0
+        case .enter:
+            if let problem = e.problem {
+                s.flash = Flash("override: \(problem)", isError: true)
+                s.mode = .override(e)
+                return []
+            }
+            let request = DecisionRequest(verb: .override, target: .line(e.key, version: e.version), reason: "", note: "",
+                                          allocations: e.allocations)
+            s.mode = .rationale(RationalePrompt(request: request, reasons: s.policy.reasonCodes(for: .override)))
+            return []
+        default:
+            break
+        }
+        s.mode = .override(e)
+        return []
+    }
+}

@@ -1,0 +1,73 @@
+import AllotCore
+import AllotStore
+
+/// The planner's exception queue: counts per exception type, then one row per line needing a decision.
+enum QueueScreen {
+    static func columns(width: Int) -> [ColumnSpec] {
+        let wide = width >= 110
+        return TableDrawing.stretch([
+            ColumnSpec(title: "order", width: wide ? 12 : 9),
+            ColumnSpec(title: "tier customer", width: wide ? 20 : 12),
+            ColumnSpec(title: "sku", width: wide ? 10 : 8),
+            ColumnSpec(title: "req", width: wide ? 6 : 4, right: true),
+            ColumnSpec(title: "recommended", width: wide ? 18 : 12),
+            ColumnSpec(title: "short", width: 5, right: true),
+            ColumnSpec(title: wide ? "promise vs req" : "promise", width: wide ? 14 : 8),
+            ColumnSpec(title: "age", width: 4, right: true),
+            ColumnSpec(title: "exceptions", width: 8),
+        ], to: width)
+    }
+
+    static func draw(_ g: inout CellGrid, _ s: WorkbenchState, _ t: Theme) {
+        headerBar(&g, s, t)
+        let cols = columns(width: g.cols)
+        TableDrawing.header(&g, row: 2, cols, style: t[.header])
+        let q = s.queue
+        let top = ScreenLayout.listTop(s), h = s.bodyHeight
+        if q.rows.isEmpty {
+            let text: String
+            if !q.loaded || q.pending != nil { text = "loading…" }
+            else if s.plan == nil { text = "no plan yet: run `allot plan` to fill the queue" }
+            else if !q.query.filter.isEmpty { text = "no line matches the filter \(q.query.filter) (Esc clears it)" }
+            else { text = "nothing needs a decision" }
+            WorkbenchView.empty(&g, row: top, text, t)
+            return
+        }
+        for i in 0..<h {
+            let index = q.cursor.scroll + i
+            guard index < q.rows.count else { break }
+            let r = q.rows[index]
+            let tone: CellStyle = r.status == .backorder ? t[.danger] : (r.short > 0 ? t[.warning] : t[.base])
+            let age = r.firstSeenAt.map { Format.age(s.now.seconds - $0.seconds) } ?? ""
+            let promise = Format.promise(r.promiseDate, requested: r.requestedDate)
+            let promiseText = g.cols >= 110 ? "\(r.requestedDate?.short ?? "?") \(promise)" : promise
+            TableDrawing.draw(&g, row: top + i, cols, [
+                r.key.description, "\(r.tier) \(r.customerName.isEmpty ? r.customerID : r.customerName)", r.sku,
+                String(r.requested), Format.allocations(r.allocations), r.short > 0 ? String(r.short) : "", promiseText, age,
+                Format.exceptions(r.exceptions),
+            ], style: t[.base], styles: [nil, nil, nil, nil, nil, tone, r.promiseDate.flatMap { p in r.requestedDate.map { p > $0 } } == true ? t[.warning] : nil, t[.muted], t[.tag]])
+            if index == q.cursor.selected { WorkbenchView.select(&g, row: top + i, t) }
+        }
+    }
+
+    /// Counts per exception type, the total, the sort key and the filter.
+    static func headerBar(_ g: inout CellGrid, _ s: WorkbenchState, _ t: Theme) {
+        let q = s.queue
+        var col = 1
+        if let c = q.counts {
+            col = g.put("\(Format.count(c.total)) lines", row: 1, col: col, style: t[.title])
+            for kind in ExceptionKind.allCases {
+                guard let n = c.byType[kind], n > 0 else { continue }
+                col = g.put("  ", row: 1, col: col, style: t[.base])
+                col = g.put(kind.rawValue, row: 1, col: col, style: t[.tag])
+                col = g.put(" " + Format.count(n), row: 1, col: col, style: t[.base])
+            }
+        } else {
+            col = g.put("counting…", row: 1, col: col, style: t[.muted])
+        }
+        var right = "sort:\(q.query.sort.rawValue)"
+        if !q.query.filter.isEmpty { right = "/\(q.query.filter)  " + right }
+        let w = TextWidth.of(right) + 1
+        if g.cols - w > col + 1 { g.put(right, row: 1, col: g.cols - w, style: t[.accent]) }
+    }
+}

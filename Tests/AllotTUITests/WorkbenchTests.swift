@@ -1,1 +1,0 @@
-// Screen and reducer tests for the workbench live here.
