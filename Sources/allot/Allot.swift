@@ -16,6 +16,7 @@ struct Allot: AsyncParsableCommand {
             Status.self,
             Import.self,
             Bench.self,
+            PlanCommand.self,
         ],
         defaultSubcommand: Workbench.self
     )

@@ -136,11 +136,14 @@ public enum Engine {
             if let o = index.order(lines[i].orderID), o.shipComplete {
                 var sites = Set<WarehouseID>()
                 for k in i..<j { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
-                if sites.count > 1 {
+                let anyShort = (i..<j).contains { lines[$0].short > 0 && lines[$0].status != .held }
+                if sites.count > 1 || (!sites.isEmpty && anyShort) {
                     for k in i..<j where lines[k].status != .held {
                         if !lines[k].exceptions.contains(.shipComplete) {
                             lines[k].exceptions.append(.shipComplete); lines[k].exceptions.sort()
-                            lines[k].rationale += " Ship complete: the order's lines come from \(sites.sorted().joined(separator: " and ")), so it needs review."
+                            lines[k].rationale += sites.count > 1
+                                ? " Ship complete: the order's lines come from \(sites.sorted().joined(separator: " and ")), so it needs review."
+                                : " Ship complete: some of the order's lines are short, so it cannot ship complete."
                         }
                         lines[k].status = status(for: lines[k], policy: policy)
                     }

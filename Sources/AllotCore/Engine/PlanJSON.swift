@@ -21,17 +21,24 @@ public enum PlanJSON {
     public static func line(_ r: LineRecommendation, into out: inout String) {
         out += "{\"order_id\":"; string(r.orderID, into: &out)
         out += ",\"line_no\":\(r.lineNo),\"sku\":"; string(r.sku, into: &out)
-        out += ",\"requested\":\(r.requested),\"priority_class\":\(r.priorityClass),\"allocations\":["
-        for (k, a) in r.allocations.enumerated() {
+        out += ",\"requested\":\(r.requested),\"priority_class\":\(r.priorityClass),\"allocations\":"
+        out += allocations(r.allocations)
+        out += ",\"short\":\(r.short),\"status\":\"\(r.status.rawValue)\",\"exceptions\":["
+        out += r.exceptions.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
+        out += "],\"rationale\":"; string(r.rationale, into: &out)
+        out += "}"
+    }
+
+    /// A line's allocations as a JSON array (what the plan store keeps per line).
+    public static func allocations(_ list: [Allocation]) -> String {
+        var out = "["
+        for (k, a) in list.enumerated() {
             if k > 0 { out += "," }
             out += "{\"warehouse_id\":"; string(a.warehouseID, into: &out)
             out += ",\"qty\":\(a.qty),\"source\":"; string(a.source.description, into: &out)
             out += ",\"ship_date\":\"\(a.shipDate)\",\"arrival_date\":\"\(a.arrivalDate)\",\"cost\":\(number(a.cost)),\"mode\":\"\(a.mode.rawValue)\"}"
         }
-        out += "],\"short\":\(r.short),\"status\":\"\(r.status.rawValue)\",\"exceptions\":["
-        out += r.exceptions.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
-        out += "],\"rationale\":"; string(r.rationale, into: &out)
-        out += "}"
+        return out + "]"
     }
 
     /// A decimal with at most `decimals` places and at least one (`84.0`, `10.5`, `0.667`).

@@ -29,7 +29,7 @@ struct RouteCandidate: Sendable {
     /// Lane cost plus transfer cost, per unit.
     var unitFreight: Double
     var mode: LaneMode
-    /// For an expedite route: the ground arrival of the same path (expedite is used only when ground would be late).
+    /// The ground arrival of the same path (expedite is considered only when ground would be late).
     var groundArrival: Int32
 }
 
@@ -77,12 +77,13 @@ enum Routing {
         return kept
     }
 
-    /// The route a line due on `requested` uses from these candidates: the cheapest within the lateness horizon,
-    /// where an expedite lane counts only when it turns a late ground arrival into an on-time one.
+    /// The route a line due on `requested` uses from these candidates: the cheapest (freight plus lateness) within
+    /// the lateness horizon, where an expedite lane counts only when the ground lane would be late and it is faster.
     static func choose(_ cands: [RouteCandidate], requested: Int32, policy: Policy) -> ArcRoute? {
         var best: ArcRoute?
         for c in cands {
-            if c.mode == .expedite && !(c.arrivalDay <= requested && c.groundArrival > requested) { continue }
+            // Expedite only where ground would arrive late, and only if it arrives sooner; then it competes on cost.
+            if c.mode == .expedite && !(c.groundArrival > requested && c.arrivalDay < c.groundArrival) { continue }
             let late = max(0, Int(c.arrivalDay - requested))
             if late > policy.cost.maxLateDays { continue }
             let unit = c.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
