@@ -1,0 +1,75 @@
+import Testing
+import AllotCore
+
+@Suite("Reason codes and stale decisions")
+struct DecisionRulesTests {
+    typealias F = WorkflowFixture
+
+    @Test("a reason code must come from the policy's list for the action; a single listed code is the default")
+    func reasonCodes() throws {
+        var r = F.request(.override)
+        r.reasonCode = "BECAUSE"
+        guard case .failure(.invalid(let m)) = Workflow.decide(r, situation: F.situation(), supply: F.supply(), policy: F.policy) else {
+            Issue.record("an unlisted reason was accepted"); return
+        }
+        #expect(m.contains("CHEAPER_FREIGHT"))
+        r.reasonCode = nil
+        guard case .failure(.invalid(let need)) = Workflow.decide(r, situation: F.situation(), supply: F.supply(), policy: F.policy) else {
+            Issue.record("an override without a reason was accepted"); return
+        }
+        #expect(need.contains("needs --reason"))
+        let accepted = try Workflow.decide(F.request(.accept), situation: F.situation(), policy: F.policy).get()
+        #expect(accepted.reasonCode == "AS_RECOMMENDED")
+    }
+
+    @Test("a policy without reasons for an action accepts any code or none")
+    func freeReasons() throws {
+        var p = Policy()
+        p.reasons["escalate"] = []
+        var r = F.request(.escalate)
+        r.reasonCode = nil
+        #expect(try Workflow.decide(r, situation: F.situation(), policy: p).get().reasonCode == nil)
+        r.reasonCode = "ANYTHING"
+        #expect(try Workflow.decide(r, situation: F.situation(), policy: p).get().reasonCode == "ANYTHING")
+    }
+
+    @Test("a decision against a line version someone else moved is refused as stale, naming who and what it is now")
+    func staleLine() {
+        let s = F.situation(state: .accepted, version: 3)
+        let r = F.request(.override, seen: SeenVersion(lineVersion: 2, recommendationVersion: 1))
+        guard case .failure(.stale(let m)) = Workflow.decide(r, situation: s, supply: F.supply(), policy: F.policy) else {
+            Issue.record("a stale line version was accepted"); return
+        }
+        #expect(m.contains("by pat"))
+        #expect(m.contains("now accepted"))
+    }
+
+    @Test("a decision against an old recommendation version is refused as stale")
+    func staleRecommendation() {
+        var s = F.situation()
+        s.recommendation?.version = 4
+        let r = F.request(.accept, seen: SeenVersion(lineVersion: 0, recommendationVersion: 3))
+        guard case .failure(.stale(let m)) = Workflow.decide(r, situation: s, policy: F.policy) else {
+            Issue.record("an old recommendation version was accepted"); return
+        }
+        #expect(m.contains("version 3 → 4"))
+        #expect(throws: Never.self) {
+            _ = try Workflow.decide(F.request(.accept, seen: SeenVersion(lineVersion: 0, recommendationVersion: 4)), situation: s, policy: F.policy).get()
+        }
+    }
+
+    @Test("refusals map to distinct exit codes: permission 3, stale 4, invalid 5")
+    func exitCodes() {
+        #expect(DecisionRefusal.permission("x").exitCode == 3)
+        #expect(DecisionRefusal.stale("x").exitCode == 4)
+        #expect(DecisionRefusal.invalid("x").exitCode == 5)
+    }
+
+    @Test("warehouses and quantities are refused on any action but override")
+    func allocationsOnlyForOverride() {
+        let r = F.request(.accept, allocations: [RequestedAllocation(warehouseID: "DAL", qty: 1)])
+        guard case .failure(.invalid) = Workflow.decide(r, situation: F.situation(), policy: F.policy) else {
+            Issue.record("accept took allocations"); return
+        }
+    }
+}
