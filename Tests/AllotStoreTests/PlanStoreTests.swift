@@ -53,10 +53,10 @@ struct PlanStoreTests {
         let s = PlanStoreTests.world(stock: 4)
         let day = Day(year: 2026, month: 11, day: 29)
         let id = try store.save(Engine.plan(snapshot: s, policy: Policy(), asOf: day), snapshot: s, policy: Policy(), inputHash: "h")
-        #expect(try store.count(planID: id, QueueQuery()) == 2)
-        #expect(try store.page(planID: id, QueueQuery(statuses: [.review])).map(\.key.orderID) == ["SO-1"])
-        #expect(try store.page(planID: id, QueueQuery(exception: .shortage)).count == 1)
-        #expect(try store.page(planID: id, QueueQuery(sort: .value, limit: 1)).first?.value == 40)
-        #expect(try store.page(planID: id, QueueQuery(search: "SO-2")).map(\.key.orderID) == ["SO-2"])
+        #expect(try store.count(planID: id, PlanPageQuery()) == 2)
+        #expect(try store.page(planID: id, PlanPageQuery(statuses: [.review])).map(\.key.orderID) == ["SO-1"])
+        #expect(try store.page(planID: id, PlanPageQuery(exception: .shortage)).count == 1)
+        #expect(try store.page(planID: id, PlanPageQuery(sort: .value, limit: 1)).first?.value == 40)
+        #expect(try store.page(planID: id, PlanPageQuery(search: "SO-2")).map(\.key.orderID) == ["SO-2"])
     }
 }

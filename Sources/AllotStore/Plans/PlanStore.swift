@@ -21,7 +21,7 @@ public struct StoredRecommendation: Hashable, Sendable {
 }
 
 /// Which stored recommendations a queue read returns, and in what order.
-public struct QueueQuery: Hashable, Sendable {
+public struct PlanPageQuery: Hashable, Sendable {
     public enum Sort: String, Sendable, CaseIterable { case priority, requestedDate, cost, value, order }
     public var statuses: [LineStatus] = []
     public var queue: Role?
@@ -161,7 +161,7 @@ public struct PlanStore: Sendable {
     }
 
     /// One page of a plan's lines, filtered and sorted in SQL so that only the visible rows are read.
-    public func page(planID: String, _ q: QueueQuery) throws -> [StoredRecommendation] {
+    public func page(planID: String, _ q: PlanPageQuery) throws -> [StoredRecommendation] {
         let (whereSQL, args) = PlanStore.filter(planID: planID, q)
         let order: String
         switch q.sort {
@@ -178,7 +178,7 @@ public struct PlanStore: Sendable {
     }
 
     /// How many lines a query matches (ignoring its offset and limit).
-    public func count(planID: String, _ q: QueueQuery) throws -> Int {
+    public func count(planID: String, _ q: PlanPageQuery) throws -> Int {
         let (whereSQL, args) = PlanStore.filter(planID: planID, q)
         return try mirror.db.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM recommendation WHERE \(whereSQL)", arguments: StatementArguments(args)) ?? 0
@@ -190,7 +190,7 @@ public struct PlanStore: Sendable {
           promise_date, requested_date, allocations_json, rationale, version, first_seen_at FROM recommendation
         """
 
-    static func filter(planID: String, _ q: QueueQuery) -> (String, [any DatabaseValueConvertible]) {
+    static func filter(planID: String, _ q: PlanPageQuery) -> (String, [any DatabaseValueConvertible]) {
         var parts = ["plan_id = ?"]
         var args: [any DatabaseValueConvertible] = [planID]
         if !q.statuses.isEmpty {
