@@ -18,6 +18,11 @@ public struct HeldOrder: Hashable, Sendable {
     public var requestedDate: Day?
     public var lines: Int
     public var value: Double
+    public init(orderID: OrderID, customerID: CustomerID, customerName: String, tier: String, kind: Kind, reason: String,
+                orderDate: Day?, requestedDate: Day?, lines: Int, value: Double) {
+        self.orderID = orderID; self.customerID = customerID; self.customerName = customerName; self.tier = tier; self.kind = kind
+        self.reason = reason; self.orderDate = orderDate; self.requestedDate = requestedDate; self.lines = lines; self.value = value
+    }
 }
 
 extension WorkbenchReads {

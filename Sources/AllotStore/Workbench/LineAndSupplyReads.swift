@@ -9,6 +9,9 @@ public struct LineDetail: Hashable, Sendable {
     public var order: Order
     /// Every line of the same order (this one included), in line order.
     public var orderLines: [QueueRow]
+    public init(row: QueueRow, rationale: String, order: Order, orderLines: [QueueRow]) {
+        self.row = row; self.rationale = rationale; self.order = order; self.orderLines = orderLines
+    }
 }
 
 /// One warehouse's stock of a sku and what of it is still available to promise now.

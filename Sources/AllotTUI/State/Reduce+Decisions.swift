@@ -110,7 +110,6 @@ extension WorkbenchReducer {
         case .down, .char("j"), .tab: e.cursor = min(n - 1, e.cursor + 1); e.typed = nil
         case .left, .char("-"), .char("h"): e.quantities[e.cursor] = max(0, e.quantities[e.cursor] - 1); e.typed = nil
         case .right, .char("+"), .char("l"): e.quantities[e.cursor] += 1; e.typed = nil
-        case .char("0"): e.quantities[e.cursor] = 0; e.typed = nil
         case .char("m"):
             // All of the line on the selected option, as far as it has units; nothing elsewhere.
             for i in e.quantities.indices { e.quantities[i] = 0 }

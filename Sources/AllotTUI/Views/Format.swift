@@ -72,7 +72,7 @@ enum TableDrawing {
     /// Gives the last column the room left over, so tables fill the screen's width.
     static func stretch(_ columns: [ColumnSpec], to width: Int) -> [ColumnSpec] {
         var c = columns
-        guard !c.isEmpty else { return c }
+        guard let last = c.last, !last.right else { return c }
         let used = c.dropLast().reduce(0) { $0 + $1.width + 1 } + 1
         c[c.count - 1].width = max(c[c.count - 1].width, width - used - 1)
         return c

@@ -53,8 +53,13 @@ public enum WorkbenchView {
         } else {
             parts.append("no plan yet: run allot plan")
         }
-        let left = parts.joined(separator: "  │  ")
         let right = position(s).map { $0 + " " } ?? ""
+        var left = parts.joined(separator: "  │  ")
+        if TextWidth.of(left) + TextWidth.of(right) >= g.cols, let p = s.plan {
+            // Narrow terminals: drop the plan's date before cutting anything else.
+            parts[parts.count - 1] = "plan " + (p.createdAt.map { Format.age(s.now.seconds - $0.seconds) + " old" } ?? "age unknown")
+            left = parts.joined(separator: " │ ")
+        }
         g.put(left, row: row, col: 0, style: t[.statusBar], maxWidth: g.cols - TextWidth.of(right) - 1)
         if !right.isEmpty { g.put(right, row: row, col: g.cols - TextWidth.of(right), style: t[.statusBar]) }
     }

@@ -1,0 +1,191 @@
+import Testing
+import AllotCore
+import AllotStore
+@testable import AllotTUI
+
+/// A detail screen for SO-1000:1 with two options loaded (DAL 6 chosen of 10 available, ATL 4 chosen of 4).
+func detailWithOptions() -> WorkbenchState {
+    var s = loadedQueue(3)
+    _ = press(&s, .enter)
+    let key = LineKey(orderID: "SO-1000", lineNo: 1)
+    let r = row("SO-1000")
+    let detail = LineDetail(row: r, rationale: "why", order: Order(id: "SO-1000", customerID: "C1", orderDate: Fixture.asOf, requestedDate: Fixture.asOf + 2),
+                            orderLines: [r])
+    let options = [
+        SourcingChoice(warehouseID: "DAL", source: .onHand, available: 10, shipDate: Fixture.asOf + 1, arrivalDate: Fixture.asOf + 2,
+                       daysLate: 0, unitCost: 2, chosenQty: 6),
+        SourcingChoice(warehouseID: "ATL", source: .onHand, available: 4, shipDate: Fixture.asOf + 1, arrivalDate: Fixture.asOf + 4,
+                       daysLate: 2, unitCost: 3, chosenQty: 4),
+    ]
+    WorkbenchReducer.reduce(&s, .detailLoaded(key, detail, options: options, history: []))
+    return s
+}
+
+@Suite("The reducer: decisions")
+struct DecisionReducerTests {
+    let line = LineKey(orderID: "SO-1000", lineNo: 1)
+
+    @Test("a accepts the selected line at once, against the version the user saw")
+    func accept() {
+        var s = loadedQueue(3)
+        let commands = press(&s, .char("a"))
+        #expect(commands == [.decide(DecisionRequest(verb: .accept, target: .line(line, version: 1), reason: "AS_RECOMMENDED", note: ""))])
+        #expect(s.mode == .normal)
+    }
+
+    @Test("e opens the rationale prompt; arrows pick the reason, typing writes the note, Enter records")
+    func escalate() {
+        var s = loadedQueue(3)
+        #expect(press(&s, .char("e")).isEmpty)
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
+        #expect(p.reasons == Policy.defaultReasons["escalate"])
+        _ = press(&s, .down, .down, .up, .down)
+        for c in "needs a yes" { _ = press(&s, .char(c)) }
+        let commands = press(&s, .enter)
+        #expect(commands == [.decide(DecisionRequest(verb: .escalate, target: .line(line, version: 1), reason: "CUSTOMER_ESCALATION", note: "needs a yes"))])
+        #expect(s.mode == .normal)
+    }
+
+    @Test("Esc in the rationale prompt cancels and records nothing")
+    func cancelPrompt() {
+        var s = loadedQueue(3)
+        _ = press(&s, .char("h"), .char("x"))
+        #expect(press(&s, .escape).isEmpty)
+        #expect(s.mode == .normal)
+        #expect(s.flash?.text.contains("nothing recorded") == true)
+    }
+
+    @Test("typing j or k in the note writes letters, it does not move")
+    func noteTakesLetters() {
+        var s = loadedQueue(3)
+        _ = press(&s, .char("h"), .char("j"), .char("k"))
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
+        #expect(p.note.text == "jk" && p.reasonIndex == 0)
+    }
+
+    @Test("hold and release on a line go through the prompt with their own reason codes")
+    func holdRelease() {
+        for (key, verb) in [(Key.char("h"), DecisionVerb.hold), (.char("r"), .release)] {
+            var s = loadedQueue(2)
+            _ = press(&s, key)
+            guard case .rationale(let p) = s.mode else { Issue.record("no prompt for \(verb)"); continue }
+            #expect(p.request.verb == verb)
+            #expect(p.reasons == Policy.defaultReasons[verb.rawValue])
+            #expect(press(&s, .enter) == [.decide(DecisionRequest(verb: verb, target: .line(line, version: 1), reason: p.reasons[0], note: ""))])
+        }
+    }
+
+    @Test("approve and reject work on escalations, with a comment")
+    func approveReject() {
+        for (key, verb) in [(Key.char("y"), DecisionVerb.approve), (.char("x"), .reject)] {
+            var s = Fixture.state(role: .supervisor, user: "sam")
+            _ = WorkbenchReducer.start(&s)
+            let e = EscalationRow(key: line, version: 3, sku: "MX-200", customer: "Acme", escalatedBy: "ann", at: nil, reason: "NEEDS_APPROVAL",
+                                  note: "", recommended: "DAL×6", requested: "ATL×10", costDelta: 4, serviceImpact: "")
+            WorkbenchReducer.reduce(&s, .escalationsLoaded([e]))
+            _ = press(&s, key)
+            for c in "ok by me" { _ = press(&s, .char(c)) }
+            let commands = press(&s, .enter)
+            guard case .decide(let r)? = commands.first else { Issue.record("\(verb): \(commands)"); continue }
+            #expect(r.verb == verb && r.target == .line(line, version: 3) && r.note == "ok by me")
+        }
+    }
+
+    @Test("approve on a line nobody escalated is refused on the flash line")
+    func approveNothing() {
+        var s = loadedQueue(3)
+        #expect(press(&s, .char("y")).isEmpty)
+        #expect(s.flash?.isError == true && s.mode == .normal)
+    }
+
+    @Test("on held orders, release and cancel work on the order; accept is refused")
+    func heldOrders() {
+        var s = Fixture.state(role: .customerService, user: "cs")
+        _ = WorkbenchReducer.start(&s)
+        WorkbenchReducer.reduce(&s, .heldLoaded([HeldOrder(orderID: "SO-7", customerID: "C1", customerName: "x", tier: "A", kind: .orderHold,
+                                                           reason: "r", orderDate: nil, requestedDate: nil, lines: 1, value: 0)]))
+        _ = press(&s, .char("r"))
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
+        #expect(p.request.target == .order("SO-7"))
+        _ = press(&s, .escape, .char("C"))
+        guard case .rationale(let c) = s.mode else { Issue.record("no prompt"); return }
+        #expect(c.request.verb == .cancel)
+        _ = press(&s, .escape)
+        #expect(press(&s, .char("a")).isEmpty)
+        #expect(s.flash?.isError == true)
+    }
+
+    @Test("o on the queue opens the line and then the override editor when its options arrive")
+    func overrideFromQueue() {
+        var s = loadedQueue(3)
+        let commands = press(&s, .char("o"))
+        #expect(commands.contains(.loadDetail(line)))
+        #expect(s.pendingOverride == line)
+        let r = row("SO-1000")
+        WorkbenchReducer.reduce(&s, .detailLoaded(line, LineDetail(row: r, rationale: "", order: Order(id: "SO-1000", customerID: "C1",
+            orderDate: Fixture.asOf, requestedDate: Fixture.asOf), orderLines: [r]),
+            options: [SourcingChoice(warehouseID: "DAL", source: .onHand, available: 5, shipDate: Fixture.asOf, arrivalDate: Fixture.asOf,
+                                     daysLate: 0, unitCost: 1, chosenQty: 5)], history: []))
+        guard case .override = s.mode else { Issue.record("no editor"); return }
+    }
+
+    @Test("the override editor shows live feasibility and the cost change")
+    func overrideEditor() {
+        var s = detailWithOptions()
+        _ = press(&s, .char("o"))
+        guard case .override(var e) = s.mode else { Issue.record("no editor"); return }
+        #expect(e.problem == "same as the recommendation: use accept")
+        _ = press(&s, .char("1"), .char("2"))  // DAL: 12 of 10 available
+        guard case .override(let e2) = s.mode else { return }
+        e = e2
+        #expect(e.quantities == [12, 4])
+        #expect(e.problem == "DAL on_hand has only 10 available, not 12")
+        #expect(press(&s, .enter).isEmpty)
+        guard case .override = s.mode else { Issue.record("Enter on an infeasible override left the editor"); return }
+        _ = press(&s, .backspace)   // DAL: 1
+        _ = press(&s, .char("0"))   // typed digits continue: 10
+        guard case .override(let e3) = s.mode else { return }
+        #expect(e3.quantities == [10, 4])
+        #expect(e3.problem == "14 units is more than the 10 requested")
+        _ = press(&s, .down, .char("0"))  // ATL: 0
+        guard case .override(let e4) = s.mode else { return }
+        #expect(e4.problem == nil)
+        #expect(e4.cost - e4.recommendedCost == 20 - 24)
+        #expect(e4.latestArrivalLate == 0)
+    }
+
+    @Test("a feasible override asks for its rationale and records the chosen allocations")
+    func overrideRecords() {
+        var s = detailWithOptions()
+        _ = press(&s, .char("o"), .char("m"))  // all of the line on DAL
+        _ = press(&s, .enter)
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
+        #expect(p.request.verb == .override)
+        _ = press(&s, .down)
+        let commands = press(&s, .enter)
+        guard case .decide(let r)? = commands.first else { Issue.record("\(commands)"); return }
+        #expect(r.reason == "CHEAPER_FREIGHT")
+        #expect(r.allocations?.map(\.warehouseID) == ["DAL"])
+        #expect(r.allocations?.map(\.qty) == [10])
+    }
+
+    @Test("Esc in the override editor cancels")
+    func overrideCancel() {
+        var s = detailWithOptions()
+        _ = press(&s, .char("o"), .char("5"), .escape)
+        #expect(s.mode == .normal)
+    }
+
+    @Test("a recorded decision flashes and reloads; a refused one flashes why and changes nothing")
+    func outcomes() {
+        var s = loadedQueue(3)
+        let request = DecisionRequest(verb: .accept, target: .line(line, version: 1), reason: "AS_RECOMMENDED", note: "")
+        let reload = WorkbenchReducer.reduce(&s, .decided(request, .recorded("")))
+        #expect(s.flash == Flash("SO-1000:1 accepted (AS_RECOMMENDED)"))
+        #expect(reload.contains(.loadPlan))
+        let before = s.queue
+        #expect(WorkbenchReducer.reduce(&s, .decided(request, .refused("stale: the recommendation changed"))).isEmpty)
+        #expect(s.flash?.isError == true && s.flash!.text.contains("stale"))
+        #expect(s.queue == before)
+    }
+}
