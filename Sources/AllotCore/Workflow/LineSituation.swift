@@ -65,10 +65,10 @@ public struct SeenVersion: Hashable, Sendable {
 }
 
 /// One decision someone asks for.
-public struct DecisionRequest: Hashable, Sendable {
+public struct LineDecision: Hashable, Sendable {
     public var line: LineKey
     public var action: DecisionAction
-    public var actor: DecisionActor
+    public var actor: DecisionAuthor
     public var reasonCode: String?
     public var note: String?
     /// The allocation of an override.
@@ -76,7 +76,7 @@ public struct DecisionRequest: Hashable, Sendable {
     /// What the person saw; nil skips the check (a script acting on whatever is current).
     public var seen: SeenVersion?
 
-    public init(line: LineKey, action: DecisionAction, actor: DecisionActor, reasonCode: String? = nil, note: String? = nil,
+    public init(line: LineKey, action: DecisionAction, actor: DecisionAuthor, reasonCode: String? = nil, note: String? = nil,
                 allocations: [RequestedAllocation] = [], seen: SeenVersion? = nil) {
         self.line = line; self.action = action; self.actor = actor; self.reasonCode = reasonCode; self.note = note
         self.allocations = allocations; self.seen = seen

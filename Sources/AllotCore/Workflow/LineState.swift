@@ -36,7 +36,7 @@ public enum DecisionAction: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// Who makes a decision: a listed user acting in their role, or the policy releasing lines by itself.
-public enum DecisionActor: Hashable, Sendable {
+public enum DecisionAuthor: Hashable, Sendable {
     case user(User)
     /// The policy version that released `status: auto` lines.
     case policy(version: String)

@@ -5,8 +5,8 @@
 public enum Workflow {
     /// Judges `request` on `situation`. `siblings` are the order's other lines (for hold, release of a hold,
     /// cancel); `supply` is needed for override, approve and release (their units are re-checked against ATP).
-    public static func decide(_ request: DecisionRequest, situation s: LineSituation, siblings: [LineSituation] = [],
-                              supply: DecisionSupply? = nil, policy: Policy) -> Result<DecisionOutcome, DecisionRefusal> {
+    public static func decide(_ request: LineDecision, situation s: LineSituation, siblings: [LineSituation] = [],
+                              supply: DecisionSupply? = nil, policy: Policy) -> Result<DecisionEffects, DecisionRefusal> {
         if let seen = request.seen, let refusal = staleness(seen: seen, situation: s) { return .failure(refusal) }
         let permission = requiredPermission(request.action, situation: s)
         switch request.actor {
@@ -28,7 +28,7 @@ public enum Workflow {
         case .failure(let e): return .failure(e)
         case .success(let r): reason = r
         }
-        var out = DecisionOutcome(action: request.action, actor: request.actor, reasonCode: reason, note: request.note,
+        var out = DecisionEffects(action: request.action, actor: request.actor, reasonCode: reason, note: request.note,
                                   transitions: [], escalationReasons: [], orderEffect: nil, unreserve: [], events: [])
         func move(_ l: LineSituation, to state: LineState, allocation: [Allocation], recVersion: Int? = nil, escalatedBy: String? = nil) -> LineTransition {
             LineTransition(key: l.key, sku: l.orderLine?.sku ?? l.recommendation?.line.sku, before: l.state, after: state,
@@ -149,7 +149,7 @@ public enum Workflow {
     }
 
     /// The reason code recorded: the given one if the policy lists it; the only listed one when none is given.
-    static func reasonCode(_ r: DecisionRequest, policy: Policy) -> Result<String?, DecisionRefusal> {
+    static func reasonCode(_ r: LineDecision, policy: Policy) -> Result<String?, DecisionRefusal> {
         if case .policy = r.actor { return .success(r.reasonCode ?? "AUTO_RELEASE") }
         let codes = policy.reasonCodes(for: r.action.rawValue)
         guard !codes.isEmpty else { return .success(r.reasonCode) }
@@ -185,7 +185,7 @@ public enum Workflow {
         return nil
     }
 
-    static func isAutoRelease(_ r: DecisionRequest, _ s: LineSituation) -> Bool {
+    static func isAutoRelease(_ r: LineDecision, _ s: LineSituation) -> Bool {
         if case .policy = r.actor, s.state == .recommended, s.recommendation?.line.status == .auto { return true }
         return false
     }

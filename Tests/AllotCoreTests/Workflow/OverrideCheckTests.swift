@@ -8,7 +8,7 @@ struct OverrideCheckTests {
     typealias F = WorkflowFixture
 
     func decide(_ allocations: [RequestedAllocation], supply: DecisionSupply = F.supply(), situation: LineSituation = F.situation(),
-                policy: Policy = F.policy) -> Result<DecisionOutcome, DecisionRefusal> {
+                policy: Policy = F.policy) -> Result<DecisionEffects, DecisionRefusal> {
         Workflow.decide(F.request(.override, by: F.planner, allocations: allocations), situation: situation, supply: supply, policy: policy)
     }
 

@@ -82,7 +82,7 @@ struct PermissionTests {
 
     @Test("the policy may release only lines whose recommendation is auto, and only as a release")
     func policyActor() throws {
-        let policy = DecisionActor.policy(version: "2026-11-default")
+        let policy = DecisionAuthor.policy(version: "2026-11-default")
         let auto = F.situation(status: .auto)
         let o = try Workflow.decide(F.request(.release, by: policy), situation: auto, policy: F.policy).get()
         #expect(o.newState == .released)

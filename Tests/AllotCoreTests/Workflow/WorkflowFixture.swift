@@ -62,14 +62,14 @@ enum WorkflowFixture {
         DecisionSupply(snapshot: snapshot(), asOf: asOf, plannedForOthers: planned)
     }
 
-    static let planner = DecisionActor.user(User(name: "pat", role: .planner))
-    static let planner2 = DecisionActor.user(User(name: "pia", role: .planner))
-    static let supervisor = DecisionActor.user(User(name: "sam", role: .supervisor))
-    static let finance = DecisionActor.user(User(name: "fay", role: .finance))
-    static let service = DecisionActor.user(User(name: "cy", role: .customerService))
-    static let admin = DecisionActor.user(User(name: "ada", role: .admin))
+    static let planner = DecisionAuthor.user(User(name: "pat", role: .planner))
+    static let planner2 = DecisionAuthor.user(User(name: "pia", role: .planner))
+    static let supervisor = DecisionAuthor.user(User(name: "sam", role: .supervisor))
+    static let finance = DecisionAuthor.user(User(name: "fay", role: .finance))
+    static let service = DecisionAuthor.user(User(name: "cy", role: .customerService))
+    static let admin = DecisionAuthor.user(User(name: "ada", role: .admin))
 
-    static func actor(_ role: Role) -> DecisionActor { .user(User(name: "someone-\(role.rawValue)", role: role)) }
+    static func actor(_ role: Role) -> DecisionAuthor { .user(User(name: "someone-\(role.rawValue)", role: role)) }
 
     /// The reason code an action needs under the default policy.
     static func reason(_ a: DecisionAction) -> String? {
@@ -84,9 +84,9 @@ enum WorkflowFixture {
         }
     }
 
-    static func request(_ a: DecisionAction, by actor: DecisionActor = admin, allocations: [RequestedAllocation]? = nil,
-                        reason: String? = nil, seen: SeenVersion? = nil, order: String = "SO-1", line: Int = 1) -> DecisionRequest {
-        DecisionRequest(line: LineKey(orderID: order, lineNo: line), action: a, actor: actor, reasonCode: reason ?? WorkflowFixture.reason(a),
+    static func request(_ a: DecisionAction, by actor: DecisionAuthor = admin, allocations: [RequestedAllocation]? = nil,
+                        reason: String? = nil, seen: SeenVersion? = nil, order: String = "SO-1", line: Int = 1) -> LineDecision {
+        LineDecision(line: LineKey(orderID: order, lineNo: line), action: a, actor: actor, reasonCode: reason ?? WorkflowFixture.reason(a),
                         note: nil, allocations: allocations ?? (a == .override ? [RequestedAllocation(warehouseID: "DAL", qty: 50)] : []),
                         seen: seen)
     }

@@ -45,9 +45,9 @@ public struct WorkflowEvent: Hashable, Sendable, Codable {
 }
 
 /// Everything a permitted decision changes; the store applies it in one transaction.
-public struct DecisionOutcome: Hashable, Sendable {
+public struct DecisionEffects: Hashable, Sendable {
     public var action: DecisionAction
-    public var actor: DecisionActor
+    public var actor: DecisionAuthor
     public var reasonCode: String?
     public var note: String?
     /// The addressed line first, then the order's other lines an order-level action moved.
