@@ -17,6 +17,9 @@ struct Allot: AsyncParsableCommand {
             Import.self,
             Bench.self,
             PlanCommand.self,
+            Metrics.self,
+            Alerts.self,
+            Insight.self,
         ],
         defaultSubcommand: Workbench.self
     )

@@ -42,6 +42,26 @@ public struct LineMetrics: Hashable, Sendable, Codable {
              promiseAccuracy = "promise_accuracy", promisesMeasured = "promises_measured", meanDaysLate = "mean_days_late",
              reservationAccuracy = "reservation_accuracy"
     }
+
+    /// Every key is written, a rate that could not be computed as `null`, so scripts can rely on the keys.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lines, forKey: .lines)
+        try c.encode(cycleTimeP50Hours, forKey: .cycleTimeP50Hours)
+        try c.encode(cycleTimeP90Hours, forKey: .cycleTimeP90Hours)
+        try c.encode(manualInterventionRate, forKey: .manualInterventionRate)
+        try c.encode(overrideRate, forKey: .overrideRate)
+        try c.encode(overrideReasons, forKey: .overrideReasons)
+        try c.encode(fillRateUnits, forKey: .fillRateUnits)
+        try c.encode(fillRateLines, forKey: .fillRateLines)
+        try c.encode(fillRateOrders, forKey: .fillRateOrders)
+        try c.encode(splitShipmentRate, forKey: .splitShipmentRate)
+        try c.encode(expediteRate, forKey: .expediteRate)
+        try c.encode(promiseAccuracy, forKey: .promiseAccuracy)
+        try c.encode(promisesMeasured, forKey: .promisesMeasured)
+        try c.encode(meanDaysLate, forKey: .meanDaysLate)
+        try c.encode(reservationAccuracy, forKey: .reservationAccuracy)
+    }
 }
 
 /// Open exceptions of one group (a type or a queue): how many and how long they have waited.
@@ -91,7 +111,10 @@ public struct WeeklyPoint: Hashable, Sendable, Codable {
 }
 
 /// Everything `allot metrics` reports for one period.
-public struct MetricsReport: Hashable, Sendable, Codable {
+///
+/// Its JSON puts the overall line metrics at the top level (`cycle_time_p50_hours`, `override_rate`, …) beside
+/// `exception_aging`, `integration_failure_rate`, the breakdown and the weekly points.
+public struct MetricsReport: Hashable, Sendable, Encodable {
     public var since: Day?
     public var asOf: Timestamp
     public var overall: LineMetrics
@@ -103,6 +126,29 @@ public struct MetricsReport: Hashable, Sendable, Codable {
     public var dimension: MetricDimension?
     public var breakdown: [BreakdownRow]
     public var weekly: [WeeklyPoint]
+    /// Open exceptions past their queue's SLA.
+    public var slaBreaches: Int
+
+    enum CodingKeys: String, CodingKey {
+        case since, asOf = "as_of", exceptionAging = "exception_aging", integrationFailureRate = "integration_failure_rate",
+             eventsReceived = "events_received", eventsRejected = "events_rejected", dimension = "by", breakdown, weekly,
+             slaBreaches = "sla_breaches"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try overall.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(since, forKey: .since)
+        try c.encode(asOf, forKey: .asOf)
+        try c.encode(exceptionAging, forKey: .exceptionAging)
+        try c.encode(integrationFailureRate, forKey: .integrationFailureRate)
+        try c.encode(eventsReceived, forKey: .eventsReceived)
+        try c.encode(eventsRejected, forKey: .eventsRejected)
+        try c.encode(slaBreaches, forKey: .slaBreaches)
+        try c.encode(dimension, forKey: .dimension)
+        try c.encode(breakdown, forKey: .breakdown)
+        try c.encode(weekly, forKey: .weekly)
+    }
 }
 
 /// Computes process metrics; pure, so every figure is testable on hand-made histories.
@@ -208,14 +254,15 @@ public enum ProcessMetrics {
             }
         }
 
+        let aging = aging(input.openExceptions, now: asOf, slaHours: slaHours)
         let received = input.integration.reduce(0) { $0 + $1.received }
         let rejected = input.integration.reduce(0) { $0 + $1.rejected }
         return MetricsReport(
             since: since, asOf: asOf,
             overall: lineMetrics(inPeriod, shipments: shipments, reservations: reservations),
-            exceptionAging: aging(input.openExceptions, now: asOf, slaHours: slaHours),
+            exceptionAging: aging,
             integrationFailureRate: received == 0 ? nil : Double(rejected) / Double(received),
             eventsReceived: received, eventsRejected: rejected,
-            dimension: dimension, breakdown: breakdown, weekly: weekly)
+            dimension: dimension, breakdown: breakdown, weekly: weekly, slaBreaches: aging.total.pastSLA)
     }
 }
