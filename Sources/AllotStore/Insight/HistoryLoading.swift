@@ -114,15 +114,16 @@ public struct HistoryLoader {
     }
 }
 
-/// Confirmed shipments: the one way rows enter the `shipment` table.
+/// Confirmed shipments loaded from history files into the `shipment` table.
 public enum ShipmentLog {
-    /// Records one `shipment.confirmed` (idempotent by `eventID` when given). The event importer calls this
-    /// inside its transaction.
+    /// Records one confirmed shipment of a line from a warehouse (the latest record per line and warehouse
+    /// wins, as with `shipment.confirmed` events).
     public static func record(_ db: Database, eventID: String?, orderID: String, lineNo: Int, warehouseID: String, qty: Int,
                               shippedAt: Timestamp, deliveredAt: Timestamp?) throws {
         try db.execute(sql: """
             INSERT INTO shipment(event_id, order_id, line_no, warehouse_id, qty, shipped_at, delivered_at) VALUES (?,?,?,?,?,?,?)
-            ON CONFLICT(event_id) DO NOTHING
+            ON CONFLICT(order_id, line_no, warehouse_id) DO UPDATE SET qty = excluded.qty, shipped_at = excluded.shipped_at,
+              delivered_at = excluded.delivered_at, event_id = excluded.event_id
             """, arguments: [eventID, orderID, lineNo, warehouseID, qty, shippedAt.description, deliveredAt?.description])
     }
 }

@@ -3,8 +3,7 @@ import GRDB
 extension Schema {
     /// History the insight models learn from (shipments, eta changes).
     ///
-    /// - `shipment`: confirmed shipments (`shipment.confirmed` events, or a scenario's `history/shipments.csv`);
-    ///   feeds promise accuracy, split shipments and reservation accuracy.
+    /// - (`shipment`, the integration layer's table of `shipment.confirmed`, also takes `history/shipments.csv`.)
     /// - `receipt_eta_history`: every eta a receipt was given, oldest first. Triggers on `receipt` record each new
     ///   eta whoever writes it (snapshot load, `receipt.upserted`), so slips are never missed.
     /// - `line_history`: past order lines with their recommendation, decision and outcome, loaded from a
@@ -13,18 +12,6 @@ extension Schema {
     static func registerInsightMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v1-insight-history") { db in
             try db.execute(sql: """
-            CREATE TABLE shipment (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              event_id TEXT UNIQUE,
-              order_id TEXT NOT NULL,
-              line_no INTEGER NOT NULL,
-              warehouse_id TEXT NOT NULL,
-              qty INTEGER NOT NULL CHECK (qty >= 0),
-              shipped_at TEXT NOT NULL,
-              delivered_at TEXT
-            ) STRICT;
-            CREATE INDEX shipment_line ON shipment(order_id, line_no);
-
             CREATE TABLE receipt_eta_history (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
               receipt_id TEXT NOT NULL,
