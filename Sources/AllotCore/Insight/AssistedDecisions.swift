@@ -17,7 +17,7 @@ public struct SubstituteCandidate: Hashable, Sendable {
 /// Everything the models train on and score, as plain values.
 public struct InsightInputs: Sendable {
     public var asOf: Day
-    public var positions: [SupplyPosition] = []
+    public var positions: [StockPosition] = []
     public var demand: [DemandObservation] = []
     /// The first day of order history (earlier days are unknown, not zero demand).
     public var historyStart: Day

@@ -33,7 +33,7 @@ public struct LineDimensions: Hashable, Sendable, Codable {
 }
 
 /// Who settled a line's allocation.
-public enum DecisionActor: Hashable, Sendable, Codable {
+public enum Decider: Hashable, Sendable, Codable {
     /// Released automatically under the policy.
     case policy
     /// A person in a role.
@@ -54,7 +54,7 @@ public struct DecidedLine: Hashable, Sendable {
     public var releasedAt: Timestamp?
     /// When the final decision was taken.
     public var decidedAt: Timestamp
-    public var actor: DecisionActor
+    public var actor: Decider
     /// True when a person replaced the engine's recommendation.
     public var overridden: Bool
     /// The reason code of the override (or of the decision), if any.
@@ -70,7 +70,7 @@ public struct DecidedLine: Hashable, Sendable {
     public var promisedDate: Day?
 
     public init(key: LineKey, sku: SKU, dimensions: LineDimensions, receivedAt: Timestamp, releasedAt: Timestamp?, decidedAt: Timestamp,
-                actor: DecisionActor, overridden: Bool = false, reason: String? = nil, requested: Int, allocated: Int,
+                actor: Decider, overridden: Bool = false, reason: String? = nil, requested: Int, allocated: Int,
                 allocationCount: Int = 1, expedited: Bool = false, requestedDate: Day, promisedDate: Day? = nil) {
         self.key = key; self.sku = sku; self.dimensions = dimensions; self.receivedAt = receivedAt; self.releasedAt = releasedAt
         self.decidedAt = decidedAt; self.actor = actor; self.overridden = overridden; self.reason = reason

@@ -13,7 +13,7 @@ public struct DemandObservation: Hashable, Sendable {
 }
 
 /// What a sku × warehouse can still promise and what is on its way.
-public struct SupplyPosition: Hashable, Sendable {
+public struct StockPosition: Hashable, Sendable {
     public var sku: SKU
     public var warehouseID: WarehouseID
     /// On hand − reserved − safety stock − units already released by Allot (never below 0).
@@ -26,7 +26,7 @@ public struct SupplyPosition: Hashable, Sendable {
     public init(sku: SKU, warehouseID: WarehouseID, atp: Int, inbound: [(eta: Day, qty: Int)] = [], openDemand: Int = 0) {
         self.sku = sku; self.warehouseID = warehouseID; self.atp = atp; self.inbound = inbound; self.openDemand = openDemand
     }
-    public static func == (a: SupplyPosition, b: SupplyPosition) -> Bool {
+    public static func == (a: StockPosition, b: StockPosition) -> Bool {
         a.sku == b.sku && a.warehouseID == b.warehouseID && a.atp == b.atp && a.openDemand == b.openDemand
             && a.inbound.map(\.eta) == b.inbound.map(\.eta) && a.inbound.map(\.qty) == b.inbound.map(\.qty)
     }
@@ -101,7 +101,7 @@ public enum StockoutModel {
 
     /// Forecasts every position's demand from `history` (the days before `asOf`) and projects its cover.
     /// `historyStart` is when the mirror's order history begins (earlier days are unknown, not zero).
-    public static func assess(positions: [SupplyPosition], history: [DemandObservation], historyStart: Day, asOf: Day,
+    public static func assess(positions: [StockPosition], history: [DemandObservation], historyStart: Day, asOf: Day,
                               policy: Policy.Insight) -> [StockoutRisk] {
         let bySeries = Dictionary(grouping: history) { "\($0.sku)\u{1F}\($0.warehouseID)" }
         return positions.map { p in
@@ -113,7 +113,7 @@ public enum StockoutModel {
     }
 
     /// Projects one position forward day by day under a forecast.
-    public static func project(_ p: SupplyPosition, forecast f: DemandForecast, asOf: Day, coverDays: Double) -> StockoutRisk {
+    public static func project(_ p: StockPosition, forecast f: DemandForecast, asOf: Day, coverDays: Double) -> StockoutRisk {
         var stock = Double(p.atp - p.openDemand)
         var cover: Double? = nil
         // Overdue receipts (eta before today) count as arriving today.

@@ -94,7 +94,7 @@ public struct InsightReads {
             let role = (r["role"] as String?).flatMap { Role(rawValue: $0) }
             let actorName: String = r["actor"]
             let action: String = r["action"]
-            let actor: DecisionActor = actorName == "policy" || action == "auto" ? .policy : .person(role ?? .planner)
+            let actor: Decider = actorName == "policy" || action == "auto" ? .policy : .person(role ?? .planner)
             let warehouse: String = r["warehouse_id"] ?? r["recommended_warehouse"] ?? ""
             let decided = DecidedLine(
                 key: LineKey(orderID: r["order_id"], lineNo: r["line_no"]), sku: sku,

@@ -34,7 +34,7 @@ extension InsightReads {
                 let wh: String = $0[0], sku: String = $0[1]
                 let k = "\(sku)|\(wh)"
                 let atp = max(0, ($0[2] as Int) - ($0[3] as Int) - ($0[4] as Int) - (released[k] ?? 0))
-                return SupplyPosition(sku: sku, warehouseID: wh, atp: atp, inbound: inbound[k] ?? [], openDemand: openDemand[k] ?? 0)
+                return StockPosition(sku: sku, warehouseID: wh, atp: atp, inbound: inbound[k] ?? [], openDemand: openDemand[k] ?? 0)
             }
             inputs.demand = history.compactMap { h in
                 guard let wh = h.decided.dimensions.warehouse.isEmpty ? h.recommendedWarehouse : h.decided.dimensions.warehouse else { return nil }

@@ -22,7 +22,7 @@ struct StockoutRiskTests {
     @Test("steady demand of 10 a day against 50 units runs out in five days and is flagged")
     func plantedRunOut() {
         let history = (0..<42).map { DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + $0, qty: 10) }
-        let risks = StockoutModel.assess(positions: [SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 50)], history: history,
+        let risks = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 50)], history: history,
                                          historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)
         let r = risks[0]
         #expect(abs(r.forecast.rate - 10) < 1e-9)
@@ -35,7 +35,7 @@ struct StockoutRiskTests {
     @Test("an inbound receipt before the run-out extends the cover")
     func inboundExtendsCover() {
         let history = (0..<42).map { DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + $0, qty: 10) }
-        let p = SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 50, inbound: [(Self.asOf + 3, 100)])
+        let p = StockPosition(sku: "MX", warehouseID: "DAL", atp: 50, inbound: [(Self.asOf + 3, 100)])
         let r = StockoutModel.assess(positions: [p], history: history, historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)[0]
         #expect(abs(r.daysOfCover! - 15) < 1e-9)
         #expect(!r.atRisk)
@@ -44,7 +44,7 @@ struct StockoutRiskTests {
     @Test("the smoothed rate follows a step in demand")
     func followsStep() {
         let history = (0..<42).map { DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + $0, qty: $0 < 28 ? 2 : 20) }
-        let r = StockoutModel.assess(positions: [SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 100)], history: history,
+        let r = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 100)], history: history,
                                      historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)[0]
         #expect(r.forecast.rate > 19)
         #expect(r.atRisk)  // 100 units at ~20 a day is five days
@@ -53,7 +53,7 @@ struct StockoutRiskTests {
     @Test("three days of history make no claim, however short the cover looks")
     func tooLittleHistory() {
         let history = (0..<3).map { DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.asOf - 3 + $0, qty: 30) }
-        let r = StockoutModel.assess(positions: [SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 10)], history: history,
+        let r = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 10)], history: history,
                                      historyStart: Self.asOf - 3, asOf: Self.asOf, policy: Policy().insight)[0]
         #expect(r.basis.confidence == .none)
         #expect(!r.atRisk)
@@ -63,7 +63,7 @@ struct StockoutRiskTests {
     func noiseNotFlagged() {
         var rng = SeededRandom(7)
         let history = (0..<42).map { DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + $0, qty: Int.random(in: 0...10, using: &rng)) }
-        let r = StockoutModel.assess(positions: [SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 400)], history: history,
+        let r = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 400)], history: history,
                                      historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)[0]
         #expect(!r.atRisk)
         #expect(r.forecast.errorSD! > 1)
@@ -74,8 +74,8 @@ struct StockoutRiskTests {
     func rebalance() {
         let history = (0..<42).flatMap { i in [DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + i, qty: 10),
                                                DemandObservation(sku: "MX", warehouseID: "ATL", day: Self.start + i, qty: 10)] }
-        let risks = StockoutModel.assess(positions: [SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 20),
-                                                     SupplyPosition(sku: "MX", warehouseID: "ATL", atp: 500)],
+        let risks = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 20),
+                                                     StockPosition(sku: "MX", warehouseID: "ATL", atp: 500)],
                                          history: history, historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)
         let recs = RebalancingModel.recommend(risks: risks, transfers: [Transfer(from: "ATL", to: "DAL", leadDays: 1, costPerUnit: 0.5)],
                                               asOf: Self.asOf, coverDays: 7)
@@ -91,8 +91,8 @@ struct StockoutRiskTests {
     func noLane() {
         let history = (0..<42).flatMap { i in [DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + i, qty: 10),
                                                DemandObservation(sku: "MX", warehouseID: "ATL", day: Self.start + i, qty: 10)] }
-        let risks = StockoutModel.assess(positions: [SupplyPosition(sku: "MX", warehouseID: "DAL", atp: 20),
-                                                     SupplyPosition(sku: "MX", warehouseID: "ATL", atp: 500)],
+        let risks = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 20),
+                                                     StockPosition(sku: "MX", warehouseID: "ATL", atp: 500)],
                                          history: history, historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)
         #expect(RebalancingModel.recommend(risks: risks, transfers: [], asOf: Self.asOf, coverDays: 7).isEmpty)
     }

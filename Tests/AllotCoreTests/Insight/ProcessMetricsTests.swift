@@ -8,7 +8,7 @@ struct ProcessMetricsTests {
     static func at(hours: Double) -> Timestamp { Timestamp(seconds: t0.seconds + hours * 3600) }
     static let day = Day("2026-11-10")!
 
-    static func line(_ order: String, _ no: Int = 1, cycle: Double? = 2, actor: DecisionActor = .policy, overridden: Bool = false,
+    static func line(_ order: String, _ no: Int = 1, cycle: Double? = 2, actor: Decider = .policy, overridden: Bool = false,
                      reason: String? = nil, requested: Int = 10, allocated: Int = 10, allocations: Int = 1, expedited: Bool = false,
                      promised: Day? = nil, dims: LineDimensions = LineDimensions(tier: "A", customer: "C1", family: "F", warehouse: "DAL")) -> DecidedLine {
         DecidedLine(key: LineKey(orderID: order, lineNo: no), sku: "S", dimensions: dims, receivedAt: t0,
