@@ -12,7 +12,7 @@ struct Insight: ParsableCommand {
         used, how much history, and a confidence (none/low/medium/high). Policy thresholds ([insight] in \
         policy.toml) decide what is flagged and what may be released automatically.
         """,
-        subcommands: [InsightShow.self, InsightEvaluate.self, InsightHistory.self, InsightApprove.self],
+        subcommands: [InsightShow.self, InsightEvaluate.self, InsightHistory.self, InsightGenerateHistory.self, InsightApprove.self],
         defaultSubcommand: InsightShow.self)
 }
 
@@ -173,5 +173,53 @@ struct InsightApprove: ParsableCommand {
             throw ValidationError(e.description)
         }
         print("approved \(t.id): \(t.qty) × \(t.sku) \(t.from)→\(t.to), arriving \(t.arrivalDate), cost \(Fmt.fixed(t.cost, 2))")
+    }
+}
+
+struct InsightGenerateHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate-history",
+        abstract: "Write synthetic history files (DIR/history/*.csv) shaped by the scenario in DIR.",
+        discussion: """
+        Seeded and deterministic: past lines with recommendations, decisions (overrides with reasons), \
+        shipments with delivery dates and receipts with slipped etas, ending the day before --as-of (default: \
+        the day after the newest inventory count in the scenario). The patterns it plants are described in \
+        `HistoryGenerator`: a ramping promo family, overrides of the stalest warehouse, one slipping supplier, \
+        tier-dependent substitute acceptance.
+        """)
+
+    @Argument(help: ArgumentHelp("A scenario folder in the contract's CSV layout.", valueName: "dir"))
+    var directory: String
+
+    @Option(help: "Weeks of history.")
+    var weeks: Int = 8
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 7
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("History ends the day before this date.", valueName: "YYYY-MM-DD"))
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, Day(asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+        guard (1...52).contains(weeks) else { throw ValidationError("--weeks must be between 1 and 52") }
+    }
+
+    func run() throws {
+        let scratch = try Mirror()
+        do { _ = try SnapshotImporter(mirror: scratch).importSnapshot(directory: directory) } catch let rejected as SnapshotRejected {
+            for p in rejected.problems { printError(p.description) }
+            throw ValidationError("\(directory): the scenario does not load")
+        }
+        let snapshot = try scratch.loadSnapshot()
+        let policy = try scratch.storedPolicy()
+        let day = asOf.flatMap { Day($0) } ?? (snapshot.inventory.compactMap { $0.asOf?.day }.max().map { $0 + 1 } ?? Day(unixSeconds: Date().timeIntervalSince1970))
+        let history = HistoryGenerator.generate(snapshot: snapshot, policy: policy, asOf: day, weeks: weeks, seed: seed)
+        let out = directory + "/history"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for (name, text) in history.files.sorted(by: { $0.key < $1.key }) {
+            try text.write(toFile: out + "/" + name, atomically: true, encoding: .utf8)
+        }
+        print("\(out): \(history.lines.count) past lines, \(history.shipments.count) shipments, \(history.etas.count) receipt etas (history ends \(day - 1))")
     }
 }
