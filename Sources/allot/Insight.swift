@@ -70,7 +70,7 @@ struct InsightShow: ParsableCommand {
     func run() throws {
         let mirror = try options.store.open()
         let policy = try mirror.storedPolicy()
-        let inputs = try InsightReads(mirror: mirror).insightInputs(asOf: options.day)
+        let inputs = try InsightReads(mirror: mirror).insightInputs(asOf: options.day, policy: policy)
         let d = AssistedDecisions.compute(inputs, policy: policy.insight)
         let which = signal.flatMap { Signal(rawValue: $0) }
         if options.json {
@@ -109,7 +109,7 @@ struct InsightEvaluate: ParsableCommand {
     func run() throws {
         let mirror = try options.store.open()
         let policy = try mirror.storedPolicy()
-        let inputs = try InsightReads(mirror: mirror).insightInputs(asOf: options.day)
+        let inputs = try InsightReads(mirror: mirror).insightInputs(asOf: options.day, policy: policy)
         let e = AssistedDecisions.evaluate(inputs, policy: policy.insight, trainFraction: train)
         print(options.json ? try JSONOutput.string(e) : InsightText.evaluation(e))
     }
@@ -162,7 +162,7 @@ struct InsightApprove: ParsableCommand {
     func run() throws {
         let mirror = try options.store.open()
         let policy = try mirror.storedPolicy()
-        let inputs = try InsightReads(mirror: mirror).insightInputs(asOf: options.day)
+        let inputs = try InsightReads(mirror: mirror).insightInputs(asOf: options.day, policy: policy)
         let d = AssistedDecisions.compute(inputs, policy: policy.insight)
         guard let t = d.rebalance.first(where: { $0.id == id }) else {
             throw ValidationError("no current rebalancing recommendation '\(id)' (see `allot insight rebalance`)")
@@ -183,7 +183,7 @@ struct InsightGenerateHistory: ParsableCommand {
         discussion: """
         Seeded and deterministic: past lines with recommendations, decisions (overrides with reasons), \
         shipments with delivery dates and receipts with slipped etas, ending the day before --as-of (default: \
-        the day after the newest inventory count in the scenario). The patterns it plants are described in \
+        the day of the newest inventory count in the scenario). The patterns it plants are described in \
         `HistoryGenerator`: a ramping promo family, overrides of the stalest warehouse, one slipping supplier, \
         tier-dependent substitute acceptance.
         """)
@@ -213,7 +213,7 @@ struct InsightGenerateHistory: ParsableCommand {
         }
         let snapshot = try scratch.loadSnapshot()
         let policy = try scratch.storedPolicy()
-        let day = asOf.flatMap { Day($0) } ?? (snapshot.inventory.compactMap { $0.asOf?.day }.max().map { $0 + 1 } ?? Day(unixSeconds: Date().timeIntervalSince1970))
+        let day = asOf.flatMap { Day($0) } ?? (snapshot.inventory.compactMap { $0.asOf?.day }.max() ?? Day(unixSeconds: Date().timeIntervalSince1970))
         let history = HistoryGenerator.generate(snapshot: snapshot, policy: policy, asOf: day, weeks: weeks, seed: seed)
         let out = directory + "/history"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

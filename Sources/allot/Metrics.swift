@@ -59,7 +59,7 @@ struct Metrics: ParsableCommand {
         let report = ProcessMetrics.report(input, since: since.flatMap { Day($0) }, asOf: now, dimension: by.flatMap { MetricDimension(rawValue: $0) },
                                            slaHours: policy.slaHours, weeks: weeks)
         if let html {
-            let signals = AssistedDecisions.compute(try reads.insightInputs(asOf: now.day), policy: policy.insight)
+            let signals = AssistedDecisions.compute(try reads.insightInputs(asOf: now.day, policy: policy), policy: policy.insight)
             do { try HTMLReport.render(report, signals: signals).write(toFile: html, atomically: true, encoding: .utf8) } catch {
                 throw ValidationError("cannot write \(html): \(error.localizedDescription)")
             }

@@ -7,10 +7,12 @@ public struct SubstituteCandidate: Hashable, Sendable {
     public var sku: SKU
     public var substituteSKU: SKU
     public var family: String?
+    public var tier: String?
     /// True when the current plan already uses the substitute for the line.
     public var planned: Bool
-    public init(key: LineKey, customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String?, planned: Bool) {
-        self.key = key; self.customerID = customerID; self.sku = sku; self.substituteSKU = substituteSKU; self.family = family; self.planned = planned
+    public init(key: LineKey, customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String?, tier: String? = nil, planned: Bool) {
+        self.key = key; self.customerID = customerID; self.sku = sku; self.substituteSKU = substituteSKU; self.family = family
+        self.tier = tier; self.planned = planned
     }
 }
 
@@ -68,7 +70,7 @@ public struct AssistedDecisions: Sendable, Codable {
         var substituteByLine: [String: [SubstitutionAcceptance]] = [:]
         for c in inputs.substituteCandidates {
             let e = SubstitutionModel.estimate(customerID: c.customerID, sku: c.sku, substituteSKU: c.substituteSKU, family: c.family,
-                                               history: inputs.substitutionHistory, autoThreshold: policy.substitutionAutoAcceptance)
+                                               tier: c.tier, history: inputs.substitutionHistory, autoThreshold: policy.substitutionAutoAcceptance)
             if c.planned { substituteByLine[c.key.description, default: []].append(e) }
             if seen.insert("\(c.customerID)|\(c.sku)|\(c.substituteSKU)").inserted { substitutes.append(e) }
         }

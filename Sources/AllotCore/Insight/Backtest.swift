@@ -101,7 +101,7 @@ public enum Backtest {
         let base = BetaEstimate(successes: train.filter(\.accepted).count, trials: train.count, priorMean: 0.5, priorStrength: 2).mean
         let predictions = test.map { o -> (p: Double, flagged: Bool, actual: Bool) in
             let e = SubstitutionModel.estimate(customerID: o.customerID, sku: o.sku, substituteSKU: o.substituteSKU, family: o.family,
-                                               history: train, autoThreshold: autoThreshold)
+                                               tier: o.tier, history: train, autoThreshold: autoThreshold)
             return (e.acceptance, e.autoEligible, o.accepted)
         }
         return BinaryScore.score(model: "substitutes", trained: train.count, baseRate: base, predictions: predictions)

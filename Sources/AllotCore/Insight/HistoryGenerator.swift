@@ -134,26 +134,34 @@ public enum HistoryGenerator {
             }
             let n = max(1, Int(Double(linesPerDay) * Double.random(in: 0.7...1.3, using: &rng)))
             var lineNo = 0
+            var customer = s.customers[0]
+            var received = Timestamp(seconds: day.unixSeconds)
+            var requested = day
             for _ in 0..<n {
-                if lineNo == 0 || rng.chance(0.5) { orderNo += 1; lineNo = 0 }
+                // About two lines an order; the lines of one order share its customer, arrival and requested date.
+                if lineNo == 0 || rng.chance(0.5) {
+                    orderNo += 1; lineNo = 0
+                    customer = rng.pick(s.customers)
+                    received = Timestamp(seconds: day.unixSeconds + Double.random(in: 6...18, using: &rng) * 3600)
+                    requested = day + Int.random(in: 4...12, using: &rng)
+                }
                 lineNo += 1
-                let customer = rng.pick(s.customers)
                 let sku = rng.weighted(weights)
                 let qty = max(1, Int(Double(sizes[sku].map { rng.pick($0) } ?? 10) * Double.random(in: 0.6...1.4, using: &rng)))
-                let received = Timestamp(seconds: day.unixSeconds + Double.random(in: 6...18, using: &rng) * 3600)
-                let requested = day + Int.random(in: 4...12, using: &rng)
                 let shipRegion = customer.region ?? s.warehouses[0].region
                 let options = ground.filter { $0.toRegion == shipRegion }.sorted { ($0.costPerUnit, $0.from) < ($1.costPerUnit, $1.from) }
-                guard let best = options.first else { continue }
-                let recTransit = best.transitDays + (handling[best.from] ?? 1)
+                guard var best = options.first else { continue }
+                // Stock is not always where freight is cheapest: a quarter of the lines were sourced elsewhere.
+                if options.count > 1 && rng.chance(0.25) { best = options[1] }
+                let recTransit = best.transitDays  // lane transit days, as the plan's ship → arrival
                 let recCost = Double(qty) * best.costPerUnit
 
                 // Exceptions and the queue they route to.
                 var exceptions: [ExceptionKind] = []
-                if best.from == stalest && rng.chance(0.6) { exceptions.append(.staleData) }
+                if best.from == stalest && rng.chance(0.5) { exceptions.append(.staleData) }
                 if rng.chance(0.4) {
                     var kinds: [(ExceptionKind, Double)] = [(.shortage, 3), (.split, 1.5), (.late, 1.5), (.lowMargin, 1), (.highValue, 0.5)]
-                    if substitutes[sku] != nil { kinds.append((.substitution, 2)) }
+                    if substitutes[sku] != nil { kinds.append((.substitution, 8)) }
                     let k = rng.weighted(kinds)
                     if !exceptions.contains(k) { exceptions.append(k) }
                 }
@@ -174,15 +182,15 @@ public enum HistoryGenerator {
                     line.decidedAt = Timestamp(seconds: received.seconds + hours * 3600)
                     line.actor = usersByRole[role].map { rng.pick($0) } ?? role.rawValue
                     line.role = role.rawValue
-                    let alternatives = options.dropFirst()
-                    if best.from == stalest, let alt = alternatives.first, rng.chance(0.8) {
+                    let alternatives = options.filter { $0.from != best.from }
+                    if best.from == stalest, let alt = alternatives.first, rng.chance(0.55) {
                         line.action = "override"; line.reason = "WAREHOUSE_ISSUE"
-                        line.warehouseID = alt.from; line.transitDays = alt.transitDays + (handling[alt.from] ?? 1)
+                        line.warehouseID = alt.from; line.transitDays = alt.transitDays
                         line.cost = Double(line.allocated) * alt.costPerUnit
-                    } else if let alt = alternatives.first, rng.chance(0.08) {
+                    } else if let alt = alternatives.first, rng.chance(0.06) {
                         line.action = "override"
                         line.reason = rng.pick(["CUSTOMER_PRIORITY", "CONSOLIDATE_SHIPMENT", "CHEAPER_FREIGHT"])
-                        line.warehouseID = alt.from; line.transitDays = alt.transitDays + (handling[alt.from] ?? 1)
+                        line.warehouseID = alt.from; line.transitDays = alt.transitDays
                         line.cost = Double(line.allocated) * alt.costPerUnit
                     } else if rng.chance(0.04) {
                         line.action = "reject"; line.reason = rng.pick(policy.reasonCodes(for: "reject").isEmpty ? ["OTHER"] : policy.reasonCodes(for: "reject"))
@@ -192,7 +200,7 @@ public enum HistoryGenerator {
                     }
                     if exceptions.contains(.late), line.action != "reject", let fast = expedite.first(where: { $0.toRegion == shipRegion }), rng.chance(0.5) {
                         line.expedited = true; line.warehouseID = fast.from
-                        line.transitDays = fast.transitDays + (handling[fast.from] ?? 1)
+                        line.transitDays = fast.transitDays
                         line.cost = Double(line.allocated) * fast.costPerUnit
                     }
                     if exceptions.contains(.substitution), let sub = substitutes[sku]?.first, line.action != "reject" {
@@ -204,12 +212,12 @@ public enum HistoryGenerator {
                 }
                 if line.action != "reject" {
                     line.releasedAt = line.decidedAt
-                    let arrival = line.releasedAt!.day + (line.transitDays ?? recTransit)
+                    let arrival = line.releasedAt!.day + (handling[line.warehouseID ?? best.from] ?? 1) + (line.transitDays ?? recTransit)
                     line.promisedDate = max(arrival, requested)
                     // Ship the next morning; deliveries mostly on time, some late.
                     if line.allocated > 0, let wh = line.warehouseID {
                         let shipped = Timestamp(seconds: (line.releasedAt!.day + (handling[wh] ?? 1)).unixSeconds + 15 * 3600)
-                        let transit = (line.transitDays ?? recTransit) - (handling[wh] ?? 1)
+                        let transit = line.transitDays ?? recTransit
                         var late = 0
                         if rng.chance(wh == stalest ? 0.25 : 0.07) { late = Int.random(in: 1...3, using: &rng) }
                         let deliveredDay = shipped.day + transit + late

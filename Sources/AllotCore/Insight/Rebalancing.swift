@@ -47,7 +47,8 @@ public enum RebalancingModel {
                     .sorted { ($0.costPerUnit, $0.leadDays, $0.from) < ($1.costPerUnit, $1.leadDays, $1.from) }
                 for lane in options where need > 0 {
                     let qty = min(need, surplus[lane.from] ?? 0)
-                    guard qty > 0 else { continue }
+                    // A transfer smaller than a day of the receiver's demand (or five units) is not worth a truck.
+                    guard qty > 0, Double(qty) >= max(5, r.forecast.rate) else { continue }
                     surplus[lane.from]! -= qty
                     need -= qty
                     let arrival = asOf + lane.leadDays

@@ -127,7 +127,9 @@ public enum StockoutModel {
         let window = Int(coverDays.rounded(.up))
         let supplyInWindow = Double(p.atp - p.openDemand) + Double(p.inbound.filter { $0.eta < asOf + window }.reduce(0) { $0 + $1.qty })
         var probability: Double? = nil
-        if let sd = f.errorSD, window > 0 {
+        if cover == 0 {
+            probability = 1  // open demand already takes everything there is
+        } else if let sd = f.errorSD, window > 0 {
             let mean = f.rate * Double(window)
             let spread = sd * Double(window).squareRoot()
             probability = spread > 0 ? 1 - Stats.normalCDF((supplyInWindow - mean) / spread) : (mean > supplyInWindow ? 1 : 0)

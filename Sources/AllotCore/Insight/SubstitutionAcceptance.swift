@@ -1,5 +1,6 @@
 /// Substitution acceptance: how likely a customer is to accept a substitute, from past decisions, with customers
-/// and skus that have little history borrowing from broader groups (a chain of Beta priors).
+/// and skus that have little history borrowing from broader groups (a chain of Beta priors: all offers → the
+/// family → customers of the same tier in the family → this customer and this substitute).
 
 /// A past offer of a substitute and whether the customer took it.
 public struct SubstitutionOutcome: Hashable, Sendable {
@@ -8,10 +9,12 @@ public struct SubstitutionOutcome: Hashable, Sendable {
     public var substituteSKU: SKU
     /// The ordered sku's family.
     public var family: String?
+    /// The customer's tier.
+    public var tier: String?
     public var accepted: Bool
     public var at: Timestamp
-    public init(customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String? = nil, accepted: Bool, at: Timestamp) {
-        self.customerID = customerID; self.sku = sku; self.substituteSKU = substituteSKU; self.family = family
+    public init(customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String? = nil, tier: String? = nil, accepted: Bool, at: Timestamp) {
+        self.customerID = customerID; self.sku = sku; self.substituteSKU = substituteSKU; self.family = family; self.tier = tier
         self.accepted = accepted; self.at = at
     }
 }
@@ -38,29 +41,30 @@ public struct SubstitutionAcceptance: Hashable, Sendable, Codable {
 public enum SubstitutionModel {
     public static let priorStrength = 4.0
 
-    /// Estimates acceptance of `substituteSKU` for `sku` by `customerID`: over all offers → the family → this
-    /// substitute pair (all customers) → this customer and pair; each level's rate is the next one's prior.
-    public static func estimate(customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String?,
+    /// Estimates acceptance of `substituteSKU` for `sku` by `customerID` (of `tier`): over all offers → the
+    /// family → the family's offers to customers of the same tier → this customer and this substitute; each
+    /// level's rate is the next one's prior.
+    public static func estimate(customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String?, tier: String? = nil,
                                 history: [SubstitutionOutcome], autoThreshold: Double) -> SubstitutionAcceptance {
         func tally(_ xs: [SubstitutionOutcome]) -> (Int, Int) { (xs.filter(\.accepted).count, xs.count) }
         let (ka, na) = tally(history)
         let all = BetaEstimate(successes: ka, trials: na, priorMean: 0.5, priorStrength: 2)
-        let famHist = family.map { f in history.filter { $0.family == f } } ?? []
+        let famHist = family.map { f in history.filter { $0.family == f } } ?? history.filter { $0.sku == sku }
         let (kf, nf) = tally(famHist)
         let fam = BetaEstimate(successes: kf, trials: nf, priorMean: all.mean, priorStrength: priorStrength)
-        let pairHist = history.filter { $0.sku == sku && $0.substituteSKU == substituteSKU }
-        let (kp, np) = tally(pairHist)
-        let pair = BetaEstimate(successes: kp, trials: np, priorMean: fam.mean, priorStrength: priorStrength)
-        let custHist = pairHist.filter { $0.customerID == customerID }
+        let tierHist = tier.map { t in famHist.filter { $0.tier == t } } ?? []
+        let (kt, nt) = tally(tierHist)
+        let tierEst = BetaEstimate(successes: kt, trials: nt, priorMean: fam.mean, priorStrength: priorStrength)
+        let custHist = history.filter { $0.customerID == customerID && $0.sku == sku && $0.substituteSKU == substituteSKU }
         let (kc, nc) = tally(custHist)
-        let cust = BetaEstimate(successes: kc, trials: nc, priorMean: pair.mean, priorStrength: priorStrength)
+        let cust = BetaEstimate(successes: kc, trials: nc, priorMean: tierEst.mean, priorStrength: priorStrength)
         let iv = cust.interval()
-        var inputs = ["\(customerID) accepted \(sku)→\(substituteSKU) \(kc) of \(nc) time(s)",
-                      "all customers: \(kp) of \(np)"]
-        if let family { inputs.append("family \(family): \(kf) of \(nf)") }
+        var inputs = ["\(customerID) accepted \(sku)→\(substituteSKU) \(kc) of \(nc) time(s)"]
+        if let tier { inputs.append("tier \(tier) customers\(family.map { " in family \($0)" } ?? ""): \(kt) of \(nt)") }
+        inputs.append("\(family.map { "family \($0)" } ?? "sku \(sku)"): \(kf) of \(nf)")
         inputs.append("all substitutions: \(ka) of \(na)")
-        // Customer-level history is what makes a per-customer claim; pair history counts half as much.
-        let evidence = nc + np / 2
+        // The customer's own history makes a per-customer claim; their tier's history counts a quarter as much.
+        let evidence = nc + nt / 4
         return SubstitutionAcceptance(customerID: customerID, sku: sku, substituteSKU: substituteSKU, acceptance: cust.mean,
                                       interval: [iv.low, iv.high], autoEligible: iv.low >= autoThreshold,
                                       basis: SignalBasis(inputs: inputs, historySize: nc, confidence: Confidence.from(historySize: evidence)))

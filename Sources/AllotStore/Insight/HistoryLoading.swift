@@ -31,8 +31,8 @@ public struct HistoryLoadSummary: Hashable, Sendable {
 
 /// Loads a scenario's `history/` folder into the insight tables, all or nothing.
 ///
-/// - `lines.csv`: past order lines with their recommendation, decision and outcome (one row a line; replaces a
-///   line loaded before).
+/// - `lines.csv`: past order lines with their recommendation, decision and outcome (one row a line; replaces the
+///   past lines loaded before).
 /// - `shipments.csv`: order_id, line_no, warehouse_id, qty, shipped_at, delivered_at (as `shipment.confirmed`).
 /// - `receipt_etas.csv`: receipt_id, warehouse_id, sku, supplier, eta, recorded_at — every eta a receipt was
 ///   given, in order (a receipt's first row is its original eta).
@@ -58,6 +58,8 @@ public struct HistoryLoader {
     }
 
     func loadLines(_ t: HistoryTable, _ db: Database) throws -> Int {
+        // lines.csv is the whole history of past lines: it replaces the one loaded before.
+        try db.execute(sql: "DELETE FROM line_history")
         for r in t.rows {
             let actor = try r.text("actor")
             let role = try r.optional("role")

@@ -5,7 +5,7 @@ import AllotCore
 extension InsightReads {
     /// The inputs of `allot insight`: supply positions, order history, eta histories, past substitutions,
     /// decisions and overrides, and the current plan's lines to score.
-    public func insightInputs(asOf: Day) throws -> InsightInputs {
+    public func insightInputs(asOf: Day, policy: Policy = Policy()) throws -> InsightInputs {
         try mirror.db.read { db in
             let ctx = try Context(db)
             let history = try historyLines(db, ctx)
@@ -70,19 +70,20 @@ extension InsightReads {
             inputs.substitutionHistory = history.compactMap { h in
                 guard let sub = h.substituteSKU, let ok = h.substituteAccepted else { return nil }
                 return SubstitutionOutcome(customerID: h.decided.dimensions.customer, sku: h.decided.sku, substituteSKU: sub,
-                                           family: ctx.families[h.decided.sku], accepted: ok, at: h.decided.decidedAt)
+                                           family: ctx.families[h.decided.sku], tier: ctx.tier[h.decided.dimensions.customer],
+                                           accepted: ok, at: h.decided.decidedAt)
             }
             var substitutes: [String: [String]] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT sku, substitute_sku FROM substitute ORDER BY sku, rank") { substitutes[r[0], default: []].append(r[1]) }
             for l in plan where !settled.contains(l.key) {
                 for a in l.allocations { if case .substitute(let s) = a.source {
                     inputs.substituteCandidates.append(SubstituteCandidate(key: l.key, customerID: l.customerID, sku: l.sku, substituteSKU: s,
-                                                                           family: ctx.families[l.sku], planned: true))
+                                                                           family: ctx.families[l.sku], tier: ctx.tier[l.customerID], planned: true))
                 } }
                 if l.short > 0 && l.allowSubstitute {
                     for s in substitutes[l.sku] ?? [] {
                         inputs.substituteCandidates.append(SubstituteCandidate(key: l.key, customerID: l.customerID, sku: l.sku, substituteSKU: s,
-                                                                               family: ctx.families[l.sku], planned: false))
+                                                                               family: ctx.families[l.sku], tier: ctx.tier[l.customerID], planned: false))
                     }
                 }
             }
@@ -90,14 +91,16 @@ extension InsightReads {
             // Unusual decisions and override likelihood: past recommendations and overrides, the plan's lines.
             for h in history {
                 let fam = ctx.family(h.decided.sku)
+                let region = ctx.region[h.decided.dimensions.customer] ?? ""
                 if let q = h.recommendedQty, q > 0, let c = h.recommendedCost {
-                    inputs.decisionHistory.append(DecisionShape(key: h.decided.key, kind: .recommendation, sku: h.decided.sku, family: fam,
+                    inputs.decisionHistory.append(DecisionShape(key: h.decided.key, kind: .recommendation, sku: h.decided.sku, family: fam, region: region,
                                                                 qty: Double(q), costPerUnit: c / Double(q),
                                                                 sourceDistance: Double(h.recommendedTransitDays ?? 0)))
                 }
                 if h.action == "override", h.decided.allocated > 0, let c = h.cost {
                     inputs.decisionHistory.append(DecisionShape(key: LineKey(orderID: h.decided.key.orderID + "#override", lineNo: h.decided.key.lineNo),
-                                                                kind: .override, sku: h.decided.sku, family: fam, qty: Double(h.decided.allocated),
+                                                                kind: .override, sku: h.decided.sku, family: fam, region: region,
+                                                                qty: Double(h.decided.allocated),
                                                                 costPerUnit: c / Double(h.decided.allocated), sourceDistance: Double(h.transitDays ?? 0)))
                 }
                 if h.decided.actor.isPerson {
@@ -110,8 +113,11 @@ extension InsightReads {
             for l in plan where !settled.contains(l.key) && l.allocated > 0 {
                 let fam = ctx.family(l.sku)
                 let distance = l.allocations.map { Double($0.arrivalDate - $0.shipDate) }.max() ?? 0
-                inputs.decisionCandidates.append(DecisionShape(key: l.key, kind: .recommendation, sku: l.sku, family: fam, qty: Double(l.allocated),
-                                                               costPerUnit: l.cost / Double(l.allocated), sourceDistance: distance))
+                // Freight only: the plan's cost also charges lateness, which past lines' costs do not include.
+                let lateness = l.allocations.reduce(0.0) { $0 + policy.cost.latenessPerUnitDay * Double($1.qty) * Double(max(0, $1.arrivalDate - l.requestedDate)) }
+                inputs.decisionCandidates.append(DecisionShape(key: l.key, kind: .recommendation, sku: l.sku, family: fam,
+                                                               region: l.shipToRegion ?? ctx.region[l.customerID] ?? "", qty: Double(l.allocated),
+                                                               costPerUnit: max(0, l.cost - lateness) / Double(l.allocated), sourceDistance: distance))
                 if l.status == "review" {
                     inputs.overrideCandidates.append(RecommendationFeatures(key: l.key, features: OverrideFeatures.of(
                         warehouse: l.allocations.max { $0.qty < $1.qty }?.warehouseID, family: fam, tier: ctx.tier[l.customerID] ?? "",
@@ -145,12 +151,13 @@ struct CurrentPlanLines {
     var cost: Double
     var requestedDate: Day
     var allowSubstitute: Bool
+    var shipToRegion: String?
 
     static func read(_ db: Database) throws -> [CurrentPlanLines] {
         guard try db.tableExists("recommendation") else { return [] }
         return try Row.fetchAll(db, sql: """
             SELECT r.order_id, r.line_no, r.sku, o.customer_id, r.status, r.exceptions, r.allocations_json, r.allocated, r.short, r.cost,
-                   r.requested_date, l.allow_substitute
+                   r.requested_date, l.allow_substitute, o.ship_to_region
             FROM recommendation r JOIN plan p ON p.plan_id = r.plan_id AND p.is_current = 1
             JOIN sales_order o ON o.order_id = r.order_id
             LEFT JOIN order_line l ON l.order_id = r.order_id AND l.line_no = r.line_no
@@ -158,7 +165,7 @@ struct CurrentPlanLines {
             """).map { r in
             CurrentPlanLines(key: LineKey(orderID: r[0], lineNo: r[1]), sku: r[2], customerID: r[3], status: r[4],
                              exceptions: Context.exceptionKinds(r[5]), allocations: Context.allocations(r[6]), allocated: r[7], short: r[8],
-                             cost: r[9], requestedDate: Day(r[10] as String) ?? Day(ordinal: 0), allowSubstitute: (r[11] as Int?) == 1)
+                             cost: r[9], requestedDate: Day(r[10] as String) ?? Day(ordinal: 0), allowSubstitute: (r[11] as Int?) == 1, shipToRegion: r[12])
         }
     }
 }
