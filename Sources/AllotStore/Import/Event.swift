@@ -10,10 +10,17 @@ struct Event {
         "customer.upserted", "item.upserted", "warehouse.upserted", "lane.upserted",
     ]
 
+    /// The versions of each type's `data` this Allot reads (the envelope's `"v"`, 1 when absent); a producer
+    /// moving to a new version is accepted alongside the old one once the new version is listed here and in
+    /// `Schemas/events.schema.json`.
+    static let versions: [String: Set<Int>] = Dictionary(uniqueKeysWithValues: types.map { ($0, [1]) })
+
     var id: String
     var source: String
     var seq: Int64
     var type: String
+    /// The version of the type's `data` (the envelope's `"v"`, default 1).
+    var version: Int
     /// RFC 3339, as sent.
     var at: String
     var data: [String: JSONValue]
@@ -41,6 +48,16 @@ struct Event {
         type = try string("type")
         guard Event.types.contains(type) else {
             throw problem("type", type, "is not a known event type (\(Event.types.sorted().joined(separator: ", ")))")
+        }
+        if let v = o["v"] {
+            guard case .int(let n) = v, n >= 1 else { throw problem("v", v.shown, "is not a whole number >= 1") }
+            version = Int(n)
+        } else {
+            version = 1
+        }
+        let known = Event.versions[type] ?? [1]
+        guard known.contains(version) else {
+            throw problem("v", String(version), "is not a version of \(type) this Allot reads (it reads \(known.sorted().map(String.init).joined(separator: ", ")))")
         }
         at = try string("at")
         guard Timestamp(at) != nil else { throw problem("at", at, "is not an RFC 3339 timestamp") }

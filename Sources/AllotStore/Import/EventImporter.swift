@@ -31,9 +31,16 @@ public struct EventImporter: Sendable {
         try importEvents(from: handle.readDataToEndOfFile(), name: name)
     }
 
+    /// The longest event line accepted; a longer one is dead-lettered (its raw text clipped) so that one
+    /// runaway producer cannot fill the mirror.
+    public static let maxLineBytes = 1 << 20
+
     /// Imports the lines of `data` in one transaction; `name` is the file name used in problems and dead letters.
+    /// `beforeCommit` runs inside that transaction once every line was handled (the drop folder records the
+    /// file in its ledger there, so that the file's import and its record commit together).
     @discardableResult
-    public func importEvents(from data: Data, name: String) throws -> ImportSummary {
+    public func importEvents(from data: Data, name: String,
+                             beforeCommit: ((Database, ImportSummary) throws -> Void)? = nil) throws -> ImportSummary {
         let started = ChangeFeed.now()
         return try mirror.db.write { db in
             var summary = ImportSummary()
@@ -42,6 +49,15 @@ public struct EventImporter: Sendable {
             try Self.forEachLine(of: data) { lineNo, bytes in
                 guard bytes.contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) else { return }
                 sawEvent = true
+                guard bytes.count <= Self.maxLineBytes else {
+                    let problem = ImportProblem(file: name, line: lineNo,
+                        message: "is \(bytes.count) bytes long, more than the \(Self.maxLineBytes) an event line may have")
+                    let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+                    try session.deadLetter(problem, raw: head + "… (clipped: \(bytes.count) bytes)", source: nil)
+                    summary.rejected += 1
+                    summary.problems.append(problem)
+                    return
+                }
                 guard let raw = String(validating: bytes, as: UTF8.self) else {
                     let problem = ImportProblem(file: name, line: lineNo, message: "is not UTF-8 text")
                     try session.deadLetter(problem, raw: String(decoding: bytes, as: UTF8.self), source: nil)
@@ -69,6 +85,7 @@ public struct EventImporter: Sendable {
                 INSERT INTO import_run(path, kind, started_at, finished_at, applied, duplicate, stale, rejected)
                 VALUES (?, 'events', ?, ?, ?, ?, ?, ?)
                 """, arguments: [name, started, ChangeFeed.now(), summary.applied, summary.duplicate, summary.stale, summary.rejected])
+            try beforeCommit?(db, summary)
             return summary
         }
     }

@@ -16,9 +16,11 @@ public struct SnapshotImporter: Sendable {
 
     /// Imports the snapshot folder at `directory`; throws `SnapshotRejected` naming every problem (the mirror is
     /// then unchanged). In the summary, `applied` counts rows that changed the mirror (inserted, updated or
-    /// deleted) and `duplicate` the rows it already held exactly so.
+    /// deleted) and `duplicate` the rows it already held exactly so. `beforeCommit` runs inside the writing
+    /// transaction (the drop folder records the folder in its ledger there).
     @discardableResult
-    public func importSnapshot(directory: String) throws -> ImportSummary {
+    public func importSnapshot(directory: String,
+                               beforeCommit: ((Database, ImportSummary) throws -> Void)? = nil) throws -> ImportSummary {
         let started = Date()
         let present = try Self.presentFiles(in: directory)
         let policyPath = directory + "/policy.toml"
@@ -75,6 +77,7 @@ public struct SnapshotImporter: Sendable {
                 VALUES (?, 'snapshot', ?, ?, ?, ?, 0, 0)
                 """, arguments: [directory, Timestamp(seconds: started.timeIntervalSince1970).description, now,
                                  summary.applied, summary.duplicate])
+            try beforeCommit?(db, summary)
             return summary
         }
     }

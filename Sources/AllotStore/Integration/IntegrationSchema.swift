@@ -95,5 +95,40 @@ extension Schema {
             ) STRICT;
             """)
         }
+        // The drop folder's file ledger (a file's import and its ledger row commit together, so a file that was
+        // imported but not yet moved is recognised after a crash), per-source failure state for the health
+        // view, and the change-feed cursor of the incremental re-plan.
+        m.registerMigration("v3-watch") { db in
+            try db.execute(sql: """
+            CREATE TABLE import_file (
+              name TEXT NOT NULL,
+              sha256 TEXT NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('snapshot','events')),
+              source TEXT NOT NULL,
+              committed_at TEXT NOT NULL,
+              outcome TEXT NOT NULL CHECK (outcome IN ('processed','failed')),
+              error TEXT,
+              applied INTEGER NOT NULL DEFAULT 0,
+              duplicate INTEGER NOT NULL DEFAULT 0,
+              stale INTEGER NOT NULL DEFAULT 0,
+              rejected INTEGER NOT NULL DEFAULT 0,
+              PRIMARY KEY (name, sha256)
+            ) STRICT;
+            ALTER TABLE source_state ADD COLUMN files INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE source_state ADD COLUMN failed_files INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE source_state ADD COLUMN last_file TEXT;
+            ALTER TABLE source_state ADD COLUMN last_file_at TEXT;
+            ALTER TABLE source_state ADD COLUMN last_error TEXT;
+            ALTER TABLE source_state ADD COLUMN last_error_at TEXT;
+            CREATE TABLE replan_cursor (
+              name TEXT PRIMARY KEY NOT NULL,
+              change_id INTEGER NOT NULL,
+              updated_at TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX dead_letter_source ON dead_letter(source, status);
+            -- The importer looks up an open dead letter by its raw text so the same line is not kept twice.
+            CREATE INDEX dead_letter_open_raw ON dead_letter(raw) WHERE status = 'open';
+            """)
+        }
     }
 }

@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+import AllotCore
+
+/// Keeps the current plan up to date with the mirror by re-planning only what the change feed says moved.
+///
+/// It reads `change_log` from a stored cursor (`replan_cursor`), re-plans the groups of the skus touched
+/// (the engine adds substitutes and family quotas; orders are reached through their lines' skus), rewrites only
+/// the recommendations that changed in the current plan, and advances the cursor in the same transaction. A
+/// snapshot load or a customer, warehouse or lane change re-plans everything. Between calls it keeps the
+/// planning index in memory and patches stock positions into it, so that an inventory event reaches its
+/// recommendation without reading the whole mirror again.
+public final class IncrementalReplanner: @unchecked Sendable {
+    public let mirror: Mirror
+    /// The cursor's name in `replan_cursor` (one per consumer of the feed).
+    public let cursorName: String
+
+    private var index: PlanningIndex?
+    private var plan: Plan?
+    private var planID: String?
+    private var policy: Policy?
+
+    /// What one catch-up did.
+    public struct Outcome: Sendable, CustomStringConvertible {
+        /// Change-feed entries read.
+        public var changes: Int
+        /// True when everything was re-planned (a snapshot, or a change that can move any line).
+        public var full: Bool
+        /// Skus whose groups were re-planned.
+        public var skus: Int
+        /// Recommendations rewritten because they changed (added, moved or removed).
+        public var linesChanged: Int
+        public var planID: String
+        public var seconds: Double
+        public var description: String {
+            "\(full ? "full re-plan" : "re-planned \(skus) sku(s)"): \(linesChanged) line(s) changed (\(changes) change(s), \(String(format: "%.1f", seconds * 1000)) ms)"
+        }
+    }
+
+    public init(mirror: Mirror, cursorName: String = "replan") {
+        self.mirror = mirror; self.cursorName = cursorName
+    }
+
+    /// The change-feed id up to which the current plan is known to be up to date.
+    public func cursor() throws -> Int64? {
+        try mirror.db.read { db in
+            try Int64.fetchOne(db, sql: "SELECT change_id FROM replan_cursor WHERE name = ?", arguments: [cursorName])
+        }
+    }
+
+    /// Re-plans what changed since the cursor and stores it; nil when nothing changed or there is no plan yet
+    /// (a later `allot plan` reads the whole mirror anyway, so the cursor just moves on).
+    @discardableResult
+    public func catchUp() throws -> Outcome? {
+        let started = Date()
+        let store = PlanStore(mirror: mirror)
+        guard let currentID = try store.currentPlanID() else {
+            let last = try mirror.lastChangeID()
+            if last > 0 { try moveCursor(to: last) }
+            return nil
+        }
+        // Without a cursor, the plan reflects every change made before it was created (a change in the same
+        // second is taken again: re-planning it is harmless).
+        let storedCursor = try cursor() ?? planCreationCursor(currentID)
+        let changes = try mirror.changes(after: storedCursor, limit: Int.max)
+        if changes.isEmpty && currentID == planID { return nil }
+        let lastID = changes.last?.id ?? storedCursor
+
+        // A plan saved by someone else (`allot plan`) or never seen: start from it, freshly indexed.
+        var mustRebuild = currentID != planID || index == nil || plan == nil
+        var full = false
+        var skus = Set<SKU>()
+        var onlyInventory = true
+        for c in changes {
+            if c.isSnapshot || (c.sku == nil && c.orderID == nil) { full = true }
+            if let s = c.sku { skus.insert(s) }
+            if let o = c.orderID, c.sku == nil { skus.formUnion(try skusOfOrder(o)) }
+            if !c.kind.hasPrefix("inventory.") { onlyInventory = false }
+        }
+        if full || !onlyInventory { mustRebuild = true }
+
+        let policy = try mirror.storedPolicy()
+        if self.policy != nil && policy != self.policy { mustRebuild = true; full = true }
+        guard let previous = mustRebuild ? try store.currentPlan() : plan else { return nil }
+        var index: PlanningIndex
+        if mustRebuild {
+            index = PlanningIndex(try mirror.loadSnapshot())
+        } else {
+            index = self.index!
+            for p in try inventory(of: skus) { index.apply(inventory: p) }
+        }
+        let asOf = previous.asOf
+        let next = full ? Engine.plan(index: index, policy: policy, asOf: asOf)
+                        : Engine.replan(skus: skus, previous: previous, index: index, policy: policy, asOf: asOf)
+        let changed = try store.replaceChangedLines(planID: currentID, from: previous, to: next, snapshot: index.snapshot,
+                                                    policy: policy, cursorName: cursorName, cursor: lastID)
+        self.index = index; self.plan = next; self.planID = currentID; self.policy = policy
+        return Outcome(changes: changes.count, full: full, skus: full ? index.snapshot.items.count : skus.count,
+                       linesChanged: changed, planID: currentID, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Forgets the in-memory index and plan (the next catch-up reads them from the mirror).
+    public func reset() { index = nil; plan = nil; planID = nil; policy = nil }
+
+    /// The plan this replanner last stored (or read), as the engine produced it.
+    public var latestPlan: Plan? { plan }
+
+    private func planCreationCursor(_ planID: String) throws -> Int64 {
+        try mirror.db.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT coalesce(max(id), 0) FROM change_log WHERE at < (SELECT created_at FROM plan WHERE plan_id = ?)
+                """, arguments: [planID]) ?? 0
+        }
+    }
+
+    private func moveCursor(to id: Int64) throws {
+        try mirror.db.write { db in try PlanStore.setCursor(db, name: cursorName, to: id) }
+    }
+
+    private func skusOfOrder(_ id: OrderID) throws -> [SKU] {
+        try mirror.db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE order_id = ?", arguments: [id]) }
+    }
+
+    private func inventory(of skus: Set<SKU>) throws -> [InventoryPosition] {
+        try mirror.db.read { db in
+            var out: [InventoryPosition] = []
+            let statement = try db.cachedStatement(sql: """
+                SELECT warehouse_id, sku, on_hand, reserved, safety_stock, as_of, oldest_receipt_date FROM inventory WHERE sku = ?
+                """)
+            for sku in skus.sorted() {
+                for r in try Row.fetchAll(statement, arguments: [sku]) {
+                    out.append(InventoryPosition(warehouseID: r[0], sku: r[1], onHand: r[2], reserved: r[3], safetyStock: r[4],
+                                                 asOf: (r[5] as String?).flatMap { Timestamp($0) },
+                                                 oldestReceiptDate: (r[6] as String?).flatMap { Day($0) }))
+                }
+            }
+            return out
+        }
+    }
+}
+
+extension PlanStore {
+    /// Rewrites, inside the current plan, only the recommendations that differ between `old` and `new` (a changed
+    /// line gets version + 1 and keeps its first sighting), updates the plan's summary, and moves the change-feed
+    /// cursor — all in one transaction, so that after a crash the cursor never runs ahead of the plan.
+    func replaceChangedLines(planID: String, from old: Plan, to new: Plan, snapshot: Snapshot, policy: Policy,
+                             cursorName: String, cursor: Int64) throws -> Int {
+        var before: [LineKey: LineRecommendation] = [:]
+        before.reserveCapacity(old.lines.count)
+        for r in old.lines { before[r.key] = r }
+        var changed: [LineRecommendation] = []
+        var seen = Set<LineKey>()
+        for r in new.lines {
+            seen.insert(r.key)
+            if before[r.key] != r { changed.append(r) }
+        }
+        let removed = old.lines.map(\.key).filter { !seen.contains($0) }
+        var itemPrice: [SKU: Double] = [:]
+        for i in snapshot.items { if let p = i.unitPrice { itemPrice[i.sku] = p } }
+        let changedKeys = Set(changed.map(\.key))
+        var price: [LineKey: Double] = [:]
+        for l in snapshot.lines where changedKeys.contains(l.key) { if let p = l.unitPrice ?? itemPrice[l.sku] { price[l.key] = p } }
+        var requested: [OrderID: Day] = [:]
+        for o in snapshot.orders { requested[o.id] = o.requestedDate }
+        let summary = String(decoding: try JSONEncoder.sorted.encode(new.summary), as: UTF8.self)
+        let now = Timestamp(seconds: Date().timeIntervalSince1970).description
+
+        try mirror.db.write { db in
+            for key in removed {
+                try db.execute(sql: "DELETE FROM recommendation WHERE plan_id = ? AND order_id = ? AND line_no = ?",
+                               arguments: [planID, key.orderID, key.lineNo])
+            }
+            let upsert = try db.makeStatement(sql: """
+                INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class,
+                  status, exceptions, queue, cost, value, promise_date, requested_date, allocations_json, rationale,
+                  version, first_seen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                ON CONFLICT(plan_id, order_id, line_no) DO UPDATE SET sku = excluded.sku, requested = excluded.requested,
+                  allocated = excluded.allocated, short = excluded.short, priority_class = excluded.priority_class,
+                  status = excluded.status, exceptions = excluded.exceptions, queue = excluded.queue, cost = excluded.cost,
+                  value = excluded.value, promise_date = excluded.promise_date, requested_date = excluded.requested_date,
+                  rationale = excluded.rationale,
+                  version = version + CASE WHEN (allocations_json, status, exceptions)
+                                             IS NOT (excluded.allocations_json, excluded.status, excluded.exceptions) THEN 1 ELSE 0 END,
+                  allocations_json = excluded.allocations_json
+                """)
+            for r in changed {
+                let promise = r.allocations.map(\.arrivalDate).max()
+                try upsert.execute(arguments: [
+                    planID, r.orderID, r.lineNo, r.sku, r.requested, r.allocated, r.short, r.priorityClass,
+                    r.status.rawValue, r.exceptions.map(\.rawValue).joined(separator: ","),
+                    Engine.queue(for: r, policy: policy)?.rawValue, r.cost, Double(r.allocated) * (price[r.key] ?? 0),
+                    promise?.description, (requested[r.orderID] ?? new.asOf).description, PlanJSON.allocations(r.allocations),
+                    r.rationale, now,
+                ])
+            }
+            try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",
+                           arguments: [summary, new.policyVersion, planID])
+            try PlanStore.setCursor(db, name: cursorName, to: cursor)
+        }
+        return changed.count + removed.count
+    }
+
+    static func setCursor(_ db: Database, name: String, to id: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO replan_cursor(name, change_id, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT(name) DO UPDATE SET change_id = excluded.change_id, updated_at = excluded.updated_at
+            """, arguments: [name, id, Timestamp(seconds: Date().timeIntervalSince1970).description])
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import AllotCore
+import AllotStore
+
+/// `allot watch DIR`: imports exports as they land in a drop folder.
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import ERP/WMS/TMS exports as they land in a drop folder, until stopped.",
+        discussion: """
+        DIR receives JSON Lines event files (`*.jsonl`, `*.ndjson`, `*.json`) and snapshot folders. Only \
+        complete inputs are taken: write under a temporary name (a dotfile, `*.tmp`, `*.part`) and rename when \
+        done; a snapshot folder is taken once an empty `NAME.done` file appears beside it. Inputs are taken in \
+        order of name; a file's source is its name up to the first `-`, `_` or `.` (`erp-000123.jsonl` → erp).
+
+        Each input is imported in one transaction, then moved to DIR/processed/, or to DIR/failed/ with \
+        NAME.error beside it saying what was wrong (a rejected snapshot; an events file with no usable line). \
+        Bad lines of an otherwise good file go to dead letters (`allot deadletters`). After each input the lines \
+        of the skus it changed are re-planned (when a plan exists). Stop with Ctrl-C or SIGTERM: the input \
+        being imported is finished first. After a crash (even kill -9) just start it again: nothing is lost and \
+        nothing is applied twice. Logs go to standard error.
+        """)
+
+    @Argument(help: ArgumentHelp("The drop folder (created with processed/ and failed/ when missing).", valueName: "dir"))
+    var dir: String
+
+    @Flag(name: .long, help: "Handle what is there now, then exit (non-zero when an input could not be handled).")
+    var once = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between looks at the folder.", valueName: "seconds"))
+    var interval: Double = 1.0
+
+    @Flag(name: .long, help: "Do not re-plan after each input.")
+    var noReplan = false
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: '\(logLevel)' is not a log level") }
+        guard interval > 0 else { throw ValidationError("--interval must be more than 0") }
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "allot.watch")
+        let mirror = try store.open()
+        let intake = DropFolderIntake(mirror: mirror, folder: try DropFolder(path: dir), logger: logger)
+        let replanner = noReplan ? nil : IncrementalReplanner(mirror: mirror)
+        let stop = StopSignal()
+        stop.install()
+        logger.info("watching \(dir) (mirror \(store.path))")
+        var failed = false
+        repeat {
+            let (_, errors) = try intake.processPending(afterEach: { result in
+                guard let replanner, result.outcome != .failed else { return }
+                if let outcome = try replanner.catchUp() { logger.info("\(result.item.name): \(outcome)") }
+            }, shouldStop: { stop.requested })
+            failed = failed || !errors.isEmpty
+            if once || stop.requested { break }
+            stop.wait(seconds: interval)
+        } while !stop.requested
+        logger.info(stop.requested ? "stopped" : "done")
+        if once && failed { throw ExitCode.failure }
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a request to stop after the input being imported.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var stopped = false
+    private var sources: [DispatchSourceSignal] = []
+
+    var requested: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in self?.request() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func request() { lock.lock(); stopped = true; lock.broadcast(); lock.unlock() }
+
+    /// Sleeps up to `seconds`, waking early when a stop is requested.
+    func wait(seconds: Double) {
+        lock.lock(); defer { lock.unlock() }
+        let until = Date().addingTimeInterval(seconds)
+        while !stopped, lock.wait(until: until) {}
+    }
+}

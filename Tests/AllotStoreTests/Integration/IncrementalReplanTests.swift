@@ -1,0 +1,123 @@
+import Testing
+import Foundation
+import GRDB
+@testable import AllotStore
+import AllotCore
+
+@Suite("Incremental re-plan")
+struct IncrementalReplanTests {
+    typealias F = DropFixture
+    static let asOf = Day("2026-11-29")!
+
+    /// Plans the whole mirror and stores it as the current plan, as `allot plan` does.
+    static func planFully(_ mirror: Mirror) throws -> Plan {
+        let snapshot = try mirror.loadSnapshot()
+        let policy = try mirror.storedPolicy()
+        let plan = Engine.plan(snapshot: snapshot, policy: policy, asOf: asOf)
+        try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy,
+                                           inputHash: PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: asOf),
+                                           now: Timestamp("2026-01-01T00:00:00Z")!)
+        return plan
+    }
+
+    static func fullPlan(_ mirror: Mirror) throws -> Plan {
+        Engine.plan(snapshot: try mirror.loadSnapshot(), policy: try mirror.storedPolicy(), asOf: asOf)
+    }
+
+    /// The stored current plan's lines as `order:line sku status exceptions allocations`, for comparing with a plan.
+    static func stored(_ mirror: Mirror) throws -> [String] {
+        try #require(try PlanStore(mirror: mirror).currentPlan()).lines.map(Self.row)
+    }
+    static func row(_ r: LineRecommendation) -> String {
+        "\(r.key) \(r.sku) \(r.status.rawValue) \(r.exceptions.map(\.rawValue)) short \(r.short) \(PlanJSON.allocations(r.allocations))"
+    }
+
+    @Test("after supply and demand events, re-planning only the touched skus gives the same plan as a full re-plan")
+    func incrementalEqualsFull() throws {
+        let f = try F()
+        _ = try Self.planFully(f.mirror)
+        let replanner = IncrementalReplanner(mirror: f.mirror)
+        #expect(try replanner.catchUp()?.linesChanged ?? 0 == 0)
+        try f.drop("wms-1.jsonl", [
+            F.event("a1", 1, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":-25}"#, source: "wms"),
+        ])
+        try f.drop("erp-1.jsonl", [
+            F.event("o1", 1, "order.upserted", #"{"order_id":"SO-4","customer_id":"C1","order_date":"2026-11-29","requested_date":"2026-12-01","lines":[{"line_no":1,"sku":"MX-200","qty":15},{"line_no":2,"sku":"GL-1","qty":900}]}"#),
+            F.event("o2", 2, "order.cancelled", #"{"order_id":"SO-3","reason":"customer"}"#),
+            F.event("r1", 3, "receipt.upserted", #"{"receipt_id":"PO-9","warehouse_id":"CHI","sku":"GL-1","qty":50,"eta":"2026-12-02"}"#),
+        ])
+        var outcomes: [IncrementalReplanner.Outcome] = []
+        _ = try f.intake.processPending(afterEach: { _ in if let o = try replanner.catchUp() { outcomes.append(o) } })
+        #expect(outcomes.count == 2)
+        #expect(outcomes.allSatisfy { !$0.full })
+        #expect(outcomes.contains { $0.linesChanged > 0 })
+        let full = try Self.fullPlan(f.mirror)
+        #expect(replanner.latestPlan == full)
+        #expect(try Self.stored(f.mirror) == full.lines.map(Self.row))
+        #expect(try PlanStore(mirror: f.mirror).currentPlan()?.summary == full.summary)
+    }
+
+    @Test("a run of random stock events, each re-planned incrementally from memory, always matches the full plan")
+    func randomInventoryEvents() throws {
+        let f = try F()
+        _ = try Self.planFully(f.mirror)
+        let replanner = IncrementalReplanner(mirror: f.mirror)
+        var rng = SplitMix(seed: 7)
+        let positions = [("DAL", "MX-200"), ("CHI", "MX-200"), ("DAL", "GL-1"), ("CHI", "MX-210"), ("DAL", "MX-210")]
+        for step in 1...25 {
+            let (w, sku) = positions[Int(rng.next() % UInt64(positions.count))]
+            let qty = Int(rng.next() % 120)
+            try f.drop("wms-\(String(format: "%03d", step)).jsonl", [F.stock("s\(step)", step, w, sku, qty)])
+            _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
+            #expect(replanner.latestPlan == (try Self.fullPlan(f.mirror)), "step \(step): \(w) \(sku) \(qty)")
+        }
+        #expect(try Self.stored(f.mirror) == (try Self.fullPlan(f.mirror)).lines.map(Self.row))
+    }
+
+    @Test("a changed line's version goes up; an untouched line keeps its version")
+    func versions() throws {
+        let f = try F()
+        _ = try Self.planFully(f.mirror)
+        let store = PlanStore(mirror: f.mirror)
+        let id = try #require(try store.currentPlanID())
+        let glBefore = try #require(try store.recommendation(planID: id, LineKey(orderID: "SO-1", lineNo: 2)))
+        let mxBefore = try #require(try store.recommendation(planID: id, LineKey(orderID: "SO-1", lineNo: 1)))
+        try f.drop("wms-1.jsonl", [F.stock("s1", 1, "DAL", "MX-200", 0), F.stock("s2", 2, "CHI", "MX-200", 0)])
+        let replanner = IncrementalReplanner(mirror: f.mirror)
+        _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
+        let mxAfter = try #require(try store.recommendation(planID: id, LineKey(orderID: "SO-1", lineNo: 1)))
+        let glAfter = try #require(try store.recommendation(planID: id, LineKey(orderID: "SO-1", lineNo: 2)))
+        #expect(mxAfter.recommendation != mxBefore.recommendation)
+        #expect(mxAfter.version == mxBefore.version + 1)
+        #expect(glAfter.version == glBefore.version)
+    }
+
+    @Test("the cursor survives a restart: a new replanner picks up exactly the changes not yet planned")
+    func cursorAcrossRestarts() throws {
+        let f = try F()
+        _ = try Self.planFully(f.mirror)
+        try f.drop("wms-1.jsonl", [F.stock("s1", 1, "DAL", "MX-200", 3)])
+        _ = try f.intake.processPending(afterEach: { _ in try IncrementalReplanner(mirror: f.mirror).catchUp() })
+        let cursor = try IncrementalReplanner(mirror: f.mirror).cursor()
+        #expect(cursor == (try f.mirror.lastChangeID()))
+        // Changes made while nothing re-planned (the watch was down) are planned by the next one.
+        try f.drop("wms-2.jsonl", [F.stock("s2", 2, "CHI", "MX-200", 1)])
+        _ = try f.intake.processPending()
+        let outcome = try #require(try IncrementalReplanner(mirror: f.mirror).catchUp())
+        #expect(outcome.changes == 1)
+        #expect(try Self.stored(f.mirror) == (try Self.fullPlan(f.mirror)).lines.map(Self.row))
+    }
+}
+
+/// A tiny seeded generator, so that a failing run can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
