@@ -29,7 +29,7 @@ struct DecisionReducerTests {
     func accept() {
         var s = loadedQueue(3)
         let commands = press(&s, .char("a"))
-        #expect(commands == [.decide(DecisionRequest(verb: .accept, target: .line(line, version: 1), reason: "AS_RECOMMENDED", note: ""))])
+        #expect(commands == [.decide(ConfirmedDecision(action: .accept, target: .line(line, version: 1, lineVersion: 0), reason: "AS_RECOMMENDED", note: ""))])
         #expect(s.mode == .normal)
     }
 
@@ -42,7 +42,7 @@ struct DecisionReducerTests {
         _ = press(&s, .down, .down, .up, .down)
         for c in "needs a yes" { _ = press(&s, .char(c)) }
         let commands = press(&s, .enter)
-        #expect(commands == [.decide(DecisionRequest(verb: .escalate, target: .line(line, version: 1), reason: "CUSTOMER_ESCALATION", note: "needs a yes"))])
+        #expect(commands == [.decide(ConfirmedDecision(action: .escalate, target: .line(line, version: 1, lineVersion: 0), reason: "CUSTOMER_ESCALATION", note: "needs a yes"))])
         #expect(s.mode == .normal)
     }
 
@@ -65,19 +65,19 @@ struct DecisionReducerTests {
 
     @Test("hold and release on a line go through the prompt with their own reason codes")
     func holdRelease() {
-        for (key, verb) in [(Key.char("h"), DecisionVerb.hold), (.char("r"), .release)] {
+        for (key, action) in [(Key.char("h"), DecisionAction.hold), (.char("r"), .release)] {
             var s = loadedQueue(2)
             _ = press(&s, key)
-            guard case .rationale(let p) = s.mode else { Issue.record("no prompt for \(verb)"); continue }
-            #expect(p.request.verb == verb)
-            #expect(p.reasons == Policy.defaultReasons[verb.rawValue])
-            #expect(press(&s, .enter) == [.decide(DecisionRequest(verb: verb, target: .line(line, version: 1), reason: p.reasons[0], note: ""))])
+            guard case .rationale(let p) = s.mode else { Issue.record("no prompt for \(action)"); continue }
+            #expect(p.request.action == action)
+            #expect(p.reasons == Policy.defaultReasons[action.rawValue])
+            #expect(press(&s, .enter) == [.decide(ConfirmedDecision(action: action, target: .line(line, version: 1, lineVersion: 0), reason: p.reasons[0], note: ""))])
         }
     }
 
     @Test("approve and reject work on escalations, with a comment")
     func approveReject() {
-        for (key, verb) in [(Key.char("y"), DecisionVerb.approve), (.char("x"), .reject)] {
+        for (key, action) in [(Key.char("y"), DecisionAction.approve), (.char("x"), .reject)] {
             var s = Fixture.state(role: .supervisor, user: "sam")
             _ = WorkbenchReducer.start(&s)
             let e = EscalationRow(key: line, version: 3, sku: "MX-200", customer: "Acme", escalatedBy: "ann", at: nil, reason: "NEEDS_APPROVAL",
@@ -86,8 +86,8 @@ struct DecisionReducerTests {
             _ = press(&s, key)
             for c in "ok by me" { _ = press(&s, .char(c)) }
             let commands = press(&s, .enter)
-            guard case .decide(let r)? = commands.first else { Issue.record("\(verb): \(commands)"); continue }
-            #expect(r.verb == verb && r.target == .line(line, version: 3) && r.note == "ok by me")
+            guard case .decide(let r)? = commands.first else { Issue.record("\(action): \(commands)"); continue }
+            #expect(r.action == action && r.target == .line(line, version: 3, lineVersion: 0) && r.note == "ok by me")
         }
     }
 
@@ -106,10 +106,10 @@ struct DecisionReducerTests {
                                                            reason: "r", orderDate: nil, requestedDate: nil, lines: 1, value: 0)]))
         _ = press(&s, .char("r"))
         guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
-        #expect(p.request.target == .order("SO-7"))
+        #expect(p.request.target == .order("SO-7", firstLine: 1))
         _ = press(&s, .escape, .char("C"))
         guard case .rationale(let c) = s.mode else { Issue.record("no prompt"); return }
-        #expect(c.request.verb == .cancel)
+        #expect(c.request.action == .cancel)
         _ = press(&s, .escape)
         #expect(press(&s, .char("a")).isEmpty)
         #expect(s.flash?.isError == true)
@@ -160,7 +160,7 @@ struct DecisionReducerTests {
         _ = press(&s, .char("o"), .char("m"))  // all of the line on DAL
         _ = press(&s, .enter)
         guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
-        #expect(p.request.verb == .override)
+        #expect(p.request.action == .override)
         _ = press(&s, .down)
         let commands = press(&s, .enter)
         guard case .decide(let r)? = commands.first else { Issue.record("\(commands)"); return }
@@ -179,7 +179,7 @@ struct DecisionReducerTests {
     @Test("a recorded decision flashes and reloads; a refused one flashes why and changes nothing")
     func outcomes() {
         var s = loadedQueue(3)
-        let request = DecisionRequest(verb: .accept, target: .line(line, version: 1), reason: "AS_RECOMMENDED", note: "")
+        let request = ConfirmedDecision(action: .accept, target: .line(line, version: 1, lineVersion: 0), reason: "AS_RECOMMENDED", note: "")
         let reload = WorkbenchReducer.reduce(&s, .decided(request, .recorded("")))
         #expect(s.flash == Flash("SO-1000:1 accepted (AS_RECOMMENDED)"))
         #expect(reload.contains(.loadPlan))

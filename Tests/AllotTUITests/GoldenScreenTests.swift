@@ -34,7 +34,7 @@ func expectGolden(_ name: String, _ driver: WorkbenchDriver, sourceLocation: Sou
 
 /// Decisions as governance would report them, for drawing the escalations, audit and history screens.
 struct CannedDecisions: DecisionGateway {
-    func record(_ request: DecisionRequest, session: Session) -> DecisionOutcome { .refused("read-only test store") }
+    func record(_ request: ConfirmedDecision, session: Session) -> DecisionReply { .refused("read-only test store") }
     func escalations() throws -> [EscalationRow] {
         [EscalationRow(key: LineKey(orderID: "SO-1002", lineNo: 1), version: 2, sku: "MX-200", customer: "東京商事", escalatedBy: "ann",
                        at: Timestamp("2026-11-29T09:30:00Z"), reason: "CUSTOMER_ESCALATION", note: "東京 needs all 25 by Monday",

@@ -61,13 +61,14 @@ extension WorkbenchReads {
     public func lineDetail(_ key: LineKey) throws -> LineDetail? {
         try mirror.db.read { db in
             guard let plan = try Self.currentPlan(db) else { return nil }
+            let state = try Self.stateColumns(db)
             let base = """
-                SELECT \(Self.columns), r.rationale FROM recommendation r
-                JOIN sales_order o ON o.order_id = r.order_id JOIN customer c ON c.customer_id = o.customer_id
+                SELECT \(Self.columns)\(state.select), r.rationale FROM recommendation r
+                JOIN sales_order o ON o.order_id = r.order_id JOIN customer c ON c.customer_id = o.customer_id\(state.join)
                 WHERE r.plan_id = ? AND r.order_id = ?
                 """
             guard let one = try Row.fetchOne(db, sql: base + " AND r.line_no = ?", arguments: [plan.id, key.orderID, key.lineNo]) else { return nil }
-            let lines = try Row.fetchAll(db, sql: base + " ORDER BY r.line_no", arguments: [plan.id, key.orderID]).map(Self.queueRow)
+            let lines = try Row.fetchAll(db, sql: base + " ORDER BY r.line_no", arguments: [plan.id, key.orderID]).map(Self.queueRowWithState)
             let order = try Row.fetchOne(db, sql: """
                 SELECT order_id, customer_id, order_date, requested_date, ship_to_region, ship_complete, status, hold_reason, priority_override
                 FROM sales_order WHERE order_id = ?
@@ -77,7 +78,7 @@ extension WorkbenchReads {
                       status: OrderStatus(rawValue: $0[6]) ?? .open, holdReason: $0[7], priorityOverride: $0[8])
             }
             guard let order else { return nil }
-            return LineDetail(row: Self.queueRow(one), rationale: one[19], order: order, orderLines: lines)
+            return LineDetail(row: Self.queueRowWithState(one), rationale: one[22], order: order, orderLines: lines)
         }
     }
 

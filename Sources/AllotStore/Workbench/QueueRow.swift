@@ -23,6 +23,12 @@ public struct QueueRow: Hashable, Sendable {
     public var firstSeenAt: Timestamp?
     /// The recommendation's version: a decision made against an older one is refused as stale.
     public var version: Int
+    /// The line's decision version (0 = never decided): a decision made after someone else's is refused as stale.
+    public var lineVersion: Int = 0
+    /// The line's workflow state when someone decided it (`rejected`, …), nil while it is only recommended.
+    public var decisionState: String?
+    /// A change in the mirror invalidated an earlier decision: the line is back for a new one.
+    public var needsRecheck = false
     /// The raw columns the queue sorts by, so the next page can start right after this row.
     public var sortKey: SortKey
 

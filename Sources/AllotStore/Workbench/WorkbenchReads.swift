@@ -46,7 +46,7 @@ public struct WorkbenchReads: Sendable {
     public func queueCounts(_ filter: QueueFilter) throws -> QueueCounts {
         try mirror.db.read { db in
             guard let plan = try Self.currentPlan(db) else { return QueueCounts() }
-            let (whereSQL, args) = Self.whereClause(planID: plan.id, filter)
+            let (whereSQL, args) = Self.whereClause(planID: plan.id, filter, decisions: try Self.hasLineState(db))
             var counts = QueueCounts()
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT r.exceptions, count(*) FROM recommendation r \(Self.joins(for: filter)) WHERE \(whereSQL) GROUP BY r.exceptions
@@ -64,11 +64,12 @@ public struct WorkbenchReads: Sendable {
     public func row(_ key: LineKey) throws -> QueueRow? {
         try mirror.db.read { db in
             guard let plan = try Self.currentPlan(db) else { return nil }
+            let state = try Self.stateColumns(db)
             return try Row.fetchOne(db, sql: """
-                SELECT \(Self.columns) FROM recommendation r
-                JOIN sales_order o ON o.order_id = r.order_id JOIN customer c ON c.customer_id = o.customer_id
+                SELECT \(Self.columns)\(state.select) FROM recommendation r
+                JOIN sales_order o ON o.order_id = r.order_id JOIN customer c ON c.customer_id = o.customer_id\(state.join)
                 WHERE r.plan_id = ? AND r.order_id = ? AND r.line_no = ?
-                """, arguments: [plan.id, key.orderID, key.lineNo]).map(Self.queueRow)
+                """, arguments: [plan.id, key.orderID, key.lineNo]).map(Self.queueRowWithState)
         }
     }
 
@@ -80,6 +81,15 @@ public struct WorkbenchReads: Sendable {
         r.order_id, r.line_no, o.customer_id, c.name, c.tier, r.sku, r.requested, r.allocated, r.short, r.priority_class,
         r.status, r.exceptions, r.allocations_json, r.cost, r.value, r.requested_date, r.promise_date, r.first_seen_at, r.version
         """
+
+    /// The decision columns of a row (after `columns`), from governance's line_state when the mirror has it.
+    static func stateColumns(_ db: Database) throws -> (select: String, join: String) {
+        guard try hasLineState(db) else { return (", NULL, 0, 0", "") }
+        return (", ls.state, coalesce(ls.version, 0), coalesce(ls.needs_recheck, 0)",
+                " LEFT JOIN line_state ls ON ls.order_id = r.order_id AND ls.line_no = r.line_no")
+    }
+
+    static func hasLineState(_ db: Database) throws -> Bool { try db.tableExists("line_state") }
 
     static func queueRow(_ r: Row) -> QueueRow {
         let exceptionsText: String = r[11]
@@ -93,6 +103,15 @@ public struct WorkbenchReads: Sendable {
                         allocations: parseAllocations(r[12]), cost: r[13], value: r[14], requestedDate: Day(requestedText),
                         promiseDate: (r[16] as String?).flatMap { Day($0) }, firstSeenAt: Timestamp(firstSeen),
                         version: r[18], sortKey: key)
+    }
+
+    /// A row read with `columns` followed by the decision columns (`stateColumns`).
+    static func queueRowWithState(_ r: Row) -> QueueRow {
+        var q = queueRow(r)
+        q.decisionState = r[19]
+        q.lineVersion = r[20]
+        q.needsRecheck = r[21]
+        return q
     }
 
     /// The columns (SQL expressions) of each sort order; all ascending so one row-value comparison pages them.
@@ -122,8 +141,15 @@ public struct WorkbenchReads: Sendable {
         return "CROSS JOIN sales_order o ON o.order_id = r.order_id CROSS JOIN customer c ON c.customer_id = o.customer_id"
     }
 
-    static func whereClause(planID: String, _ f: QueueFilter) -> (String, StatementArguments) {
-        var sql = "r.plan_id = ? AND \(queueStatus)"
+    /// Lines a person decided (accepted, overridden, escalated, approved, released, held, cancelled) leave the queue
+    /// until a change in the mirror invalidates the decision or a supervisor rejects it.
+    static let undecided = """
+        NOT EXISTS (SELECT 1 FROM line_state ls WHERE ls.order_id = r.order_id AND ls.line_no = r.line_no
+                    AND ls.needs_recheck = 0 AND ls.state NOT IN ('recommended', 'rejected'))
+        """
+
+    static func whereClause(planID: String, _ f: QueueFilter, decisions: Bool) -> (String, StatementArguments) {
+        var sql = "r.plan_id = ? AND \(queueStatus)" + (decisions ? " AND \(undecided)" : "")
         var args: StatementArguments = [planID]
         for t in f.text {
             sql += " AND (r.order_id LIKE ? OR r.sku LIKE ? OR o.customer_id LIKE ? OR c.name LIKE ?)"
@@ -151,7 +177,8 @@ public struct WorkbenchReads: Sendable {
 
     static func queuePage(_ db: Database, planID: String, _ query: QueueQuery, from anchor: QueueAnchor, limit: Int) throws -> [QueueRow] {
         guard limit > 0 else { return [] }
-        var (whereSQL, args) = whereClause(planID: planID, query.filter)
+        var (whereSQL, args) = whereClause(planID: planID, query.filter, decisions: try hasLineState(db))
+        let state = try stateColumns(db)
         let cols = sortColumns(query.sort)
         let tuple = "(\(cols.joined(separator: ", ")))"
         let marks = "(\(cols.map { _ in "?" }.joined(separator: ", ")))"
@@ -170,16 +197,16 @@ public struct WorkbenchReads: Sendable {
         let order = cols.map { descending ? "\($0) DESC" : $0 }.joined(separator: ", ")
         // Page the keys on the plan's index alone, then join only the rows kept.
         let sql = """
-            SELECT \(columns) FROM (
+            SELECT \(columns)\(state.select) FROM (
               SELECT r.rowid AS rid FROM recommendation r \(joins(for: query.filter))
               WHERE \(whereSQL) ORDER BY \(order) LIMIT ?
             ) page
             CROSS JOIN recommendation r ON r.rowid = page.rid
             CROSS JOIN sales_order o ON o.order_id = r.order_id
-            CROSS JOIN customer c ON c.customer_id = o.customer_id
+            CROSS JOIN customer c ON c.customer_id = o.customer_id\(state.join)
             """
         args += [limit]
-        var rows = try Row.fetchAll(db, sql: sql, arguments: args).map(queueRow)
+        var rows = try Row.fetchAll(db, sql: sql, arguments: args).map(queueRowWithState)
         rows.sort { a, b in lessThan(query.sort, a.sortKey, b.sortKey) }
         return rows
     }

@@ -6,7 +6,7 @@ import AllotStore
 ///
 /// The workbench never writes decision rows itself: this is the governance layer's `DecisionStore`, seen from the TUI.
 public protocol DecisionGateway: Sendable {
-    func record(_ request: DecisionRequest, session: Session) -> DecisionOutcome
+    func record(_ request: ConfirmedDecision, session: Session) -> DecisionReply
     func escalations() throws -> [EscalationRow]
     func audit(filter: String, limit: Int) throws -> [AuditRow]
     func history(_ key: LineKey) throws -> [AuditRow]
@@ -20,7 +20,7 @@ public protocol SourcingOptionsSource: Sendable {
 /// Stands in while a build has no decision store: every decision is refused with the reason, nothing is written.
 public struct NoDecisionStore: DecisionGateway {
     public init() {}
-    public func record(_ request: DecisionRequest, session: Session) -> DecisionOutcome {
+    public func record(_ request: ConfirmedDecision, session: Session) -> DecisionReply {
         .refused("this build has no decision store, so nothing can be recorded")
     }
     public func escalations() throws -> [EscalationRow] { [] }

@@ -17,7 +17,7 @@ public enum Action: Hashable, Sendable {
     case detailLoaded(LineKey, LineDetail?, options: [SourcingChoice], history: [AuditRow])
     case supplyLoaded(SKU, SupplyPicture?)
     case panelLoaded(String, PanelContent)
-    case decided(DecisionRequest, DecisionOutcome)
+    case decided(ConfirmedDecision, DecisionReply)
     case themeChanged(String)
     case failed(String)
 }
@@ -48,7 +48,7 @@ public enum Command: Hashable, Sendable {
     case loadDetail(LineKey)
     case loadSupply(SKU)
     case loadPanel(String)
-    case decide(DecisionRequest)
+    case decide(ConfirmedDecision)
     case setTheme(String)
     case quit
 }

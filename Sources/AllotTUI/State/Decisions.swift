@@ -1,10 +1,7 @@
 import AllotCore
 import AllotStore
 
-/// The decisions a person can take in the workbench (the governance layer's actions, by their policy names).
-public enum DecisionVerb: String, CaseIterable, Hashable, Sendable {
-    case accept, override, escalate, approve, reject, hold, release, cancel
-
+extension DecisionAction {
     /// Everything but accept asks for a reason code and a note before it is recorded.
     public var needsRationale: Bool { self != .accept }
 
@@ -24,42 +21,51 @@ public enum DecisionVerb: String, CaseIterable, Hashable, Sendable {
 
 /// What a decision is about: one line (against the recommendation version the user saw) or a whole order.
 public enum DecisionTarget: Hashable, Sendable, CustomStringConvertible {
-    case line(LineKey, version: Int)
-    case order(OrderID)
+    /// One line, with the recommendation version and the line's decision version the user saw.
+    case line(LineKey, version: Int, lineVersion: Int)
+    /// A whole order (hold, release, cancel from the held orders), addressed through its first line.
+    case order(OrderID, firstLine: Int)
     public var description: String {
         switch self {
-        case .line(let k, _): return k.description
-        case .order(let o): return o
+        case .line(let k, _, _): return k.description
+        case .order(let o, _): return o
+        }
+    }
+    /// The line the store is asked about.
+    public var line: LineKey {
+        switch self {
+        case .line(let k, _, _): return k
+        case .order(let o, let n): return LineKey(orderID: o, lineNo: n)
         }
     }
 }
 
 /// A decision the user confirmed, handed to the store at the edge (the reducer never writes).
-public struct DecisionRequest: Hashable, Sendable {
-    public var verb: DecisionVerb
+public struct ConfirmedDecision: Hashable, Sendable {
+    public var action: DecisionAction
     public var target: DecisionTarget
     public var reason: String
     public var note: String
     /// For an override: the allocations the user chose instead of the recommendation.
     public var allocations: [Allocation]?
-    public init(verb: DecisionVerb, target: DecisionTarget, reason: String, note: String, allocations: [Allocation]? = nil) {
-        self.verb = verb; self.target = target; self.reason = reason; self.note = note; self.allocations = allocations
+    public init(action: DecisionAction, target: DecisionTarget, reason: String, note: String, allocations: [Allocation]? = nil) {
+        self.action = action; self.target = target; self.reason = reason; self.note = note; self.allocations = allocations
     }
 }
 
 /// What the store said about a decision: recorded, or refused with the reason shown on the flash line.
-public enum DecisionOutcome: Hashable, Sendable {
+public enum DecisionReply: Hashable, Sendable {
     case recorded(String)
     case refused(String)
 }
 
 /// The rationale prompt: a reason code picked with the arrows and a free-text note.
 public struct RationalePrompt: Hashable, Sendable {
-    public var request: DecisionRequest
+    public var request: ConfirmedDecision
     public var reasons: [String]
     public var reasonIndex = 0
     public var note = TextField()
-    public init(request: DecisionRequest, reasons: [String]) { self.request = request; self.reasons = reasons }
+    public init(request: ConfirmedDecision, reasons: [String]) { self.request = request; self.reasons = reasons }
     public var reason: String { reasons.indices.contains(reasonIndex) ? reasons[reasonIndex] : "OTHER" }
 }
 
@@ -91,6 +97,7 @@ public struct SourcingChoice: Hashable, Sendable {
 public struct OverrideEditor: Hashable, Sendable {
     public var key: LineKey
     public var version: Int
+    public var lineVersion: Int
     public var requested: Int
     public var choices: [SourcingChoice]
     public var quantities: [Int]
@@ -98,8 +105,8 @@ public struct OverrideEditor: Hashable, Sendable {
     /// Digits typed for the selected option's quantity (replacing it) since the cursor last moved.
     public var typed: String?
 
-    public init(key: LineKey, version: Int, requested: Int, choices: [SourcingChoice]) {
-        self.key = key; self.version = version; self.requested = requested; self.choices = choices
+    public init(key: LineKey, version: Int, lineVersion: Int = 0, requested: Int, choices: [SourcingChoice]) {
+        self.key = key; self.version = version; self.lineVersion = lineVersion; self.requested = requested; self.choices = choices
         quantities = choices.map(\.chosenQty)
     }
 
@@ -134,6 +141,7 @@ public struct OverrideEditor: Hashable, Sendable {
 public struct EscalationRow: Hashable, Sendable {
     public var key: LineKey
     public var version: Int
+    public var lineVersion: Int
     public var sku: SKU
     public var customer: String
     public var escalatedBy: String
@@ -144,9 +152,9 @@ public struct EscalationRow: Hashable, Sendable {
     public var requested: String
     public var costDelta: Double?
     public var serviceImpact: String
-    public init(key: LineKey, version: Int, sku: SKU, customer: String, escalatedBy: String, at: Timestamp?, reason: String,
+    public init(key: LineKey, version: Int, lineVersion: Int = 0, sku: SKU, customer: String, escalatedBy: String, at: Timestamp?, reason: String,
                 note: String, recommended: String, requested: String, costDelta: Double?, serviceImpact: String) {
-        self.key = key; self.version = version; self.sku = sku; self.customer = customer; self.escalatedBy = escalatedBy
+        self.key = key; self.version = version; self.lineVersion = lineVersion; self.sku = sku; self.customer = customer; self.escalatedBy = escalatedBy
         self.at = at; self.reason = reason; self.note = note; self.recommended = recommended; self.requested = requested
         self.costDelta = costDelta; self.serviceImpact = serviceImpact
     }

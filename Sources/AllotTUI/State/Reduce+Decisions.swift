@@ -3,7 +3,7 @@ import AllotCore
 import AllotStore
 
 extension WorkbenchReducer {
-    static func verb(_ intent: Intent) -> DecisionVerb? {
+    static func decisionAction(_ intent: Intent) -> DecisionAction? {
         switch intent {
         case .accept: return .accept
         case .override: return .override
@@ -19,37 +19,37 @@ extension WorkbenchReducer {
 
     /// Starts a decision: accept goes straight to the store; the others open the override editor or the rationale prompt.
     static func decide(_ s: inout WorkbenchState, _ intent: Intent) -> [Command] {
-        guard let verb = verb(intent) else { return [] }
+        guard let action = decisionAction(intent) else { return [] }
         let target: DecisionTarget
         if s.screen == .held {
             guard let order = s.held.selectedRow else { s.flash = Flash("no order selected", isError: true); return [] }
-            guard [.hold, .release, .cancel].contains(verb) else {
-                s.flash = Flash("\(verb.rawValue) works on a line: Enter opens the order's lines", isError: true)
+            guard [.hold, .release, .cancel].contains(action) else {
+                s.flash = Flash("\(action.rawValue) works on a line: Enter opens the order's lines", isError: true)
                 return []
             }
-            target = .order(order.orderID)
+            target = .order(order.orderID, firstLine: order.firstLineNo)
         } else {
             guard let line = selectedLine(s) else {
-                s.flash = Flash("\(verb.rawValue): no line selected here", isError: true)
+                s.flash = Flash("\(action.rawValue): no line selected here", isError: true)
                 return []
             }
-            if (verb == .approve || verb == .reject), s.screen != .escalations, !(s.escalations.rows.contains { $0.key == line.key }) {
-                s.flash = Flash("\(verb.rawValue): \(line.key) is not waiting for approval (see :escalations)", isError: true)
+            if (action == .approve || action == .reject), s.screen != .escalations, !(s.escalations.rows.contains { $0.key == line.key }) {
+                s.flash = Flash("\(action.rawValue): \(line.key) is not waiting for approval (see :escalations)", isError: true)
                 return []
             }
-            if verb == .cancel {
+            if action == .cancel {
                 s.flash = Flash("cancel works on an order: see :held", isError: true)
                 return []
             }
-            target = .line(line.key, version: line.version)
+            target = .line(line.key, version: line.version, lineVersion: line.lineVersion)
         }
-        if verb == .override { return openOverride(&s) }
-        let request = DecisionRequest(verb: verb, target: target, reason: "", note: "")
-        let reasons = s.policy.reasonCodes(for: verb)
-        if !verb.needsRationale {
+        if action == .override { return openOverride(&s) }
+        let request = ConfirmedDecision(action: action, target: target, reason: "", note: "")
+        let reasons = s.policy.reasonCodes(for: action)
+        if !action.needsRationale {
             var r = request
             r.reason = reasons.first ?? "AS_RECOMMENDED"
-            s.flash = Flash("\(verb.rawValue) \(target)…")
+            s.flash = Flash("\(action.rawValue) \(target)…")
             return [.decide(r)]
         }
         s.mode = .rationale(RationalePrompt(request: request, reasons: reasons))
@@ -67,7 +67,8 @@ extension WorkbenchReducer {
             s.flash = Flash("override \(line.key): no sourcing options to choose from", isError: true)
             return []
         }
-        var editor = OverrideEditor(key: line.key, version: detail.row.version, requested: detail.row.requested, choices: d.options)
+        var editor = OverrideEditor(key: line.key, version: detail.row.version, lineVersion: detail.row.lineVersion,
+                                    requested: detail.row.requested, choices: d.options)
         if d.pane == .options { editor.cursor = min(d.cursor.selected, d.options.count - 1) }
         s.mode = .override(editor)
         return []
@@ -78,7 +79,7 @@ extension WorkbenchReducer {
         switch key {
         case .escape:
             s.mode = .normal
-            s.flash = Flash("\(p.request.verb.rawValue) cancelled: nothing recorded")
+            s.flash = Flash("\(p.request.action.rawValue) cancelled: nothing recorded")
             return []
         case .up:
             p.reasonIndex = max(0, p.reasonIndex - 1)
@@ -89,7 +90,7 @@ extension WorkbenchReducer {
             r.reason = p.reason
             r.note = p.note.text.trimmingCharacters(in: .whitespaces)
             s.mode = .normal
-            s.flash = Flash("\(r.verb.rawValue) \(r.target) (\(r.reason))…")
+            s.flash = Flash("\(r.action.rawValue) \(r.target) (\(r.reason))…")
             return [.decide(r)]
         default:
             _ = p.note.edit(key)
@@ -128,7 +129,7 @@ extension WorkbenchReducer {
                 s.mode = .override(e)
                 return []
             }
-            let request = DecisionRequest(verb: .override, target: .line(e.key, version: e.version), reason: "", note: "",
+            let request = ConfirmedDecision(action: .override, target: .line(e.key, version: e.version, lineVersion: e.lineVersion), reason: "", note: "",
                                           allocations: e.allocations)
             s.mode = .rationale(RationalePrompt(request: request, reasons: s.policy.reasonCodes(for: .override)))
             return []

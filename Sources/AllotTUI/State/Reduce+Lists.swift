@@ -176,15 +176,15 @@ extension WorkbenchReducer {
     }
 
     /// The line the user is looking at, on screens that show lines.
-    static func selectedLine(_ s: WorkbenchState) -> (key: LineKey, sku: SKU, version: Int)? {
+    static func selectedLine(_ s: WorkbenchState) -> (key: LineKey, sku: SKU, version: Int, lineVersion: Int)? {
         switch s.screen {
-        case .queue: return s.queue.selectedRow.map { ($0.key, $0.sku, $0.version) }
-        case .detail: return s.detail?.detail.map { ($0.row.key, $0.row.sku, $0.row.version) }
-        case .escalations: return s.escalations.selectedRow.map { ($0.key, $0.sku, $0.version) }
+        case .queue: return s.queue.selectedRow.map { ($0.key, $0.sku, $0.version, $0.lineVersion) }
+        case .detail: return s.detail?.detail.map { ($0.row.key, $0.row.sku, $0.row.version, $0.row.lineVersion) }
+        case .escalations: return s.escalations.selectedRow.map { ($0.key, $0.sku, $0.version, $0.lineVersion) }
         case .supply:
             guard let m = s.supply, let p = m.picture, p.consumers.indices.contains(m.cursor.selected) else { return nil }
             let r = p.consumers[m.cursor.selected]
-            return (r.key, r.sku, r.version)
+            return (r.key, r.sku, r.version, r.lineVersion)
         default: return nil
         }
     }

@@ -73,10 +73,10 @@ public enum WorkbenchReducer {
         case .decided(let request, let outcome):
             switch outcome {
             case .recorded(let message):
-                s.flash = Flash(message.isEmpty ? "\(request.target) \(request.verb.pastTense) (\(request.reason))" : message)
+                s.flash = Flash(message.isEmpty ? "\(request.target) \(request.action.pastTense) (\(request.reason))" : message)
                 return [.loadPlan] + reloadKeepingPlace(&s)
             case .refused(let why):
-                s.flash = Flash("\(request.verb.rawValue) \(request.target) refused: \(why)", isError: true)
+                s.flash = Flash("\(request.action.rawValue) \(request.target) refused: \(why)", isError: true)
                 return []
             }
         case .themeChanged(let name):

@@ -163,8 +163,8 @@ public struct PolicyFacts: Hashable, Sendable {
         self.version = version; self.reasons = reasons
     }
     public init(_ p: Policy) { version = p.version; reasons = p.reasons }
-    public func reasonCodes(for verb: DecisionVerb) -> [String] {
-        let list = reasons[verb.rawValue] ?? []
+    public func reasonCodes(for action: DecisionAction) -> [String] {
+        let list = reasons[action.rawValue] ?? []
         return list.isEmpty ? ["OTHER"] : list
     }
 }

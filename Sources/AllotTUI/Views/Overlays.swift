@@ -44,7 +44,7 @@ enum Overlays {
     }
 
     static func rationale(_ g: inout CellGrid, _ p: RationalePrompt, _ s: WorkbenchState, _ t: Theme) {
-        let title = "\(p.request.verb.rawValue.capitalized) \(p.request.target) — why?"
+        let title = "\(p.request.action.rawValue.capitalized) \(p.request.target) — why?"
         let inner = box(&g, title: title, height: p.reasons.count + 7, width: 64, t)
         g.put("reason (↑↓):", row: inner.top, col: inner.left, style: t[.overlay])
         for (i, r) in p.reasons.enumerated() {
