@@ -1,5 +1,10 @@
 /// How one line moves because of a decision.
 public struct LineTransition: Hashable, Sendable {
+    public init(key: LineKey, sku: SKU?, before: LineState, after: LineState, allocationBefore: [Allocation], allocationAfter: [Allocation],
+                decidedRecVersion: Int?, escalatedBy: String?) {
+        self.key = key; self.sku = sku; self.before = before; self.after = after; self.allocationBefore = allocationBefore
+        self.allocationAfter = allocationAfter; self.decidedRecVersion = decidedRecVersion; self.escalatedBy = escalatedBy
+    }
     public var key: LineKey
     public var sku: SKU?
     public var before: LineState
@@ -38,7 +43,7 @@ public struct WorkflowEvent: Hashable, Sendable, Codable {
     public var decidedBy: String
     public var role: String
 
-    enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey {
         case type, orderID = "order_id", lineNo = "line_no", sku, customerID = "customer_id", allocations,
              reasonCode = "reason_code", note, credit, decidedBy = "decided_by", role
     }

@@ -48,6 +48,12 @@ public struct LineSituation: Hashable, Sendable {
     /// The order is on hold in the mirror or in Allot, or the customer's credit is.
     public var onHold: Bool { state == .held || order?.status == .held || creditHold }
 
+    /// A re-plan changed the recommendation since the line's last decision answered it.
+    public var recommendationMoved: Bool {
+        guard let decided = decidedRecVersion, let now = recommendation?.version else { return false }
+        return decided != now
+    }
+
     /// The line may be decided afresh: never decided, sent back by a supervisor, or decided before a change that
     /// needs a re-check.
     public var isOpenForDecision: Bool {

@@ -42,7 +42,9 @@ public enum Workflow {
 
         switch request.action {
         case .accept:
-            guard s.isOpenForDecision || s.state == .overridden else { return .failure(notNow(request.action, s)) }
+            guard s.isOpenForDecision || s.state == .overridden || (s.state == .accepted && s.recommendationMoved) else {
+                return .failure(notNow(request.action, s))
+            }
             guard let rec = s.recommendation else { return .failure(noRecommendation(s)) }
             if s.onHold { return .failure(.invalid("order \(s.key.orderID) is on hold; release the hold first")) }
             guard rec.line.allocated > 0 else {

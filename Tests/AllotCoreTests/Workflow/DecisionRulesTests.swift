@@ -73,3 +73,20 @@ struct DecisionRulesTests {
         }
     }
 }
+
+@Suite("Accepting again after a re-plan")
+struct AcceptAgainTests {
+    typealias F = WorkflowFixture
+
+    @Test("an accepted line may be accepted again once a re-plan changed its recommendation, not before")
+    func acceptAgain() throws {
+        var s = F.situation(state: .accepted, version: 1)
+        guard case .failure(.invalid) = Workflow.decide(F.request(.accept), situation: s, policy: F.policy) else {
+            Issue.record("accepted twice the same recommendation"); return
+        }
+        s.recommendation?.version = 2
+        s.recommendation?.line.allocations = [F.dal(35)]
+        let o = try Workflow.decide(F.request(.accept), situation: s, policy: F.policy).get()
+        #expect(o.transitions.first?.allocationAfter == [F.dal(35)] && o.transitions.first?.decidedRecVersion == 2)
+    }
+}

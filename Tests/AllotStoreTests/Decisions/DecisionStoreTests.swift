@@ -1,0 +1,151 @@
+import Testing
+import Foundation
+import GRDB
+@testable import AllotStore
+import AllotCore
+
+@Suite("Deciding in the mirror")
+struct DecisionStoreTests {
+    typealias F = GovernanceFixture
+
+    @Test("accept then release: the line's state, its history, a reservation the next snapshot sees, an audit entry each, one outbox event")
+    func acceptAndRelease() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        let accepted = try store.decide(F.decision("SO-1:1", .accept, by: F.pat, note: "fine"))
+        #expect(accepted.outcome.newState == .accepted)
+        #expect(try store.reservations().isEmpty)
+        try store.decide(F.decision("SO-1:1", .release, by: F.pat, reason: "OTHER"))
+        let state = try #require(try store.lineState(F.key("SO-1:1")))
+        #expect(state.state == .released && state.version == 2 && state.allocation == [F.dal(40)])
+        let snapshot = try m.loadSnapshot()
+        #expect(snapshot.reservations == [Reservation(orderID: "SO-1", lineNo: 1, warehouseID: "DAL", sku: "MX-200", source: .onHand, qty: 40)])
+        let history = try store.history(F.key("SO-1:1"))
+        #expect(history.map(\.action) == ["accept", "release"])
+        #expect(history.first?.user == "pat" && history.first?.role == "planner" && history.first?.reasonCode == "AS_RECOMMENDED")
+        #expect(history.first?.note == "fine" && history.first?.recVersion == 1 && history.first?.planID != nil)
+        #expect(history.last?.before == [F.dal(40)] && history.last?.after == [F.dal(40)])
+        let audit = try store.auditEntries()
+        #expect(audit.map(\.action) == ["accept", "release"])
+        #expect(audit.map(\.seq) == [1, 2])
+        let events = try store.pendingEvents()
+        #expect(events.map(\.type) == ["allocation.released"])
+        #expect(events.first?.data.contains("\"warehouse_id\":\"DAL\"") == true)
+    }
+
+    @Test("an unlisted user is refused; a listed one acts in their role")
+    func users() throws {
+        let store = DecisionStore(mirror: try F.mirror())
+        #expect(throws: DecisionRefusal.self) { try store.author(named: "mallory") }
+        #expect(try store.author(named: "fay") == F.fay)
+    }
+
+    @Test("a refused decision writes nothing")
+    func refusalWritesNothing() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        #expect(throws: DecisionRefusal.permission("fay (finance) may not accept recommendations; allowed roles: admin, planner, supervisor")) {
+            try store.decide(F.decision("SO-1:1", .accept, by: F.fay))
+        }
+        #expect(try F.count(m, "decision") == 0)
+        #expect(try F.count(m, "audit_log") == 0)
+        #expect(try F.count(m, "line_state") == 0)
+        #expect(throws: DecisionRefusal.self) { try store.decide(F.decision("SO-9:1", .accept, by: F.pat)) }
+    }
+
+    @Test("an override over the limits goes to a supervisor; its author cannot approve it; another supervisor can, then it is released")
+    func escalationFlow() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        let r = try store.decide(F.decision("SO-1:1", .override, by: F.sam, reason: "CUSTOMER_PRIORITY",
+                                            allocations: [RequestedAllocation(warehouseID: "CHI", qty: 45)]))
+        #expect(r.outcome.newState == .escalated)
+        let queue = try store.escalations()
+        #expect(queue.map(\.key) == [F.key("SO-1:1")])
+        #expect(queue.first?.escalatedBy == "sam")
+        #expect(queue.first?.escalationReasons.first?.contains("cost per unit") == true)
+        #expect(throws: DecisionRefusal.permission("sam escalated SO-1:1 and cannot approve their own escalation")) {
+            try store.decide(F.decision("SO-1:1", .approve, by: F.sam))
+        }
+        try store.decide(F.decision("SO-1:1", .approve, by: F.sue))
+        #expect(try store.escalations().isEmpty)
+        try store.decide(F.decision("SO-1:1", .release, by: F.pat, reason: "OTHER"))
+        #expect(try store.reservations(F.key("SO-1:1")).map(\.warehouseID) == ["CHI"])
+        #expect(try store.pendingEvents().map(\.type) == ["allocation.approved", "allocation.released"])
+    }
+
+    @Test("taking units planned for a higher-priority line is escalated with the line it takes from")
+    func priorityEscalation() throws {
+        let store = DecisionStore(mirror: try F.mirror())
+        // DAL has 80; the plan gives 30 to SO-2:1 (class 0), 5 to SO-1:2 and 10 to SO-4:1: 35 are spare beyond them.
+        let r = try store.decide(F.decision("SO-1:1", .override, by: F.pat, reason: "CUSTOMER_PRIORITY",
+                                            allocations: [RequestedAllocation(warehouseID: "DAL", qty: 60)]))
+        #expect(r.outcome.newState == .escalated)
+        #expect(r.outcome.escalationReasons.contains { $0.contains("planned for SO-2:1, priority class 0") })
+    }
+
+    @Test("cancelling an order gives its released units back and cancels it in the mirror")
+    func cancel() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        try store.decide(F.decision("SO-1:1", .accept, by: F.pat))
+        try store.decide(F.decision("SO-1:1", .release, by: F.pat, reason: "OTHER"))
+        #expect(try store.reservations().count == 1)
+        let r = try store.decide(F.decision("SO-1:2", .cancel, by: F.cy, reason: "CUSTOMER_CANCELLED"))
+        #expect(r.outcome.transitions.map(\.after) == [.cancelled, .cancelled])
+        #expect(try store.reservations().isEmpty)
+        #expect(try m.loadSnapshot().orders.first { $0.id == "SO-1" }?.status == .cancelled)
+        #expect(try store.pendingEvents().map(\.type) == ["allocation.released", "order.cancelled"])
+        #expect(try store.history(F.key("SO-1:1")).map(\.action) == ["accept", "release", "cancel"])
+    }
+
+    @Test("hold puts the order on hold in the mirror; releasing the hold lifts it and brings the lines back")
+    func holdAndRelease() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        try store.decide(F.decision("SO-1:1", .accept, by: F.pat))
+        try store.decide(F.decision("SO-1:1", .hold, by: F.cy, reason: "PRICING"))
+        #expect(try store.heldLines().map(\.key) == [F.key("SO-1:1"), F.key("SO-1:2")])
+        #expect(try m.loadSnapshot().orders.first { $0.id == "SO-1" }?.status == .held)
+        try store.decide(F.decision("SO-1:2", .release, by: F.pat, reason: "CUSTOMER_CONFIRMED"))
+        #expect(try store.heldLines().isEmpty)
+        #expect(try store.lineState(F.key("SO-1:1"))?.state == .recommended)
+        #expect(try m.loadSnapshot().orders.first { $0.id == "SO-1" }?.status == .open)
+        #expect(try store.pendingEvents().map(\.type) == ["order.held", "order.released"])
+    }
+
+    @Test("a credit hold is lifted by finance, not by a planner, and clears the customer's credit hold")
+    func creditHold() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        #expect(throws: DecisionRefusal.self) { try store.decide(F.decision("SO-3:1", .release, by: F.pat, reason: "CREDIT_CLEARED")) }
+        try store.decide(F.decision("SO-3:1", .release, by: F.fay, reason: "CREDIT_CLEARED"))
+        #expect(try m.loadSnapshot().customers.first { $0.id == "LATE" }?.creditStatus == .ok)
+        let event = try #require(try store.pendingEvents().first)
+        #expect(event.type == "order.released" && event.data.contains("\"credit\":true"))
+    }
+
+    @Test("the policy releases auto lines as decisions authored by its version, once")
+    func policyRelease() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        let planID = try #require(try PlanStore(mirror: m).currentPlanID())
+        #expect(try store.recordPolicyReleases(planID: planID) == 1)
+        #expect(try store.recordPolicyReleases(planID: planID) == 0)
+        let h = try store.history(F.key("SO-4:1"))
+        #expect(h.map(\.user) == ["policy:2026-11-default"] && h.first?.role == "policy" && h.first?.stateAfter == .released)
+        #expect(try store.reservations().map(\.lineKey) == [F.key("SO-4:1")])
+        #expect(try store.pendingEvents().map(\.type) == ["allocation.released"])
+    }
+
+    @Test("releasing more than is still available to promise is refused")
+    func releaseRechecksATP() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        try store.decide(F.decision("SO-1:1", .accept, by: F.pat))
+        try m.db.write { try $0.execute(sql: "UPDATE inventory SET on_hand = 40 WHERE warehouse_id = 'DAL'") }  // 20 left
+        #expect(throws: DecisionRefusal.invalid("on-hand MX-200 at DAL has 20 units available to promise, SO-1:1 needs 40; re-plan and decide again")) {
+            try store.decide(F.decision("SO-1:1", .release, by: F.pat, reason: "OTHER"))
+        }
+    }
+}
