@@ -13,7 +13,8 @@ struct Import: ParsableCommand {
         or updated and rows the file no longer lists are deleted; a file that is absent leaves its table alone. \
         A snapshot loads all or nothing: every file is checked first, and if any cell, key or reference is wrong \
         every problem is printed as `file:line: field 'x': value 'v': message` and the mirror is left exactly as \
-        it was. Importing the same folder again changes nothing.
+        it was. Importing the same folder again changes nothing. A folder's `history/` (past lines, shipments, \
+        receipt etas; see `allot insight history`) is loaded after its snapshot.
 
         A FILE (or `-` for standard input) holds events, one JSON object a line. An event whose id was seen \
         before is a duplicate and changes nothing; one older (by seq) than what was applied for the same entity \
@@ -45,7 +46,15 @@ struct Import: ParsableCommand {
         var isDir: ObjCBool = false
         if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue {
             do {
-                return try SnapshotImporter(mirror: mirror).importSnapshot(directory: path)
+                let summary = try SnapshotImporter(mirror: mirror).importSnapshot(directory: path)
+                // A scenario folder may carry its history (history/*.csv) for the metrics and insight models.
+                if FileManager.default.fileExists(atPath: path + "/history") {
+                    do {
+                        let h = try HistoryLoader(mirror: mirror).load(directory: path)
+                        printError("\(path)/history: \(h.lines) past lines, \(h.shipments) shipments, \(h.etas) receipt etas")
+                    } catch let e as HistoryFileError { throw ImportFailure(message: e.description) }
+                }
+                return summary
             } catch let rejected as SnapshotRejected {
                 for p in rejected.problems { printError(p.description) }
                 printError("\(path): snapshot rejected (\(rejected.problems.count) problem\(rejected.problems.count == 1 ? "" : "s")); the mirror is unchanged")

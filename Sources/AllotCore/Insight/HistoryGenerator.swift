@@ -118,7 +118,7 @@ public enum HistoryGenerator {
         let skus = s.items.map(\.sku).sorted()
         let days = weeks * 7
         let start = asOf - days
-        let linesPerDay = max(6, min(60, s.lines.count / 20))
+        let linesPerDay = max(6, min(40, s.lines.count / 30))
         let acceptByTier: (String) -> Double = { tier in
             switch policy.tierClass(tier) { case 0: return 0.92; case 1: return 0.8; case 2: return 0.5; default: return 0.2 }
         }

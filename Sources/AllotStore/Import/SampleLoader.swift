@@ -7,6 +7,9 @@ extension Mirror {
     @discardableResult
     public func loadSampleIfEmpty(directory: String) throws -> ImportSummary? {
         guard try isEmpty() else { return nil }
-        return try SnapshotImporter(mirror: self).importSnapshot(directory: directory)
+        let summary = try SnapshotImporter(mirror: self).importSnapshot(directory: directory)
+        // The scenario's past (decisions, shipments, eta changes) feeds the metrics and the insight models.
+        if FileManager.default.fileExists(atPath: directory + "/history") { _ = try HistoryLoader(mirror: self).load(directory: directory) }
+        return summary
     }
 }

@@ -46,6 +46,7 @@ public struct InsightReads {
     func openExceptions(_ db: Database, _ ctx: Context, policy: Policy) throws -> [OpenException] {
         guard try db.tableExists("recommendation") else { return [] }
         let decided = try LiveDecisions.settledLines(db)
+        let escalated = try LiveDecisions.escalatedLines(db)
         let rows = try Row.fetchAll(db, sql: """
             SELECT r.order_id, r.line_no, r.sku, r.exceptions, r.queue, r.first_seen_at, r.allocations_json, o.customer_id
             FROM recommendation r JOIN plan p ON p.plan_id = r.plan_id AND p.is_current = 1
@@ -54,14 +55,15 @@ public struct InsightReads {
             """)
         return rows.compactMap { r -> OpenException? in
             let key = LineKey(orderID: r[0], lineNo: r[1])
-            if decided.contains(key) { return nil }
+            let escalatedAt = escalated[key]
+            if decided.contains(key) && escalatedAt == nil { return nil }
             let kinds = Context.exceptionKinds(r[3])
             guard let kind = kinds.first else { return nil }
-            let queue = (r[4] as String?).flatMap { Role(rawValue: $0) } ?? policy.routing[kind] ?? .planner
+            let queue = escalatedAt != nil ? .supervisor : (r[4] as String?).flatMap { Role(rawValue: $0) } ?? policy.routing[kind] ?? .planner
             let customer: String = r[7] ?? ""
             let sku: String = r[2]
             let warehouse = Context.allocations(r[6]).first?.warehouseID ?? ""
-            return OpenException(key: key, kind: kind, queue: queue, openedAt: Timestamp(r[5] as String) ?? Timestamp(seconds: 0),
+            return OpenException(key: key, kind: kind, queue: queue, openedAt: escalatedAt ?? Timestamp(r[5] as String) ?? Timestamp(seconds: 0),
                                  dimensions: LineDimensions(tier: ctx.tier[customer] ?? "", customer: customer, family: ctx.family(sku),
                                                             warehouse: warehouse, queue: queue.rawValue))
         }
