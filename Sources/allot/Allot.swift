@@ -24,6 +24,7 @@ struct Allot: AsyncParsableCommand {
             Metrics.self,
             Alerts.self,
             Insight.self,
+            Generate.self,
         ],
         defaultSubcommand: Workbench.self
     )

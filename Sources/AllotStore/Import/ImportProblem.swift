@@ -61,9 +61,13 @@ public struct FileStat: Hashable, Sendable {
     public var rows: Int
     /// Rows that differed from what the mirror held (inserted, updated or deleted).
     public var changed: Int
-    public var seconds: Double
-    public init(file: String, rows: Int, changed: Int = 0, seconds: Double) {
-        self.file = file; self.rows = rows; self.changed = changed; self.seconds = seconds
+    /// Reading and checking the file (done for all files side by side, before anything is written).
+    public var readSeconds: Double
+    /// Writing its rows into the mirror.
+    public var writeSeconds: Double
+    public var seconds: Double { readSeconds + writeSeconds }
+    public init(file: String, rows: Int, changed: Int = 0, readSeconds: Double, writeSeconds: Double) {
+        self.file = file; self.rows = rows; self.changed = changed; self.readSeconds = readSeconds; self.writeSeconds = writeSeconds
     }
 }
 

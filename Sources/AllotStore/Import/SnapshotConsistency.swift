@@ -105,14 +105,11 @@ struct SnapshotTableWriter {
             }
         }
         let statement = try db.makeStatement(sql: SnapshotLayout.upsertSQL(spec))
-        let width = spec.columns.count
         var changes = 0
-        try parsed.values.withUnsafeBufferPointer { values in
-            for r in 0..<parsed.rowCount {
-                statement.setUncheckedArguments(StatementArguments(values[r * width ..< (r + 1) * width]))
-                try statement.execute()
-                changes += db.changesCount
-            }
+        for args in parsed.arguments {
+            statement.setUncheckedArguments(args)
+            try statement.execute()
+            changes += db.changesCount
         }
         upserted = changes
         for sql in indexes { try db.execute(sql: sql) }

@@ -8,6 +8,9 @@ struct ParsedSnapshotFile {
     var spec: SnapshotLayout.File
     /// The rows, flattened: row r's value for column c is at `r * spec.columns.count + c`.
     var values: [DatabaseValue] = []
+    /// The same rows as statement arguments, built while reading (on the reading threads) so that writing only
+    /// binds them.
+    var arguments: [StatementArguments] = []
     /// The file line of each row, for messages.
     var lines: [Int32] = []
     var rowCount: Int { lines.count }
@@ -69,6 +72,7 @@ struct SnapshotFileReader {
         let width = spec.columns.count
         parsed.values.reserveCapacity(max(0, data.count / 40) * width)
         parsed.lines.reserveCapacity(max(0, data.count / 40))
+        parsed.arguments.reserveCapacity(max(0, data.count / 40))
         var line = 1
         var rowValues = [DatabaseValue](repeating: .null, count: width)
         while let row = reader.next() {
@@ -97,6 +101,8 @@ struct SnapshotFileReader {
             }
             if ok {
                 parsed.values.append(contentsOf: rowValues)
+                // The existential form: GRDB's generic initialiser instantiates a key path on every call.
+                parsed.arguments.append(StatementArguments(rowValues.map { $0 as (any DatabaseValueConvertible)? }))
                 parsed.lines.append(Int32(line))
             }
         }

@@ -39,7 +39,7 @@ public struct SnapshotImporter: Sendable {
         }
         if !problems.isEmpty { throw SnapshotRejected(problems: problems) }
 
-        return try mirror.db.write { db in
+        return try Self.bulkWrite(mirror) { db in
             let checker = SnapshotConsistency(db: db, parsed: parsed)
             let found = try checker.problems()
             if !found.isEmpty { throw SnapshotRejected(problems: found) }
@@ -60,7 +60,7 @@ public struct SnapshotImporter: Sendable {
                 changed += w.changed
                 summary.duplicate += w.parsed.rowCount - w.upserted
                 summary.files.append(FileStat(file: w.parsed.spec.name, rows: w.parsed.rowCount, changed: w.changed,
-                                              seconds: w.parsed.seconds + w.seconds))
+                                              readSeconds: w.parsed.seconds, writeSeconds: w.seconds))
             }
             if let policyText {
                 if try Mirror.storePolicy(db, toml: policyText, file: "policy.toml") { changed += 1 }
@@ -79,6 +79,22 @@ public struct SnapshotImporter: Sendable {
                                  summary.applied, summary.duplicate])
             try beforeCommit?(db, summary)
             return summary
+        }
+    }
+
+    /// Runs `body` in one write transaction with a page cache large enough that a big snapshot is not spilled
+    /// to disk page by page before it commits; the usual cache size is restored afterwards.
+    static func bulkWrite<T>(_ mirror: Mirror, _ body: (Database) throws -> T) throws -> T {
+        try mirror.db.writeWithoutTransaction { db in
+            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -1048576")  // up to 1 GiB, only as much as is used
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            return result!
         }
     }
 

@@ -1,0 +1,67 @@
+import Testing
+import Foundation
+@testable import AllotStore
+import AllotCore
+
+@Suite("Importing generated scenarios and the bundled samples")
+struct GeneratedAndSampleImportTests {
+    /// `SampleData/` of this source tree.
+    static let sampleRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("SampleData")
+
+    /// Every scenario folder under SampleData (a folder holding warehouses.csv).
+    static let scenarios: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: sampleRoot.path)) ?? [])
+        .filter { FileManager.default.fileExists(atPath: sampleRoot.appendingPathComponent($0).appendingPathComponent("warehouses.csv").path) }
+        .sorted()
+
+    @Test("the bundled promo-three-warehouses scenario is among the samples")
+    func promoIsBundled() {
+        #expect(Self.scenarios.contains("promo-three-warehouses"))
+    }
+
+    @Test("each sample scenario imports cleanly, and importing it again changes nothing", arguments: scenarios)
+    func sample(_ name: String) throws {
+        let mirror = try Fixture.mirror()
+        let dir = Self.sampleRoot.appendingPathComponent(name).path
+        let first = try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
+        #expect(first.applied > 0 && first.rejected == 0)
+        #expect(try Fixture.count(mirror, "order_line") > 0)
+        #expect(try mirror.loadSnapshot().users.count >= 4)
+        let before = try Fixture.dump(mirror)
+        let again = try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
+        #expect(again.applied == 0)
+        #expect(try Fixture.dump(mirror) == before)
+    }
+
+    @Test("a generated scenario imports cleanly, and importing it again changes nothing")
+    func generated() throws {
+        let snapshot = ScenarioGenerator(.init(orderLines: 3_000, skus: 200, warehouses: 4, seed: 3)).generate()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-gen-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnapshotWriter.write(snapshot, policyTOML: ScenarioGenerator.policyTOML, to: dir)
+        let mirror = try Fixture.mirror()
+        let first = try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
+        #expect(first.rejected == 0)
+        let loaded = try mirror.loadSnapshot()
+        #expect(loaded.lines == snapshot.lines.sorted { $0.key < $1.key })
+        #expect(loaded.orders == snapshot.orders.sorted { $0.id < $1.id })
+        #expect(loaded.inventory.count == snapshot.inventory.count && loaded.receipts.count == snapshot.receipts.count)
+        #expect(try mirror.storedPolicy().version == "synthetic-1")
+        let before = try Fixture.dump(mirror)
+        let again = try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
+        #expect(again.applied == 0 && again.duplicate == first.applied - 1)
+        #expect(try Fixture.dump(mirror) == before)
+    }
+
+    @Test("the writer quotes cells holding commas, quotes and line breaks, and the reader reads them back")
+    func quoting() throws {
+        var s = Snapshot()
+        s.warehouses = [Warehouse(id: "W1", name: "Dock \"A\", north\nside", region: "R1")]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-q-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnapshotWriter.write(s, policyTOML: nil, to: dir)
+        let mirror = try Fixture.mirror()
+        try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
+        #expect(try mirror.loadSnapshot().warehouses == s.warehouses)
+    }
+}
