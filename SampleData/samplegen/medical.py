@@ -175,7 +175,10 @@ def build():
     for _ in range(290):
         cid = rng.choices(cids, cweights)[0]
         c = customers[cid]
-        req = plus(AS_OF, min(12, 1 + int(rng.expovariate(1 / 3.5))))
+        if rng.random() < 0.06:
+            req = plus(AS_OF, 1)  # a stat order for tomorrow: nothing ships that fast, it will be late
+        else:
+            req = plus(AS_OF, min(12, 2 + int(rng.expovariate(1 / 3.5))))  # next-day local delivery can make it
         od = max(day("2026-11-16"), min(plus(req, -rng.randint(2, 10)), plus(AS_OF, -1)))
         allowed = [s for s in items if c["tier"] in ("trauma", "acute") or s not in HOSPITAL_ONLY]
         sw = [items[s]["weight"] * (1.8 if s.startswith("VC-AD22") and c["region"] in SURGE_REGIONS else 1) for s in allowed]
@@ -278,7 +281,7 @@ def build():
 
     t["commitments.csv"].append(dict(customer_id="H-103", sku="VC-AD22H", qty=80, period_start=iso(PERIOD_START), period_end=iso(PERIOD_END)))
     # The distributor's shortage allocation protocol: clinics and care homes get capped shares of the scarce items.
-    for sku, tier, cap in (("VC-AD22H", "acute", 150), ("FLUID", "trauma", 4600), ("FLUID", "acute", 1800),
+    for sku, tier, cap in (("VC-AD22H", "acute", 150), ("FLUID", "trauma", 4000), ("FLUID", "acute", 1800),
                            ("FLUID", "clinic", 200), ("FLUID", "long_term_care", 120)):
         t["quotas.csv"].append(dict(sku_or_family=sku, tier=tier, max_qty=cap, period_start=iso(PERIOD_START), period_end=iso(PERIOD_END)))
     for user, role in (("planner1", "planner"), ("planner2", "planner"), ("cs1", "customer_service"), ("cs2", "customer_service"),

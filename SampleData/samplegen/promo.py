@@ -158,7 +158,10 @@ def build():
     for _ in range(338):
         cid = rng.choices(cids, cweights)[0]
         tier = customers[cid]["tier"]
-        req = plus(AS_OF, min(17, 1 + int(rng.expovariate(1 / 5.5))))
+        if rng.random() < 0.06:
+            req = plus(AS_OF, rng.randint(1, 2))  # a rush order no lane can meet: it will be late
+        else:
+            req = plus(AS_OF, min(17, 3 + int(rng.expovariate(1 / 4.5))))  # the usual 2-4 day lanes can make it
         od = max(day("2026-11-02"), min(plus(req, -rng.randint(4, 24)), plus(AS_OF, -1)))
         n = rng.randint(*line_count[tier])
         chosen = []
@@ -212,8 +215,8 @@ def build():
     special("SO-1905", "C-2008", "2026-11-20", "2026-12-04", [("ES-900", 70, {}), ("ES-700", 24, {})])
     special("SO-1906", "C-1002", "2026-11-23", "2026-12-07", [
         ("MX-300", 200, {}), ("MX-350", 40, {}), ("MXA-PASTA", 120, {})], ship_complete=True)
-    # Pacific Kitchen (strategic, WEST) needs mixers by 12-01: only the DAL expedite lane gets there near on time.
-    special("SO-1907", "C-1003", "2026-11-25", "2026-12-01", [("MX-200", 80, {}), ("AF-6", 60, {})])
+    # Pacific Kitchen (strategic, WEST) needs mixers by 12-02: only the DAL expedite lane gets there on time.
+    special("SO-1907", "C-1003", "2026-11-25", "2026-12-02", [("MX-200", 80, {}), ("AF-6", 60, {})])
     # A deep-discount toaster deal for an online reseller: low margin after freight.
     special("SO-1908", "C-4007", "2026-11-22", "2026-12-04", [("TO-2", 240, {"price": 19.60}), ("KT-EL", 120, {"price": 18.10})])
     # All-or-nothing lines: a B customer's display build needs the full 24 MX-300 or none.
