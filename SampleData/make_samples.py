@@ -3,6 +3,7 @@
 
 Deterministic: every scenario has its own fixed seed, so re-running gives byte-identical files.
 Usage: python3 SampleData/make_samples.py [--check-only]
+After regenerating, also regenerate the derived history: swift run allot insight generate-history SampleData/<scenario>
 """
 import os
 import sys
