@@ -44,8 +44,8 @@ struct BenchTUI: ParsableCommand {
             print("reusing \(path)")
         }
 
-        // Start: open the mirror, read the first page, draw. The counts header is background work in the real
-        // workbench, so it is run (and timed) after the first frame here too.
+        // Start: open the mirror, read the first page, draw. The counts header and a line's options table are
+        // background work in the real workbench, so they run after the frame here too (and counts are timed apart).
         let start = Date()
         let mirror = try Mirror(path: path)
         let session = Session(user: "bench", role: .planner, mirrorName: (path as NSString).lastPathComponent)
@@ -56,7 +56,10 @@ struct BenchTUI: ParsableCommand {
                                      themes: ThemeCatalog(directories: []))
         var background: [Command] = []
         driver.dispatchCommand = { [unowned driver] c in
-            if case .loadCounts = c { background.append(c); return }
+            switch c {
+            case .loadCounts, .loadOptions: background.append(c); return
+            default: break
+            }
             for a in services.perform(c, session: session, now: driver.state.now) { driver.send(a) }
         }
         driver.start()

@@ -17,7 +17,8 @@ func detailWithOptions() -> WorkbenchState {
         SourcingChoice(warehouseID: "ATL", source: .onHand, available: 4, shipDate: Fixture.asOf + 1, arrivalDate: Fixture.asOf + 4,
                        daysLate: 2, unitCost: 3, chosenQty: 4),
     ]
-    WorkbenchReducer.reduce(&s, .detailLoaded(key, detail, options: options, history: []))
+    WorkbenchReducer.reduce(&s, .detailLoaded(key, detail, history: []))
+    WorkbenchReducer.reduce(&s, .optionsLoaded(key, options))
     return s
 }
 
@@ -119,13 +120,14 @@ struct DecisionReducerTests {
     func overrideFromQueue() {
         var s = loadedQueue(3)
         let commands = press(&s, .char("o"))
-        #expect(commands.contains(.loadDetail(line)))
+        #expect(commands.contains(.loadDetail(line)) && commands.contains(.loadOptions(line)))
         #expect(s.pendingOverride == line)
         let r = row("SO-1000")
         WorkbenchReducer.reduce(&s, .detailLoaded(line, LineDetail(row: r, rationale: "", order: Order(id: "SO-1000", customerID: "C1",
-            orderDate: Fixture.asOf, requestedDate: Fixture.asOf), orderLines: [r]),
-            options: [SourcingChoice(warehouseID: "DAL", source: .onHand, available: 5, shipDate: Fixture.asOf, arrivalDate: Fixture.asOf,
-                                     daysLate: 0, unitCost: 1, chosenQty: 5)], history: []))
+            orderDate: Fixture.asOf, requestedDate: Fixture.asOf), orderLines: [r]), history: []))
+        #expect(s.mode == .normal, "the editor waits for the options")
+        WorkbenchReducer.reduce(&s, .optionsLoaded(line, [SourcingChoice(warehouseID: "DAL", source: .onHand, available: 5, shipDate: Fixture.asOf,
+                                                                         arrivalDate: Fixture.asOf, daysLate: 0, unitCost: 1, chosenQty: 5)]))
         guard case .override = s.mode else { Issue.record("no editor"); return }
     }
 

@@ -212,7 +212,7 @@ public struct WorkbenchReads: Sendable {
     }
 
     /// The queue's order on two rows, the same as the SQL's (used to keep a page in order after the join).
-    static func lessThan(_ sort: QueueSort, _ a: QueueRow.SortKey, _ b: QueueRow.SortKey) -> Bool {
+    public static func lessThan(_ sort: QueueSort, _ a: QueueRow.SortKey, _ b: QueueRow.SortKey) -> Bool {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
         let parts: [Int]
         switch sort {

@@ -17,17 +17,6 @@ public protocol SourcingOptionsSource: Sendable {
     func options(for key: LineKey) throws -> [SourcingChoice]
 }
 
-/// Stands in while a build has no decision store: every decision is refused with the reason, nothing is written.
-public struct NoDecisionStore: DecisionGateway {
-    public init() {}
-    public func record(_ request: ConfirmedDecision, session: Session) -> DecisionReply {
-        .refused("this build has no decision store, so nothing can be recorded")
-    }
-    public func escalations() throws -> [EscalationRow] { [] }
-    public func audit(filter: String, limit: Int) throws -> [AuditRow] { [] }
-    public func history(_ key: LineKey) throws -> [AuditRow] { [] }
-}
-
 /// Stands in while a build has no engine options: a line's options table is its recommended allocations only.
 public struct RecommendedAllocationsOnly: SourcingOptionsSource {
     let reads: WorkbenchReads
@@ -54,7 +43,7 @@ public struct WorkbenchServices: Sendable {
     public init(mirror: Mirror, decisions: (any DecisionGateway)? = nil, options: (any SourcingOptionsSource)? = nil) {
         self.mirror = mirror
         reads = WorkbenchReads(mirror: mirror)
-        self.decisions = decisions ?? NoDecisionStore()
+        self.decisions = decisions ?? GovernedDecisions(mirror: mirror)
         self.options = options ?? RecommendedAllocationsOnly(reads: reads)
     }
 
@@ -78,9 +67,9 @@ public struct WorkbenchServices: Sendable {
             case .loadAudit(let filter):
                 return [.auditLoaded(try decisions.audit(filter: filter, limit: 2000))]
             case .loadDetail(let key):
-                let detail = try reads.lineDetail(key)
-                let options = detail == nil ? [] : try self.options.options(for: key)
-                return [.detailLoaded(key, detail, options: options, history: try decisions.history(key))]
+                return [.detailLoaded(key, try reads.lineDetail(key), history: try decisions.history(key))]
+            case .loadOptions(let key):
+                return [.optionsLoaded(key, try options.options(for: key))]
             case .loadSupply(let sku):
                 return [.supplyLoaded(sku, try reads.supply(sku))]
             case .loadPanel(let name):

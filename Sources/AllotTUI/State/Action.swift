@@ -14,7 +14,9 @@ public enum Action: Hashable, Sendable {
     case heldLoaded([HeldOrder])
     case escalationsLoaded([EscalationRow])
     case auditLoaded([AuditRow])
-    case detailLoaded(LineKey, LineDetail?, options: [SourcingChoice], history: [AuditRow])
+    case detailLoaded(LineKey, LineDetail?, history: [AuditRow])
+    /// A line's options table, read after its detail (it may need the engine to re-solve the line's group).
+    case optionsLoaded(LineKey, [SourcingChoice])
     case supplyLoaded(SKU, SupplyPicture?)
     case panelLoaded(String, PanelContent)
     case decided(ConfirmedDecision, DecisionReply)
@@ -46,6 +48,7 @@ public enum Command: Hashable, Sendable {
     case loadEscalations
     case loadAudit(filter: String)
     case loadDetail(LineKey)
+    case loadOptions(LineKey)
     case loadSupply(SKU)
     case loadPanel(String)
     case decide(ConfirmedDecision)

@@ -79,16 +79,16 @@ public struct SourcingChoice: Hashable, Sendable {
     public var arrivalDate: Day
     public var daysLate: Int
     public var unitCost: Double
-    /// Margin per unit after freight, when the item's price and cost are known.
-    public var unitMargin: Double?
+    /// Margin after freight as a fraction of the price ((price − cost − freight) / price), when the item's price and cost are known.
+    public var margin: Double?
     /// Units the recommendation takes from it.
     public var chosenQty: Int
     /// Why the engine did not use it (empty when chosen).
     public var whyNot: String
     public init(warehouseID: WarehouseID, source: SupplySource, available: Int, shipDate: Day, arrivalDate: Day, daysLate: Int,
-                unitCost: Double, unitMargin: Double? = nil, chosenQty: Int, whyNot: String = "") {
+                unitCost: Double, margin: Double? = nil, chosenQty: Int, whyNot: String = "") {
         self.warehouseID = warehouseID; self.source = source; self.available = available; self.shipDate = shipDate
-        self.arrivalDate = arrivalDate; self.daysLate = daysLate; self.unitCost = unitCost; self.unitMargin = unitMargin
+        self.arrivalDate = arrivalDate; self.daysLate = daysLate; self.unitCost = unitCost; self.margin = margin
         self.chosenQty = chosenQty; self.whyNot = whyNot
     }
 }

@@ -56,10 +56,17 @@ extension WorkbenchReducer {
         return []
     }
 
+    /// Opens the override editor asked for from another screen once the line and its options are both in.
+    static func overrideIfPending(_ s: inout WorkbenchState) -> [Command] {
+        guard let d = s.detail, s.pendingOverride == d.key, d.detail != nil || d.missing, d.optionsLoaded || d.missing else { return [] }
+        s.pendingOverride = nil
+        return openOverride(&s)
+    }
+
     /// Opens the override editor on the line in view (from the queue, after its options have loaded).
     static func openOverride(_ s: inout WorkbenchState) -> [Command] {
         guard let line = selectedLine(s) else { s.flash = Flash("override: no line selected", isError: true); return [] }
-        guard case .detail = s.screen, let d = s.detail, d.key == line.key, let detail = d.detail else {
+        guard case .detail = s.screen, let d = s.detail, d.key == line.key, let detail = d.detail, d.optionsLoaded else {
             s.pendingOverride = line.key
             return push(&s, .detail(line.key))
         }

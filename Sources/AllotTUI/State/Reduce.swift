@@ -49,16 +49,18 @@ public enum WorkbenchReducer {
         case .auditLoaded(let rows):
             s.audit = replaceKeeping(s.audit, with: rows, height: s.bodyHeight) { "\($0.at?.seconds ?? 0) \($0.target) \($0.action)" }
             return []
-        case .detailLoaded(let key, let detail, let options, let history):
+        case .detailLoaded(let key, let detail, let history):
             guard var d = s.detail, d.key == key else { return [] }
-            d.detail = detail; d.options = options; d.history = history; d.missing = detail == nil
+            d.detail = detail; d.history = history; d.missing = detail == nil
             d.cursor.keepVisible(height: s.bodyHeight, count: detailCount(d))
             s.detail = d
-            if s.pendingOverride == key {
-                s.pendingOverride = nil
-                return openOverride(&s)
-            }
-            return []
+            return overrideIfPending(&s)
+        case .optionsLoaded(let key, let options):
+            guard var d = s.detail, d.key == key else { return [] }
+            d.options = options; d.optionsLoaded = true
+            d.cursor.keepVisible(height: s.bodyHeight, count: detailCount(d))
+            s.detail = d
+            return overrideIfPending(&s)
         case .supplyLoaded(let sku, let picture):
             guard var m = s.supply, m.sku == sku else { return [] }
             m.picture = picture; m.missing = picture == nil
@@ -212,7 +214,7 @@ public enum WorkbenchReducer {
         case .audit: return [.loadAudit(filter: s.auditFilter)]
         case .detail(let key):
             if s.detail?.key != key { s.detail = DetailModel(key: key) }
-            return [.loadDetail(key)]
+            return [.loadDetail(key), .loadOptions(key)]
         case .supply(let sku):
             if s.supply?.sku != sku { s.supply = SupplyModel(sku: sku) }
             return [.loadSupply(sku)]

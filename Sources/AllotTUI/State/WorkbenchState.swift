@@ -94,6 +94,7 @@ public struct DetailModel: Hashable, Sendable {
     public var key: LineKey
     public var detail: LineDetail?
     public var options: [SourcingChoice] = []
+    public var optionsLoaded = false
     public var history: [DecisionHistoryEntry] = []
     public enum Pane: Int, CaseIterable, Hashable, Sendable { case options, lines, history }
     public var pane: Pane = .options

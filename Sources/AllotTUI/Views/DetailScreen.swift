@@ -43,12 +43,12 @@ enum DetailScreen {
                 ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "margin", width: 7, right: true),
                 ColumnSpec(title: "chosen / why not", width: 10),
             ], to: g.cols)
-            ListScreens.list(&g, s, t, cols, count: d.options.count, cursor: d.cursor, loaded: true,
+            ListScreens.list(&g, s, t, cols, count: d.options.count, cursor: d.cursor, loaded: d.optionsLoaded,
                              empty: "no sourcing options for this line") { i in
                 let o = d.options[i]
                 let label = o.source == .onHand ? o.warehouseID : "\(o.warehouseID) \(o.source)"
                 return ([label, String(o.available), o.shipDate.short, o.arrivalDate.short, o.daysLate > 0 ? "+\(o.daysLate)" : "",
-                         Format.money(o.unitCost), o.unitMargin.map(Format.money) ?? "", o.chosenQty > 0 ? "✓ \(o.chosenQty)" : o.whyNot],
+                         Format.money(o.unitCost), o.margin.map { "\(Int(($0 * 100).rounded()))%" } ?? "", o.chosenQty > 0 ? "✓ \(o.chosenQty)" : o.whyNot],
                         o.chosenQty > 0 ? t[.good] : t[.base])
             }
         case .lines:

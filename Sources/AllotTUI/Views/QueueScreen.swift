@@ -44,10 +44,15 @@ enum QueueScreen {
             TableDrawing.draw(&g, row: top + i, cols, [
                 r.key.description, "\(r.tier) \(r.customerName.isEmpty ? r.customerID : r.customerName)", r.sku,
                 String(r.requested), Format.allocations(r.allocations), r.short > 0 ? String(r.short) : "", promiseText, age,
-                Format.exceptions(r.exceptions),
+                (r.needsRecheck ? "RECHECK " : "") + (r.decisionState == "rejected" ? "REJECTED " : "") + Format.exceptions(r.exceptions),
             ], style: t[.base], styles: [nil, nil, nil, nil, nil, tone, r.promiseDate.flatMap { p in r.requestedDate.map { p > $0 } } == true ? t[.warning] : nil, t[.muted], t[.tag]])
             if index == q.cursor.selected { WorkbenchView.select(&g, row: top + i, t) }
         }
+    }
+
+    static func rightText(_ q: QueueModel) -> String {
+        let sort = "sort:\(q.query.sort.rawValue)"
+        return q.query.filter.isEmpty ? sort : "/\(q.query.filter)  " + sort
     }
 
     /// Counts per exception type, the total, the sort key and the filter.
@@ -56,17 +61,23 @@ enum QueueScreen {
         var col = 1
         if let c = q.counts {
             col = g.put("\(Format.count(c.total)) lines", row: 1, col: col, style: t[.title])
-            for kind in ExceptionKind.allCases {
-                guard let n = c.byType[kind], n > 0 else { continue }
+            let room = g.cols - TextWidth.of(rightText(q)) - 3
+            let kinds = ExceptionKind.allCases.filter { (c.byType[$0] ?? 0) > 0 }
+            for (i, kind) in kinds.enumerated() {
+                let n = Format.count(c.byType[kind]!)
+                let need = 2 + TextWidth.of(kind.rawValue) + 1 + TextWidth.of(n) + (i < kinds.count - 1 ? 3 : 0)
+                if col + need > room {
+                    col = g.put("  +\(kinds.count - i) more", row: 1, col: col, style: t[.muted])
+                    break
+                }
                 col = g.put("  ", row: 1, col: col, style: t[.base])
                 col = g.put(kind.rawValue, row: 1, col: col, style: t[.tag])
-                col = g.put(" " + Format.count(n), row: 1, col: col, style: t[.base])
+                col = g.put(" " + n, row: 1, col: col, style: t[.base])
             }
         } else {
             col = g.put("counting…", row: 1, col: col, style: t[.muted])
         }
-        var right = "sort:\(q.query.sort.rawValue)"
-        if !q.query.filter.isEmpty { right = "/\(q.query.filter)  " + right }
+        let right = rightText(q)
         let w = TextWidth.of(right) + 1
         if g.cols - w > col + 1 { g.put(right, row: 1, col: g.cols - w, style: t[.accent]) }
     }
