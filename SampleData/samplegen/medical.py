@@ -296,7 +296,8 @@ def line(rng, items, sku, qty, tier, price=None, partial=None, substitute=None, 
     if price is None:
         price = it["price"] * TIER_PRICE[tier]
         if rng.random() < 0.04:
-            price = it["cost"] * rng.uniform(1.03, 1.08)  # a contract price barely above cost
+            # A GPO contract price barely above cost: it covers local freight, not a long lane (LOW_MARGIN).
+            price = max(it["cost"] * rng.uniform(1.03, 1.08), it["cost"] + 1.00)
     omit = rng.random() < 0.03 and may_omit_price
     allow_partial = rng.random() > 0.06 if partial is None else partial
     has_sub = any(s == sku for s, _, _ in SUBSTITUTES)

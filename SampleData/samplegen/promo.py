@@ -294,7 +294,8 @@ def line(rng, items, sku, qty, tier, price=None, partial=None, substitute=None, 
         base = it["promo"] or it["price"]
         price = base * TIER_DISCOUNT[tier]
         if it["price"] < 60 and rng.random() < 0.05:
-            price = it["cost"] * rng.uniform(1.03, 1.09)  # a deal price near cost: low margin after freight
+            # A deal price near cost: it covers the local lane's freight, but not a long one (LOW_MARGIN).
+            price = max(it["cost"] * rng.uniform(1.03, 1.09), it["cost"] + 1.50)
     omit = rng.random() < 0.03 and may_omit_price  # a few lines leave the price to the item's list price
     unit_price = None if omit else money(price)
     allow_partial = rng.random() > 0.08 if partial is None else partial
