@@ -76,7 +76,7 @@ public enum Backtest {
             guard series.count >= 21 else { continue }
             let (train, test) = split(series, trainFraction)
             guard !train.isEmpty, let actual = Stats.mean(test), let trainMean = Stats.mean(train) else { continue }
-            let f = DemandForecast.smooth(train, alpha: alpha)
+            let f = DemandForecast.fitted(train, fallbackAlpha: alpha)
             errors.append(abs(f.rate - actual)); naive.append(abs(trainMean - actual)); bias.append(f.rate - actual)
         }
         return ForecastScore(series: errors.count, mae: Stats.mean(errors), naiveMAE: Stats.mean(naive), bias: Stats.mean(bias))

@@ -122,6 +122,8 @@ public enum HistoryGenerator {
         let acceptByTier: (String) -> Double = { tier in
             switch policy.tierClass(tier) { case 0: return 0.92; case 1: return 0.8; case 2: return 0.5; default: return 0.2 }
         }
+        // Key accounts order more often than the long tail.
+        let customerWeights = s.customers.map { c in (c, [4.0, 2.5, 1.5][min(policy.tierClass(c.tier), 2)] - (policy.tierClass(c.tier) > 2 ? 0.5 : 0)) }
         let medianHours: [Role: Double] = [.planner: 5, .customerService: 2.5, .supervisor: 2, .finance: 9, .admin: 4]
         var orderNo = 0
 
@@ -141,7 +143,7 @@ public enum HistoryGenerator {
                 // About two lines an order; the lines of one order share its customer, arrival and requested date.
                 if lineNo == 0 || rng.chance(0.5) {
                     orderNo += 1; lineNo = 0
-                    customer = rng.pick(s.customers)
+                    customer = rng.weighted(customerWeights)
                     received = Timestamp(seconds: day.unixSeconds + Double.random(in: 6...18, using: &rng) * 3600)
                     requested = day + Int.random(in: 4...12, using: &rng)
                 }
@@ -159,6 +161,7 @@ public enum HistoryGenerator {
                 // Exceptions and the queue they route to.
                 var exceptions: [ExceptionKind] = []
                 if best.from == stalest && rng.chance(0.5) { exceptions.append(.staleData) }
+                if substitutes[sku] != nil && rng.chance(0.6) { exceptions.append(.substitution) }
                 if rng.chance(0.4) {
                     var kinds: [(ExceptionKind, Double)] = [(.shortage, 3), (.split, 1.5), (.late, 1.5), (.lowMargin, 1), (.highValue, 0.5)]
                     if substitutes[sku] != nil { kinds.append((.substitution, 8)) }

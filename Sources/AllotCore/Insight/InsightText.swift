@@ -3,7 +3,8 @@
 public enum InsightText {
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
     static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-    static func hours(_ h: Double?) -> String {
+    /// Hours under two days (`7.5h`), days beyond (`3.2d`), `–` when unknown.
+    public static func hours(_ h: Double?) -> String {
         guard let h else { return "–" }
         return h >= 48 ? Fmt.fixed(h / 24, 1) + "d" : Fmt.fixed(h, 1) + "h"
     }
@@ -93,5 +94,14 @@ public enum Sparkline {
 
     public static func text(_ values: [Double?]) -> String {
         String(levels(values).map { $0.map { blocks[$0] } ?? " " })
+    }
+}
+
+/// Horizontal bars from full and light blocks: the filled part is legible without colour.
+public enum TextBar {
+    public static func bar(_ fraction: Double, width: Int) -> String {
+        let f = min(max(fraction.isFinite ? fraction : 0, 0), 1)
+        let full = Int((f * Double(width)).rounded())
+        return String(repeating: "█", count: full) + String(repeating: "░", count: width - full)
     }
 }

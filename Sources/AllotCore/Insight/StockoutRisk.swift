@@ -1,4 +1,5 @@
-/// Stockout risk: a demand rate per sku × warehouse from order history (simple exponential smoothing), run
+/// Stockout risk: a demand rate per sku × warehouse from order history (simple exponential smoothing, its factor
+/// fitted to each series), run
 /// forward against available-to-promise and inbound receipts to get days of cover and the run-out date.
 
 /// Units of a sku demanded at a warehouse on one day (ordered lines, attributed to the warehouse serving them).
@@ -43,12 +44,14 @@ public struct DemandForecast: Hashable, Sendable, Codable {
     public var historyDays: Int
     /// Days with any demand.
     public var activeDays: Int
+    /// The smoothing factor used.
+    public var alpha: Double = 0
 
-    enum CodingKeys: String, CodingKey { case rate, errorSD = "error_sd", historyDays = "history_days", activeDays = "active_days" }
+    enum CodingKeys: String, CodingKey { case rate, errorSD = "error_sd", historyDays = "history_days", activeDays = "active_days", alpha }
 
     /// Simple exponential smoothing of a daily series (zeros included), level seeded with the mean of the first week.
     public static func smooth(_ daily: [Double], alpha: Double) -> DemandForecast {
-        guard !daily.isEmpty else { return DemandForecast(rate: 0, errorSD: nil, historyDays: 0, activeDays: 0) }
+        guard !daily.isEmpty else { return DemandForecast(rate: 0, errorSD: nil, historyDays: 0, activeDays: 0, alpha: alpha) }
         let seed = min(7, daily.count)
         var level = daily[0..<seed].reduce(0, +) / Double(seed)
         var sq = 0.0, n = 0
@@ -57,7 +60,22 @@ public struct DemandForecast: Hashable, Sendable, Codable {
             level = alpha * x + (1 - alpha) * level
         }
         return DemandForecast(rate: level, errorSD: n >= 2 ? (sq / Double(n)).squareRoot() : nil,
-                              historyDays: daily.count, activeDays: daily.filter { $0 > 0 }.count)
+                              historyDays: daily.count, activeDays: daily.filter { $0 > 0 }.count, alpha: alpha)
+    }
+
+    /// The smoothing factors tried when a series is long enough to choose its own.
+    public static let alphaGrid = [0.05, 0.1, 0.2, 0.3, 0.5]
+
+    /// Simple exponential smoothing with the factor that best predicted this series one day ahead (least squared
+    /// error over its own history); with under four weeks of history, `fallbackAlpha` (the policy's).
+    public static func fitted(_ daily: [Double], fallbackAlpha: Double) -> DemandForecast {
+        guard daily.count >= 28 else { return smooth(daily, alpha: fallbackAlpha) }
+        var best = smooth(daily, alpha: fallbackAlpha)
+        for a in alphaGrid {
+            let f = smooth(daily, alpha: a)
+            if let e = f.errorSD, e < (best.errorSD ?? .infinity) - 1e-12 { best = f }
+        }
+        return best
     }
 
     /// The daily series of `observations` over `[from, to)` with zeros on days without demand.
@@ -107,7 +125,7 @@ public enum StockoutModel {
         return positions.map { p in
             let obs = bySeries["\(p.sku)\u{1F}\(p.warehouseID)"] ?? []
             let series = DemandForecast.dailySeries(obs, from: historyStart, to: asOf)
-            let f = DemandForecast.smooth(series, alpha: policy.demandSmoothing)
+            let f = DemandForecast.fitted(series, fallbackAlpha: policy.demandSmoothing)
             return project(p, forecast: f, asOf: asOf, coverDays: policy.stockoutCoverDays)
         }.sorted { ($0.daysOfCover ?? .infinity, $0.sku, $0.warehouseID) < ($1.daysOfCover ?? .infinity, $1.sku, $1.warehouseID) }
     }
@@ -140,7 +158,7 @@ public enum StockoutModel {
         if f.historyDays < 7 { confidence = .none }
         let atRisk = confidence > .none && (cover.map { $0 < coverDays } ?? false)
         let inboundQty = p.inbound.reduce(0) { $0 + $1.qty }
-        var inputs = ["\(f.historyDays) days of order history (\(f.activeDays) with demand), smoothed rate \(Fmt.fixed(f.rate, 2))/day"]
+        var inputs = ["\(f.historyDays) days of order history (\(f.activeDays) with demand), smoothed rate \(Fmt.fixed(f.rate, 2))/day (α \(Fmt.fixed(f.alpha, 2)))"]
         inputs.append("ATP \(p.atp), open demand \(p.openDemand), inbound \(inboundQty) in \(p.inbound.count) receipt(s)")
         if let sd = f.errorSD { inputs.append("one-day forecast error ±\(Fmt.fixed(sd, 2))") }
         return StockoutRisk(sku: p.sku, warehouseID: p.warehouseID, atp: p.atp, inboundQty: inboundQty, openDemand: p.openDemand,

@@ -1,6 +1,6 @@
 /// Substitution acceptance: how likely a customer is to accept a substitute, from past decisions, with customers
 /// and skus that have little history borrowing from broader groups (a chain of Beta priors: all offers → the
-/// family → customers of the same tier in the family → this customer and this substitute).
+/// family → customers of the same tier in the family → this customer in the family).
 
 /// A past offer of a substitute and whether the customer took it.
 public struct SubstitutionOutcome: Hashable, Sendable {
@@ -42,8 +42,9 @@ public enum SubstitutionModel {
     public static let priorStrength = 4.0
 
     /// Estimates acceptance of `substituteSKU` for `sku` by `customerID` (of `tier`): over all offers → the
-    /// family → the family's offers to customers of the same tier → this customer and this substitute; each
-    /// level's rate is the next one's prior.
+    /// family → the family's offers to customers of the same tier → this customer's answers in the family (a
+    /// customer who takes one substitute in a family tends to take the others); each level's rate is the next
+    /// one's prior.
     public static func estimate(customerID: CustomerID, sku: SKU, substituteSKU: SKU, family: String?, tier: String? = nil,
                                 history: [SubstitutionOutcome], autoThreshold: Double) -> SubstitutionAcceptance {
         func tally(_ xs: [SubstitutionOutcome]) -> (Int, Int) { (xs.filter(\.accepted).count, xs.count) }
@@ -55,11 +56,13 @@ public enum SubstitutionModel {
         let tierHist = tier.map { t in famHist.filter { $0.tier == t } } ?? []
         let (kt, nt) = tally(tierHist)
         let tierEst = BetaEstimate(successes: kt, trials: nt, priorMean: fam.mean, priorStrength: priorStrength)
-        let custHist = history.filter { $0.customerID == customerID && $0.sku == sku && $0.substituteSKU == substituteSKU }
+        let custHist = famHist.filter { $0.customerID == customerID }
         let (kc, nc) = tally(custHist)
         let cust = BetaEstimate(successes: kc, trials: nc, priorMean: tierEst.mean, priorStrength: priorStrength)
         let iv = cust.interval()
-        var inputs = ["\(customerID) accepted \(sku)→\(substituteSKU) \(kc) of \(nc) time(s)"]
+        let pair = custHist.filter { $0.sku == sku && $0.substituteSKU == substituteSKU }
+        var inputs = ["\(customerID) accepted \(kc) of \(nc) substitute(s) offered\(family.map { " in family \($0)" } ?? "")"
+                      + (pair.isEmpty ? "" : ", \(pair.filter(\.accepted).count) of \(pair.count) for \(sku)→\(substituteSKU)")]
         if let tier { inputs.append("tier \(tier) customers\(family.map { " in family \($0)" } ?? ""): \(kt) of \(nt)") }
         inputs.append("\(family.map { "family \($0)" } ?? "sku \(sku)"): \(kf) of \(nf)")
         inputs.append("all substitutions: \(ka) of \(na)")
