@@ -6,9 +6,11 @@ extension DecisionStore {
     /// Releases every line of plan `planID` whose recommendation has status `auto` and that nobody decided yet:
     /// each becomes a decision authored by the policy version (`policy:<version>`), with its reservation,
     /// audit entry and `allocation.released` event, all in one transaction. `allot plan` calls it after saving.
-    /// Returns the number of lines released.
+    /// Returns the number of lines released. Lines in `holding` stay for a person even when their status is
+    /// `auto` (the insight signals the policy's `[insight]` thresholds hold back: `InsightGate.linesToHold`).
     @discardableResult
-    public func recordPolicyReleases(planID: String, now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970)) throws -> Int {
+    public func recordPolicyReleases(planID: String, now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970),
+                                     holding: Set<LineKey> = []) throws -> Int {
         let policy = try mirror.storedPolicy()
         return try mirror.db.write { db in
             try Invalidation.apply(db, now: now)
@@ -26,6 +28,7 @@ extension DecisionStore {
             var released = 0
             for row in rows {
                 let stored = try PlanStore.decode(row)
+                if holding.contains(stored.key) { continue }
                 let s = LineSituation(key: stored.key, recommendation: CurrentRecommendation(planID: planID, version: stored.version, line: stored.recommendation))
                 let request = LineDecision(line: stored.key, action: .release, actor: actor)
                 guard case .success(let outcome) = Workflow.decide(request, situation: s, policy: policy) else { continue }

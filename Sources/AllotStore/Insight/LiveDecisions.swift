@@ -34,63 +34,76 @@ enum LiveDecisions {
         return out
     }
 
-    /// Each decided line's last decision, with its recommendation from the plan it was decided on.
+    /// Each line decided in Allot, from the workflow's decision log: who decided it (the policy when it
+    /// released the line by itself), whether a person overrode the recommendation and why, and when the units
+    /// were released.
     static func decidedLines(_ db: Database, ctx: Context) throws -> [DecidedLine] {
         guard try db.tableExists("decision") else { return [] }
         let cols = Set(try db.columns(in: "decision").map(\.name))
-        guard cols.contains("order_id"), cols.contains("line_no"), let action = column(cols, ["action"]),
-              let at = column(cols, ["at", "decided_at", "created_at"]) else { return [] }
-        let user = column(cols, ["user", "actor", "decided_by", "author"]) ?? "NULL"
-        let role = column(cols, ["role"]) ?? "NULL"
-        let reason = column(cols, ["reason", "reason_code"]) ?? "NULL"
+        let needed = ["at", "user", "role", "action", "order_id", "line_no", "reason_code", "state_after"]
+        guard needed.allSatisfy(cols.contains) else { return [] }
+        // An order's arrival: its first `order.upserted` event when it came through events, else its order date.
+        var arrived: [String: Timestamp] = [:]
+        if try db.tableExists("event_ledger") {
+            for r in try Row.fetchAll(db, sql: "SELECT substr(entity, 7), min(at) FROM event_ledger WHERE entity LIKE 'order:%' GROUP BY entity") {
+                if let t = Timestamp(r[1] as String) { arrived[r[0]] = t }
+            }
+        }
         let rows = try Row.fetchAll(db, sql: """
-            SELECT d.order_id, d.line_no, d.\(action), d.\(at), \(user == "NULL" ? "NULL" : "d.\(user)"), \(role == "NULL" ? "NULL" : "d.\(role)"),
-                   \(reason == "NULL" ? "NULL" : "d.\(reason)"), o.customer_id, o.order_date, o.requested_date, l.sku, l.qty
+            SELECT d.order_id, d.line_no, d.at, d.user, d.role, d.action, d.reason_code, d.state_after,
+                   o.customer_id, o.order_date, o.requested_date, l.sku, l.qty
             FROM decision d
             JOIN sales_order o ON o.order_id = d.order_id
             JOIN order_line l ON l.order_id = d.order_id AND l.line_no = d.line_no
-            WHERE d.\(action) IN ('accept','override','approve','cancel','auto_release','auto')
-            ORDER BY d.\(at)
+            ORDER BY d.order_id, d.line_no, d.id
             """)
-        var last: [LineKey: Row] = [:]
-        for r in rows { last[LineKey(orderID: r[0], lineNo: r[1])] = r }
-        let released: [LineKey: [(String, Int)]] = try {
-            guard try db.tableExists("reservation") else { return [:] }
-            var out: [LineKey: [(String, Int)]] = [:]
+        var reserved: [LineKey: [(String, Int)]] = [:]
+        if try db.tableExists("reservation") {
             for r in try Row.fetchAll(db, sql: "SELECT order_id, line_no, warehouse_id, sum(qty) FROM reservation GROUP BY order_id, line_no, warehouse_id") {
-                out[LineKey(orderID: r[0], lineNo: r[1]), default: []].append((r[2], r[3]))
+                reserved[LineKey(orderID: r[0], lineNo: r[1]), default: []].append((r[2], r[3]))
             }
-            return out
-        }()
-        // When the units were actually committed (the reservation), which may follow an approval.
-        let committedAt: [LineKey: Timestamp] = try {
-            guard try db.tableExists("reservation"), Set(try db.columns(in: "reservation").map(\.name)).contains("created_at") else { return [:] }
-            var out: [LineKey: Timestamp] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT order_id, line_no, min(created_at) FROM reservation GROUP BY order_id, line_no") {
-                if let t = (r[2] as String?).flatMap({ Timestamp($0) }) { out[LineKey(orderID: r[0], lineNo: r[1])] = t }
+        }
+        var out: [DecidedLine] = []
+        var i = 0
+        while i < rows.count {
+            let key = LineKey(orderID: rows[i][0], lineNo: rows[i][1])
+            var j = i
+            var decidedAt: Timestamp?, releasedAt: Timestamp?, person: Role?, overridden = false, reason: String?, cancelled = false
+            while j < rows.count, LineKey(orderID: rows[j][0], lineNo: rows[j][1]) == key {
+                let r = rows[j]
+                let at = Timestamp(r[2] as String) ?? Timestamp(seconds: 0)
+                let user: String = r[3], action: String = r[5], after: String = r[7]
+                let byPolicy = user.hasPrefix("policy")
+                switch after {
+                case "accepted", "overridden", "approved":
+                    decidedAt = at
+                    if !byPolicy { person = Role(rawValue: r[4] as String) ?? .planner }
+                case "released":
+                    releasedAt = releasedAt ?? at
+                    if decidedAt == nil { decidedAt = at }
+                    if !byPolicy && person == nil { person = Role(rawValue: r[4] as String) ?? .planner }
+                case "cancelled":
+                    cancelled = true; decidedAt = at
+                default: break
+                }
+                if action == "override" { overridden = true; reason = r[6] }
+                j += 1
             }
-            return out
-        }()
-        return last.values.map { r in
-            let key = LineKey(orderID: r[0], lineNo: r[1])
-            let act: String = r[2]
-            let when = Timestamp(r[3] as String) ?? Timestamp(seconds: 0)
-            let who: String? = r[4]
-            let roleName: String? = r[5]
-            let isPolicy = act.hasPrefix("auto") || who == nil || who == "policy" || (who ?? "").hasPrefix("policy")
-            let customer: String = r[7], sku: String = r[10]
-            let alloc = released[key] ?? []
-            let releases = ["accept", "override", "approve", "auto_release", "auto"].contains(act)
-            return DecidedLine(
+            let first = rows[i]
+            i = j
+            guard let decided = decidedAt else { continue }  // only escalations, holds, rejections so far
+            let customer: String = first[8], sku: String = first[11]
+            let alloc = reserved[key] ?? []
+            out.append(DecidedLine(
                 key: key, sku: sku,
                 dimensions: LineDimensions(tier: ctx.tier[customer] ?? "", customer: customer, family: ctx.family(sku),
-                                           warehouse: alloc.max { $0.1 < $1.1 }?.0 ?? "", queue: isPolicy ? "auto" : (roleName ?? "planner")),
-                receivedAt: Day(r[8] as String).map { Timestamp(seconds: $0.unixSeconds) } ?? when,
-                releasedAt: releases ? (committedAt[key] ?? when) : nil, decidedAt: when,
-                actor: isPolicy ? .policy : .person(roleName.flatMap { Role(rawValue: $0) } ?? .planner),
-                overridden: act == "override", reason: r[6], requested: r[11], allocated: alloc.reduce(0) { $0 + $1.1 },
-                allocationCount: max(1, alloc.count), expedited: false,
-                requestedDate: Day(r[9] as String) ?? when.day, promisedDate: nil)
-        }.sorted { $0.decidedAt < $1.decidedAt }
+                                           warehouse: alloc.max { $0.1 < $1.1 }?.0 ?? "", queue: person?.rawValue ?? "auto"),
+                receivedAt: arrived[key.orderID] ?? Day(first[9] as String).map { Timestamp(seconds: $0.unixSeconds) } ?? decided,
+                releasedAt: cancelled ? nil : releasedAt, decidedAt: decided,
+                actor: person.map { .person($0) } ?? .policy, overridden: overridden, reason: reason,
+                requested: first[12], allocated: alloc.reduce(0) { $0 + $1.1 }, allocationCount: max(1, alloc.count), expedited: false,
+                requestedDate: Day(first[10] as String) ?? decided.day, promisedDate: nil))
+        }
+        return out.sorted { $0.decidedAt < $1.decidedAt }
     }
 }
