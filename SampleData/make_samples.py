@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from samplegen import common, promo, medical  # noqa: E402
+from samplegen import common, events, promo, medical  # noqa: E402
 
 SCENARIOS = {"promo-three-warehouses": promo, "medical-supplies": medical}
 
@@ -30,8 +30,9 @@ def main():
         if not check_only:
             tables, _ = module.build()
             common.write_scenario(out, tables, module.POLICY)
+            events.write_feeds(out, name, tables)
             summary(name, tables)
-        problems = common.validate(out)
+        problems = common.validate(out) + events.validate(out)
         for p in problems:
             print(f"{name}/{p}", file=sys.stderr)
         failed = failed or bool(problems)

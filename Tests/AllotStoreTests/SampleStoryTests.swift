@@ -10,15 +10,30 @@ import Testing
 struct SampleStoryTests {
     static let asOf = Day(year: 2026, month: 11, day: 29)
 
-    /// Imports `SampleData/<name>` into a fresh mirror and plans it with the scenario's policy.
-    static func planned(_ name: String) throws -> (Snapshot, Plan) {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static func folder(_ name: String) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("SampleData").appendingPathComponent(name)
+    }
+
+    /// Imports `SampleData/<name>` into a fresh mirror.
+    static func imported(_ name: String) throws -> Mirror {
         let mirror = try Fixture.mirror()
-        let summary = try SnapshotImporter(mirror: mirror).importSnapshot(directory: root.path)
+        let summary = try SnapshotImporter(mirror: mirror).importSnapshot(directory: folder(name).path)
         #expect(summary.rejected == 0)
+        return mirror
+    }
+
+    static func plan(_ mirror: Mirror) throws -> (Snapshot, Plan) {
         let snapshot = try mirror.loadSnapshot()
         return (snapshot, Engine.plan(snapshot: snapshot, policy: try mirror.storedPolicy(), asOf: asOf))
+    }
+
+    /// Imports `SampleData/<name>` into a fresh mirror and plans it with the scenario's policy.
+    static func planned(_ name: String) throws -> (Snapshot, Plan) { try plan(try imported(name)) }
+
+    static func events(_ mirror: Mirror, _ name: String, _ file: String) throws -> ImportSummary {
+        let url = folder(name).appendingPathComponent("events").appendingPathComponent(file)
+        return try EventImporter(mirror: mirror).importEvents(from: try Data(contentsOf: url), name: url.lastPathComponent)
     }
 
     static func line(_ plan: Plan, _ key: String) throws -> LineRecommendation {
@@ -92,5 +107,35 @@ struct SampleStoryTests {
         #expect(plan.lines.contains { $0.exceptions.contains(.staleData) && $0.allocations.contains { $0.warehouseID == "RNO" } })
         #expect(plan.lines.contains { $0.exceptions.contains(.expedite) })
         #expect(plan.lines.contains { $0.exceptions.contains(.commitmentConflict) })
+    }
+
+    @Test("promotion morning feed: CHI's fresh counts clear the stale data and deepen Crestline's shortage")
+    func promoMorningEvents() throws {
+        let mirror = try Self.imported("promo-three-warehouses")
+        let before = try Self.line(try Self.plan(mirror).1, "SO-1901:1")
+        let summary = try Self.events(mirror, "promo-three-warehouses", "morning.jsonl")
+        #expect((summary.duplicate, summary.stale, summary.rejected) == (1, 1, 0))
+        #expect(summary.applied == 46)
+        let (snap, plan) = try Self.plan(mirror)
+        #expect(!plan.lines.contains { $0.exceptions.contains(.staleData) })
+        #expect(snap.orders.first { $0.id == "SO-1904" }?.status == .open)
+        #expect(snap.receipts.first { $0.id == "PO-46010" }?.eta == Day(year: 2026, month: 12, day: 5))
+        let after = try Self.line(plan, "SO-1901:1")
+        #expect(after.short > before.short, "27 fewer MX-200 at CHI must show on the big line")
+        #expect(plan.lines.contains { $0.orderID == "SO-1911" })
+
+        let bad = try Self.events(mirror, "promo-three-warehouses", "rejected-examples.jsonl")
+        #expect((bad.applied, bad.rejected) == (1, 5))
+    }
+
+    @Test("medical morning feed: Reno's counts arrive, the circuit PO is pulled in, a stat order joins the shortage")
+    func medicalMorningEvents() throws {
+        let mirror = try Self.imported("medical-supplies")
+        let summary = try Self.events(mirror, "medical-supplies", "morning.jsonl")
+        #expect((summary.duplicate, summary.stale, summary.rejected) == (1, 1, 0))
+        let (snap, plan) = try Self.plan(mirror)
+        #expect(!plan.lines.contains { $0.exceptions.contains(.staleData) })
+        #expect(snap.receipts.first { $0.id == "PO-78001" }?.eta == Day(year: 2026, month: 12, day: 4))
+        #expect(plan.lines.contains { $0.orderID == "SO-5911" && $0.sku == "VC-AD22H" })
     }
 }
