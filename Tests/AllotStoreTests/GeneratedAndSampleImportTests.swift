@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GRDB
 @testable import AllotStore
 import AllotCore
 
@@ -14,9 +15,10 @@ struct GeneratedAndSampleImportTests {
         .filter { FileManager.default.fileExists(atPath: sampleRoot.appendingPathComponent($0).appendingPathComponent("warehouses.csv").path) }
         .sorted()
 
-    @Test("the bundled promo-three-warehouses scenario is among the samples")
-    func promoIsBundled() {
+    @Test("both bundled scenarios are among the samples imported below")
+    func scenariosAreBundled() {
         #expect(Self.scenarios.contains("promo-three-warehouses"))
+        #expect(Self.scenarios.contains("medical-supplies"))
     }
 
     @Test("each sample scenario imports cleanly, and importing it again changes nothing", arguments: scenarios)
@@ -47,6 +49,9 @@ struct GeneratedAndSampleImportTests {
         #expect(loaded.orders == snapshot.orders.sorted { $0.id < $1.id })
         #expect(loaded.inventory.count == snapshot.inventory.count && loaded.receipts.count == snapshot.receipts.count)
         #expect(try mirror.storedPolicy().version == "synthetic-1")
+        #expect(try mirror.db.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty,
+                "a first load checks references itself; the mirror holds no dangling one")
+        #expect(try mirror.db.read { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
         let before = try Fixture.dump(mirror)
         let again = try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
         #expect(again.applied == 0 && again.duplicate == first.applied - 1)
@@ -63,5 +68,26 @@ struct GeneratedAndSampleImportTests {
         let mirror = try Fixture.mirror()
         try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
         #expect(try mirror.loadSnapshot().warehouses == s.warehouses)
+    }
+
+    @Test("a bad file late in a large first load leaves the new mirror empty")
+    func lateProblemRollsBack() throws {
+        let snapshot = ScenarioGenerator(.init(orderLines: 30_000, skus: 300, warehouses: 3, seed: 4)).generate()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-late-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnapshotWriter.write(snapshot, policyTOML: nil, to: dir)
+        let handle = try #require(FileHandle(forWritingAtPath: dir + "/order_lines.csv"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("SO-0000001,99,NO-SUCH-SKU,5,,,\n".utf8))
+        try handle.close()
+        let mirror = try Fixture.mirror()
+        let error = #expect(throws: SnapshotRejected.self) {
+            try SnapshotImporter(mirror: mirror).importSnapshot(directory: dir)
+        }
+        #expect(error?.problems.map(\.description) ==
+                ["order_lines.csv:30002: field 'sku': value 'NO-SUCH-SKU': unknown sku (not in items.csv)"])
+        #expect(try mirror.isEmpty())
+        for table in Schema.mirrorTables { #expect(try Fixture.count(mirror, table) == 0, "\(table)") }
+        #expect(try mirror.db.read { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
     }
 }

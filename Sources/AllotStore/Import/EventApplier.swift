@@ -108,7 +108,7 @@ struct EventApplier {
         let f = L.file(defining: entity)
         let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(f.table) WHERE \(f.key[0]) = ?)"),
                                        arguments: [value]) ?? false
-        if !exists { throw problem(field, value, "unknown \(SnapshotConsistency.noun(entity)) (not in the mirror)") }
+        if !exists { throw problem(field, value, "unknown \(SnapshotReferences.noun(entity)) (not in the mirror)") }
     }
 
     /// Inserts or updates one row with the given columns; true when the mirror changed.

@@ -3,23 +3,19 @@ import GRDB
 import CSV
 import AllotCore
 
-/// One snapshot file read and checked cell by cell: its rows as database values, ready to write.
-struct ParsedSnapshotFile {
-    var spec: SnapshotLayout.File
-    /// The rows, flattened: row r's value for column c is at `r * spec.columns.count + c`.
+/// A batch of checked rows of one snapshot file, handed from its reading thread to the writer.
+struct RowChunk: Sendable {
+    /// The rows, flattened: row r's value for column c is at `r * width + c`.
     var values: [DatabaseValue] = []
-    /// The same rows as statement arguments, built while reading (on the reading threads) so that writing only
-    /// binds them.
-    var arguments: [StatementArguments] = []
     /// The file line of each row, for messages.
     var lines: [Int32] = []
     var rowCount: Int { lines.count }
-    var seconds: Double = 0
+}
 
-    func value(row: Int, column: Int) -> DatabaseValue { values[row * spec.columns.count + column] }
-    /// The cell as text (numbers written out), for keys and messages.
-    func text(row: Int, column: Int) -> String {
-        switch value(row: row, column: column).storage {
+extension DatabaseValue {
+    /// The value as text (numbers written out), for keys and messages.
+    var keyText: String {
+        switch storage {
         case .string(let s): return s
         case .int64(let i): return String(i)
         case .double(let d): return String(d)
@@ -28,12 +24,15 @@ struct ParsedSnapshotFile {
     }
 }
 
-/// Reads one CSV file of the snapshot layout with CSV.swift, checking encoding, header and every cell.
+/// Reads one CSV file of the snapshot layout with CSV.swift, checking encoding, header, every cell and that
+/// no key repeats, and hands the good rows on in chunks as it goes.
 ///
 /// Problems are collected, not thrown, so that one run names every problem of every file.
 struct SnapshotFileReader {
     /// Past this many problems in one file, the rest are counted, not listed.
     static let maxListedProblems = 50
+    /// Rows per chunk handed to the writer.
+    static let rowsPerChunk = 8_192
 
     var spec: SnapshotLayout.File
     var problems: [ImportProblem] = []
@@ -52,29 +51,32 @@ struct SnapshotFileReader {
         if unlisted > 0 { problems.append(ImportProblem(file: spec.name, message: "and \(unlisted) more problems")) }
     }
 
-    /// Parses the file's bytes; nil when the file cannot be read at all (encoding, header).
-    mutating func read(_ data: Data) -> ParsedSnapshotFile? {
-        guard var text = decodeUTF8(data) else { return nil }
+    /// Parses the file's bytes, calling `emit` with each chunk of good rows; returns the number of good rows.
+    @discardableResult
+    mutating func read(_ data: Data, emit: (RowChunk) -> Void) -> Int {
+        guard var text = decodeUTF8(data) else { return 0 }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.allSatisfy(\.isWhitespace) {
             problem(line: nil, "the file is empty; a header row naming the columns is required")
-            return nil
+            return 0
         }
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true) } catch {
             problem(line: 1, "cannot read the header row: \(error)")
-            return nil
+            return 0
         }
         let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let mapping = map(header: header) else { return nil }
+        guard let mapping = map(header: header) else { return 0 }
 
-        var parsed = ParsedSnapshotFile(spec: spec)
         let width = spec.columns.count
-        parsed.values.reserveCapacity(max(0, data.count / 40) * width)
-        parsed.lines.reserveCapacity(max(0, data.count / 40))
-        parsed.arguments.reserveCapacity(max(0, data.count / 40))
+        let keyColumns = spec.key.map { spec.index(of: $0) }
+        var seen: [String: Int32] = [:]
+        seen.reserveCapacity(data.count / 24)
+        var chunk = RowChunk()
+        var total = 0
         var line = 1
         var rowValues = [DatabaseValue](repeating: .null, count: width)
+
         while let row = reader.next() {
             line += 1
             if row.count == 1 && row[0].isEmpty { continue }  // a blank line
@@ -99,14 +101,26 @@ struct SnapshotFileReader {
                     ok = false
                 }
             }
-            if ok {
-                parsed.values.append(contentsOf: rowValues)
-                // The existential form: GRDB's generic initialiser instantiates a key path on every call.
-                parsed.arguments.append(StatementArguments(rowValues.map { $0 as (any DatabaseValueConvertible)? }))
-                parsed.lines.append(Int32(line))
+            guard ok else { continue }
+            let key = keyColumns.count == 1 ? rowValues[keyColumns[0]].keyText
+                : keyColumns.map { rowValues[$0].keyText }.joined(separator: "\u{1F}")
+            if let first = seen.updateValue(Int32(line), forKey: key) {
+                seen[key] = first
+                problem(line: line, field: spec.key.joined(separator: ", "),
+                        value: keyColumns.map { rowValues[$0].keyText }.joined(separator: ", "),
+                        "duplicate key: line \(first) has the same")
+                continue
+            }
+            chunk.values.append(contentsOf: rowValues)
+            chunk.lines.append(Int32(line))
+            total += 1
+            if chunk.rowCount >= Self.rowsPerChunk {
+                emit(chunk)
+                chunk = RowChunk()
             }
         }
-        return parsed
+        if chunk.rowCount > 0 { emit(chunk) }
+        return total
     }
 
     /// For each column of the table, the index of its cell in a row; nil when the file lacks the column.

@@ -31,36 +31,55 @@ public struct SnapshotImporter: Sendable {
         }
 
         var problems: [ImportProblem] = []
-        let parsed = try Self.readAll(present, directory: directory, problems: &problems)
-
         var policyText: String?
         if hasPolicy {
             policyText = Self.readPolicy(at: policyPath, problems: &problems)
         }
-        if !problems.isEmpty { throw SnapshotRejected(problems: problems) }
+        // Files are read on background threads while the writer checks and writes what has arrived; a problem
+        // anywhere rolls the whole transaction back.
+        let feeds = SnapshotFeed.startReading(present, directory: directory)
 
         return try Self.bulkWrite(mirror) { db in
-            let checker = SnapshotConsistency(db: db, parsed: parsed)
-            let found = try checker.problems()
-            if !found.isEmpty { throw SnapshotRejected(problems: found) }
+            var references = SnapshotReferences(db: db, present: Set(present.map(\.name)))
+            var writers: [SnapshotTableWriter] = []
+            var readSeconds: [String: Double] = [:]
+            for file in SnapshotLayout.files {
+                guard let feed = feeds[file.name] else { continue }
+                var w = SnapshotTableWriter(spec: file)
+                try w.begin(db, bytes: feed.bytes)
+                var found = ProblemList(file: file.name)
+                var defined = Set<String>()
+                let keyColumn = file.index(of: file.key[0])
+                let width = file.columns.count
+                while let chunk = feed.next() {
+                    let clock = ContinuousClock.now
+                    let ok = try references.check(chunk, of: file, into: &found)
+                    if file.defines != nil {
+                        for r in 0..<chunk.rowCount { defined.insert(chunk.values[r * width + keyColumn].keyText) }
+                    }
+                    try w.take(chunk, write: ok && found.isEmpty && problems.isEmpty, db)
+                    w.seconds += SnapshotTableWriter.elapsed(since: clock)
+                }
+                let read = feed.result
+                readSeconds[file.name] = read.seconds
+                if let e = file.defines { references.define(e, ids: defined, complete: read.problems.isEmpty) }
+                problems += read.problems + found.all
+                try w.end(db)
+                writers.append(w)
+            }
+            if problems.isEmpty { problems += try references.dangling() }
+            if !problems.isEmpty { throw SnapshotRejected(problems: problems) }
 
             var summary = ImportSummary()
             summary.changes.full = true
             var changed = 0
             // Rows that a later file may still reference are deleted only after all files are written.
-            var writers: [SnapshotTableWriter] = []
-            for file in SnapshotLayout.files {
-                guard let p = parsed[file.name] else { continue }
-                var w = SnapshotTableWriter(parsed: p)
-                try w.write(db)
-                writers.append(w)
-            }
             for i in writers.indices.reversed() { try writers[i].deleteMissing(db) }
             for w in writers {
                 changed += w.changed
-                summary.duplicate += w.parsed.rowCount - w.upserted
-                summary.files.append(FileStat(file: w.parsed.spec.name, rows: w.parsed.rowCount, changed: w.changed,
-                                              readSeconds: w.parsed.seconds, writeSeconds: w.seconds))
+                summary.duplicate += w.rows - w.upserted
+                summary.files.append(FileStat(file: w.spec.name, rows: w.rows, changed: w.changed,
+                                              readSeconds: readSeconds[w.spec.name] ?? 0, writeSeconds: w.seconds))
             }
             if let policyText {
                 if try Mirror.storePolicy(db, toml: policyText, file: "policy.toml") { changed += 1 }
@@ -68,7 +87,7 @@ public struct SnapshotImporter: Sendable {
             summary.applied = changed
             let now = ChangeFeed.now()
             if changed > 0 {
-                let touched = writers.filter { $0.changed > 0 }.map(\.parsed.spec.name) + (changed > writers.map(\.changed).reduce(0, +) ? ["policy.toml"] : [])
+                let touched = writers.filter { $0.changed > 0 }.map(\.spec.name) + (changed > writers.map(\.changed).reduce(0, +) ? ["policy.toml"] : [])
                 try ChangeFeed.append(db, at: now, source: "snapshot", kind: "snapshot",
                                       detail: "\(directory): \(touched.joined(separator: ", "))")
             }
@@ -89,6 +108,11 @@ public struct SnapshotImporter: Sendable {
             let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -1048576")  // up to 1 GiB, only as much as is used
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+            // Into a new, empty mirror nothing is deleted and the importer checks every reference itself, so
+            // SQLite need not look each one up again.
+            let fresh = try Schema.mirrorTables.allSatisfy { try Int.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \($0))") == 1 }
+            if fresh { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+            defer { if fresh { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
             var result: T?
             try db.inTransaction {
                 result = try body(db)
@@ -107,43 +131,6 @@ public struct SnapshotImporter: Sendable {
         return SnapshotLayout.files.filter { FileManager.default.fileExists(atPath: directory + "/" + $0.name) }
     }
 
-    /// Reads and checks every present file, the large ones side by side.
-    static func readAll(_ files: [SnapshotLayout.File], directory: String,
-                        problems: inout [ImportProblem]) throws -> [String: ParsedSnapshotFile] {
-        final class Results: @unchecked Sendable {
-            let lock = NSLock()
-            var parsed: [String: ParsedSnapshotFile] = [:]
-            var problems: [String: [ImportProblem]] = [:]
-        }
-        let results = Results()
-        // Largest first, so that the two cores finish together.
-        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: directory + "/" + $0.name)[.size] as? Int) ?? 0 }
-        let order = files.indices.sorted { sizes[$0] > sizes[$1] }
-        DispatchQueue.concurrentPerform(iterations: order.count) { k in
-            let spec = files[order[k]]
-            let t0 = Date()
-            var reader = SnapshotFileReader(spec: spec)
-            var result: ParsedSnapshotFile?
-            if let data = FileManager.default.contents(atPath: directory + "/" + spec.name) {
-                result = reader.read(data)
-                if var r = result {
-                    r.checkDuplicateKeys(&reader)
-                    r.seconds = Date().timeIntervalSince(t0)
-                    result = r
-                }
-            } else {
-                reader.problem(line: nil, "cannot be read")
-            }
-            reader.finish()
-            results.lock.lock()
-            results.parsed[spec.name] = result
-            results.problems[spec.name] = reader.problems
-            results.lock.unlock()
-        }
-        for f in files { problems += results.problems[f.name] ?? [] }
-        return results.parsed
-    }
-
     static func readPolicy(at path: String, problems: inout [ImportProblem]) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             problems.append(ImportProblem(file: "policy.toml", message: "cannot be read")); return nil
@@ -159,26 +146,5 @@ public struct SnapshotImporter: Sendable {
             return nil
         }
         return text
-    }
-}
-
-extension ParsedSnapshotFile {
-    /// Names every row whose key an earlier row of the same file already used.
-    func checkDuplicateKeys(_ reader: inout SnapshotFileReader) {
-        let keyColumns = spec.key.map { spec.index(of: $0) }
-        var seen: [String: Int32] = [:]
-        seen.reserveCapacity(rowCount)
-        for r in 0..<rowCount {
-            let key = keyColumns.count == 1
-                ? text(row: r, column: keyColumns[0])
-                : keyColumns.map { text(row: r, column: $0) }.joined(separator: "\u{1F}")
-            if let first = seen[key] {
-                let shown = keyColumns.map { text(row: r, column: $0) }.joined(separator: ", ")
-                reader.problem(line: Int(lines[r]), field: spec.key.joined(separator: ", "), value: shown,
-                               "duplicate key: line \(first) has the same")
-            } else {
-                seen[key] = lines[r]
-            }
-        }
     }
 }

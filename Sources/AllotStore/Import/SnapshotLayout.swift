@@ -126,8 +126,9 @@ enum SnapshotLayout {
     static func file(named name: String) -> File? { files.first { $0.name == name } }
     static func file(defining entity: Entity) -> File { files.first { $0.defines == entity }! }
 
-    /// The upsert that writes one row and reports (through the change count) whether it changed anything.
-    static func upsertSQL(_ f: File) -> String {
+    /// The upsert that writes `rows` rows in one statement; the change count says how many rows it changed
+    /// (a row the mirror already holds exactly so is left untouched).
+    static func upsertSQL(_ f: File, rows: Int = 1) -> String {
         let cols = f.columns.map(\.name)
         let nonKey = cols.filter { !f.key.contains($0) }
         let set = nonKey.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -135,7 +136,7 @@ enum SnapshotLayout {
         let theirs = nonKey.map { "excluded.\($0)" }.joined(separator: ", ")
         let cmp = nonKey.count == 1 ? "\(mine) IS NOT \(theirs)" : "(\(mine)) IS NOT (\(theirs))"
         return """
-            INSERT INTO \(f.table)(\(cols.joined(separator: ", "))) VALUES (\(cols.map { _ in "?" }.joined(separator: ", ")))
+            INSERT INTO \(f.table)(\(cols.joined(separator: ", "))) VALUES \(Array(repeating: "(\(cols.map { _ in "?" }.joined(separator: ", ")))", count: rows).joined(separator: ", "))
             ON CONFLICT(\(f.key.joined(separator: ", "))) DO UPDATE SET \(set) WHERE \(cmp)
             """
     }
