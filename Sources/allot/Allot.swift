@@ -25,6 +25,7 @@ struct Allot: AsyncParsableCommand {
             Alerts.self,
             Insight.self,
             Generate.self,
+            Explain.self,
         ],
         defaultSubcommand: Workbench.self
     )

@@ -34,6 +34,10 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("what-if"), help: ArgumentHelp("Compare with another policy on the same snapshot; stores nothing.", valueName: "file"))
     var whatIf: String?
 
+    @Flag(name: .long, help: ArgumentHelp("After storing the plan, release its `auto` lines as decisions of the policy.",
+                                          discussion: "Off by default so that planning twice on the same mirror prints the same plan."))
+    var release = false
+
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -57,11 +61,14 @@ struct PlanCommand: ParsableCommand {
         let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day)
         let planID = try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
         let stored = Date()
+        var released = 0
+        if release { released = try DecisionStore(mirror: mirror).recordPolicyReleases(planID: planID) }
         if json {
             FileHandle.standardOutput.write(Data(PlanJSON.encode(plan).utf8))
             return
         }
         print(PlanSummaryText.text(plan, planID: planID, inputHash: hash))
+        if release { print("released automatically: \(released) line\(released == 1 ? "" : "s")") }
         print(String(format: "time: load %.3f s, engine %.3f s, store %.3f s", loaded.timeIntervalSince(started),
                      planned.timeIntervalSince(loaded), stored.timeIntervalSince(planned)))
     }

@@ -26,6 +26,8 @@ public enum Engine {
     /// Re-plans only the groups of `skus` and splices them into `previous` (same result as a full plan when
     /// nothing else changed). Service targets keep the previous plan's view of who is below target.
     public static func replan(skus: Set<SKU>, previous: Plan, index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
+        // Site capacity couples every sku shipping from a site on a day: only a whole plan gets it right.
+        if policy.cost.respectCapacity { return plan(index: index, policy: policy, asOf: asOf) }
         var groupSkus = Set<SKU>()
         for s in skus { for g in index.group(of: s) { groupSkus.insert(g) } }
         // Orders that ship complete span skus: their other lines must be re-checked too.
@@ -54,6 +56,24 @@ public enum Engine {
         return finish(lines.map { ($0.key, $0) }, index: index, policy: policy, asOf: asOf, sorted: true)
     }
 
+    /// Re-solves only the groups of `skus` and returns their lines' recommendations, in line order: the fast
+    /// path of an incremental re-plan (milliseconds per sku). Order-level rules (ship complete) span groups and
+    /// are applied when the lines are spliced into a whole plan (`replan`).
+    public static func replanLines(skus: Set<SKU>, index: PlanningIndex, policy: Policy, asOf: Day,
+                                   serviceBelow: Set<CustomerID> = []) -> [LineRecommendation] {
+        var seen = Set<Int>()
+        var out: [LineRecommendation] = []
+        for sku in skus.sorted() {
+            let group = index.group(of: sku)
+            let id = index.groupOfSku[sku] ?? -1
+            if id >= 0 && !seen.insert(id).inserted { continue }
+            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: group, serviceBelow: serviceBelow)
+            out.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf).map(\.1))
+        }
+        out.sort { $0.key < $1.key }
+        return out
+    }
+
     // MARK: Solving
 
     static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) -> GroupSolver {
@@ -77,15 +97,16 @@ public enum Engine {
                     && q.covers(w.order.requestedDate)
             }
         }
-        let commitments = skus.flatMap { (index.commitmentsBySku[$0] ?? []).map { index.snapshot.commitments[$0] } }
-        solver.fill(quotas: quotas, quotaIndexByLine: quotaIndexByLine, commitments: commitments)
-        solver.markCommitmentConflicts()
+        solver.fill(quotas: quotas, quotaIndexByLine: quotaIndexByLine)
         solver.minimizeCost()
+        solver.markCommitmentConflicts()
         solver.assignToLines()
         // Re-solving is exact but costs a transportation solve per try: spend it where the group is small.
         let splitLines = solver.allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
         if splitLines > 0 {
-            solver.repairSplits(budget: solver.C * solver.B <= 4_000 ? min(200, 8 * splitLines * solver.B) : 2 * splitLines)
+            // Small groups get a thorough search; large ones a few tries per split line (each try re-solves the group).
+            let size = solver.C * solver.B
+            solver.repairSplits(budget: size <= 64 ? 200 : size <= 1_000 ? min(40, 4 * splitLines) : min(12, 2 * splitLines))
             solver.mergeSplits()
         }
         return solver
@@ -128,6 +149,7 @@ public enum Engine {
     /// Applies the order-level rules (ship complete) and totals the summary.
     static func finish(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex, policy: Policy, asOf: Day, sorted: Bool) -> Plan {
         var lines = recs.map(\.1)
+        if policy.cost.respectCapacity { SiteCapacity.apply(&lines, index: index, policy: policy) }
         // Ship-complete orders must come from one warehouse; otherwise every line of the order goes to review.
         var i = 0
         while i < lines.count {
@@ -178,11 +200,15 @@ public enum Engine {
         return .review
     }
 
-    /// The role whose queue a line goes to: the routing of its first exception that blocks auto-release.
+    /// The role whose queue a line goes to: of the roles its blocking exceptions route to, the most senior
+    /// (supervisor, then finance, customer service, planner), so that a line needing approval is not decided below it.
     public static func queue(for r: LineRecommendation, policy: Policy) -> Role? {
         guard r.status != .auto else { return nil }
-        let blocking = r.exceptions.first { !policy.autoRelease.allow.contains($0) } ?? r.exceptions.first
-        return blocking.flatMap { policy.routing[$0] } ?? .planner
+        var blocking = r.exceptions.filter { !policy.autoRelease.allow.contains($0) }
+        if blocking.isEmpty { blocking = r.exceptions }
+        let seniority: [Role] = [.admin, .supervisor, .finance, .customerService, .planner]
+        let roles = blocking.map { policy.routing[$0] ?? .planner }
+        return roles.min { (seniority.firstIndex(of: $0) ?? 9) < (seniority.firstIndex(of: $1) ?? 9) } ?? .planner
     }
 
     static func customersBelowTarget(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex) -> Set<CustomerID> {

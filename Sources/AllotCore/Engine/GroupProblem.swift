@@ -47,6 +47,10 @@ struct GroupProblem: Sendable {
     var objective: [Double] = []
     /// For substitute arcs, the substitute's rank (0 = own sku).
     var substituteRank: [Int] = []
+    /// The contract commitments on this group's skus, and for each the class that holds its protected units
+    /// nobody has ordered yet (a class without lines: those units are withheld from other customers).
+    var commitments: [Commitment] = []
+    var protectedClass: [Int] = []
     var bucketCount: Int { buckets.count }
 
     /// Per-unit penalty that makes the engine prefer a line's own sku over any substitute of it.
@@ -86,8 +90,9 @@ struct GroupProblem: Sendable {
         }
 
         // Lines: every line of an open or held order that Allot has not released yet.
-        var classKey: [String: Int] = [:]
+        struct ClassKey: Hashable { var region: Int; var requested: Int32; var substitute: Bool }
         for sku in skus {
+            var classKey: [ClassKey: Int] = [:]
             for li in ix.linesBySku[sku] ?? [] {
                 let line = ix.snapshot.lines[li]
                 guard let order = ix.order(line.orderID), order.status != .cancelled,
@@ -108,7 +113,7 @@ struct GroupProblem: Sendable {
                 let regionName = order.shipToRegion ?? customer?.region
                 w.region = regionName.flatMap { ix.regionIndex[$0] } ?? -1
                 if w.holds.isEmpty && line.qty > 0 {
-                    let key = "\(sku)|\(w.region)|\(order.requestedDate.ordinal)|\(line.allowSubstitute)"
+                    let key = ClassKey(region: w.region, requested: order.requestedDate.ordinal, substitute: line.allowSubstitute)
                     if let c = classKey[key] { w.cls = c } else {
                         w.cls = classes.count; classKey[key] = classes.count
                         classes.append(LineClass(sku: sku, region: w.region, requested: order.requestedDate.ordinal,
@@ -120,13 +125,31 @@ struct GroupProblem: Sendable {
             }
         }
 
+        // Commitments: one line-less class each, able to hold units of any bucket of its sku available in its period.
+        commitments = skus.flatMap { (ix.commitmentsBySku[$0] ?? []).map { ix.snapshot.commitments[$0] } }
+        for c in commitments {
+            protectedClass.append(classes.count)
+            classes.append(LineClass(sku: c.sku, region: -1, requested: c.periodEnd?.ordinal ?? Int32.max, allowSubstitute: false))
+        }
+
         // Arcs: the cheapest eligible route of every (class, bucket) pair, computed once per (bucket, region).
         let bCount = buckets.count
         arcs = Array(repeating: nil, count: classes.count * bCount)
         objective = Array(repeating: .infinity, count: classes.count * bCount)
         substituteRank = Array(repeating: 0, count: classes.count * bCount)
         var routeCache: [Int: [RouteCandidate]] = [:]
+        let firstProtected = classes.count - commitments.count
         for (c, k) in classes.enumerated() {
+            if c >= firstProtected {
+                // Protected units only sit in a bucket; they ship nowhere and cost nothing.
+                for (b, bucket) in buckets.enumerated() where bucket.sku == k.sku && bucket.availableDay <= k.requested {
+                    let stay = RouteCandidate(shipWarehouse: bucket.warehouse, transferFrom: -1, shipDay: bucket.availableDay,
+                                              arrivalDay: bucket.availableDay, unitFreight: 0, mode: .ground, groundArrival: bucket.availableDay)
+                    arcs[c * bCount + b] = ArcRoute(route: stay, daysLate: 0, unitCost: 0)
+                    objective[c * bCount + b] = 0
+                }
+                continue
+            }
             var usable: [(slot: Int, rank: Int)] = [(skuSlot[k.sku]!, 0)]
             if k.allowSubstitute {
                 for s in ix.substitutesBySku[k.sku] ?? [] {

@@ -28,6 +28,8 @@ final class GroupSolver {
     var quotas: [Quota] = []
     var quotaIndexByLine: [[Int]] = []
     var quotaUsed: [Int] = []
+    /// Units withheld for commitments' customers beyond what they ordered.
+    var protectedUnits = 0
 
     init(problem: GroupProblem, policy: Policy) {
         p = problem
@@ -146,7 +148,8 @@ final class GroupSolver {
     // MARK: Fill
 
     /// Runs the whole fill: commitments first, then every line in priority order (fair share within a class if asked).
-    func fill(quotas: [Quota], quotaIndexByLine: [[Int]], commitments: [Commitment]) {
+    func fill(quotas: [Quota], quotaIndexByLine: [[Int]]) {
+        let commitments = p.commitments
         let order = naturalOrder()
         for (r, l) in order.enumerated() { rank[l] = r }
         self.quotas = quotas
@@ -175,11 +178,15 @@ final class GroupSolver {
         }
 
         // Commitments: the protected quantity of each customer's lines is served ahead of every class.
-        assignCommitments(commitments, order: order)
+        let ordered = assignCommitments(commitments, order: order)
         for l in order where p.lines[l].commitQty > 0 {
             let got = serve(l, p.lines[l].commitQty)
             p.lines[l].committedFill = got
             if got < p.lines[l].commitQty { p.lines[l].commitmentConflict = true }
+        }
+        // What a commitment protects beyond what its customer has ordered is withheld from everyone else.
+        for (k, c) in commitments.enumerated() where c.qty > ordered[k] {
+            protectedUnits += augment(p.protectedClass[k], c.qty - ordered[k])
         }
         var i = 0
         while i < order.count {
@@ -223,9 +230,11 @@ final class GroupSolver {
     }
 
     /// Marks how many units of each line a commitment protects: the customer's lines in the period, in fcfs order.
-    func assignCommitments(_ commitments: [Commitment], order: [Int]) {
-        guard !commitments.isEmpty else { return }
+    /// Returns, per commitment, the units its customer's lines take of it.
+    func assignCommitments(_ commitments: [Commitment], order: [Int]) -> [Int] {
+        guard !commitments.isEmpty else { return [] }
         let fcfsOrder = order.sorted { GroupSolver.fcfs(p.lines[$0], p.lines[$1]) }
+        var taken: [Int] = []
         for c in commitments {
             var left = c.qty
             for l in fcfsOrder where left > 0 {
@@ -236,6 +245,8 @@ final class GroupSolver {
                 p.lines[l].commitQty += take
                 left -= take
             }
+            taken.append(c.qty - left)
         }
+        return taken
     }
 }

@@ -3,10 +3,17 @@ extension GroupSolver {
     /// Flags short lines that a commitment of a later line pushed out (the commitment took stock they could use).
     func markCommitmentConflicts() {
         let committed = p.lines.indices.filter { p.lines[$0].committedFill > 0 }
-        guard !committed.isEmpty else { return }
+        guard !committed.isEmpty || protectedUnits > 0 else { return }
         for l in p.lines.indices {
             let w = p.lines[l]
             guard w.cls >= 0, w.fill < w.line.qty, !w.commitmentConflict else { continue }
+            // Units withheld for another customer's commitment sit in a bucket this line could use.
+            if p.protectedClass.indices.contains(where: { k in
+                p.commitments[k].customerID != w.order.customerID
+                    && eligible[w.cls].contains { flow[p.protectedClass[k] * B + $0] > 0 } }) {
+                p.lines[l].commitmentConflict = true
+                continue
+            }
             for k in committed where k != l && rank[k] > rank[l] {
                 let kc = p.lines[k].cls
                 if eligible[w.cls].contains(where: { p.arcs[kc * B + $0] != nil }) {

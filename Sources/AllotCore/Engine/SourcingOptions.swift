@@ -1,0 +1,184 @@
+/// One way a line could be sourced (a warehouse's stock, a receipt, a transfer or a substitute), with its
+/// numbers and why the engine did or did not choose it: the options table of `allot explain` and the workbench.
+public struct SourcingOption: Hashable, Sendable {
+    /// The warehouse the units would ship from.
+    public var warehouseID: WarehouseID
+    public var source: SupplySource
+    /// The sku the units are (the line's own, or a substitute).
+    public var sku: SKU
+    /// Units available to promise in this supply (before this plan).
+    public var atp: Int
+    /// Units of it this plan leaves unused.
+    public var free: Int
+    public var shipDate: Day?
+    public var arrivalDate: Day?
+    public var daysLate: Int?
+    public var mode: LaneMode?
+    /// Freight (+ transfer) plus lateness, per unit.
+    public var unitCost: Double?
+    /// What the line's open quantity would cost from here (as much as the supply holds).
+    public var totalCost: Double?
+    /// (price − unit cost − freight) / price, when the price is known.
+    public var marginAfterFreight: Double?
+    /// Units the plan takes from here for this line.
+    public var chosenQty: Int
+    /// Why the engine chose it, or why not, in a plain sentence.
+    public var note: String
+    public var isChosen: Bool { chosenQty > 0 }
+}
+
+/// The options table of one line, with the line's recommendation and rationale.
+public struct LineExplanation: Sendable {
+    public var recommendation: LineRecommendation
+    public var options: [SourcingOption]
+    public var requestedDate: Day
+    public var customerID: CustomerID
+    public var tier: String
+    public var region: String?
+}
+
+extension Engine {
+    /// Explains one line: re-solves its group (exactly as the plan does) and lists every supply that could serve it.
+    public static func explain(_ key: LineKey, index: PlanningIndex, policy: Policy, asOf: Day) -> LineExplanation? {
+        guard let li = index.snapshot.lines.firstIndex(where: { $0.key == key }) else { return nil }
+        let line = index.snapshot.lines[li]
+        // Service targets depend on every customer's fill, which only a whole plan gives.
+        var below = Set<CustomerID>()
+        if policy.priority.serviceTargets {
+            below = customersBelowTarget(solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: []), index: index)
+        }
+        let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: index.group(of: line.sku), serviceBelow: below)
+        let recs = recommendations(solver, index: index, policy: policy, asOf: asOf)
+        guard let l = solver.p.lines.firstIndex(where: { $0.line.key == key }),
+              var rec = recs.first(where: { $0.1.key == key })?.1 else { return nil }
+        // Order-level rules (ship complete) come from the whole plan; re-apply them for this order's lines.
+        let orderLines = index.snapshot.lines.filter { $0.orderID == key.orderID }
+        if orderLines.count > 1, let o = index.order(key.orderID), o.shipComplete {
+            var others: [(LineKey, LineRecommendation)] = []
+            for other in orderLines {
+                let g = solveGroup(index: index, policy: policy, asOf: asOf, skus: index.group(of: other.sku), serviceBelow: below)
+                if let r = recommendations(g, index: index, policy: policy, asOf: asOf).first(where: { $0.1.key == other.key }) {
+                    others.append((other.key, r.1))
+                }
+            }
+            others.sort { $0.0 < $1.0 }
+            if let full = finish(others, index: index, policy: policy, asOf: asOf, sorted: true).lines.first(where: { $0.key == key }) { rec = full }
+        }
+        let w = solver.p.lines[l]
+        return LineExplanation(recommendation: rec, options: options(solver, line: l, index: index, policy: policy),
+                               requestedDate: w.order.requestedDate, customerID: w.order.customerID, tier: w.tier,
+                               region: w.order.shipToRegion ?? w.customer?.region)
+    }
+
+    static func options(_ s: GroupSolver, line l: Int, index ix: PlanningIndex, policy: Policy) -> [SourcingOption] {
+        let p = s.p
+        let w = p.lines[l]
+        let whs = ix.snapshot.warehouses
+        var usable: [SKU: Int] = [w.line.sku: 0]
+        if w.line.allowSubstitute { for sub in ix.substitutesBySku[w.line.sku] ?? [] { usable[sub.substituteSKU] = sub.rank } }
+        let open = w.line.qty
+        var taken = [Int](repeating: 0, count: s.B)
+        for a in s.allocations[l] { taken[a.b] += a.q }
+        var used = [Int](repeating: 0, count: s.B)
+        for other in s.allocations.indices { for a in s.allocations[other] { used[a.b] += a.q } }
+        let chosenCost = s.allocations[l].map { p.objective[w.cls * s.B + $0.b] }.min()
+        var out: [SourcingOption] = []
+        for (b, bucket) in p.buckets.enumerated() where usable[bucket.sku] != nil {
+            let cands = w.region < 0 ? [] : Routing.candidates(bucket: bucket, region: w.region, index: ix)
+            let planned = w.cls >= 0 ? p.arcs[w.cls * s.B + b] : Routing.choose(cands, requested: w.requestedDay, policy: policy)
+            var routes: [(RouteCandidate, ArcRoute?)] = cands.map { ($0, Routing.choose([$0], requested: w.requestedDay, policy: policy)) }
+            // An expedite lane that the rules would not use (ground is on time) is not an option.
+            routes.removeAll { $0.0.mode == .expedite && $0.1 == nil && $0.0.groundArrival <= w.requestedDay }
+            let baseSource: SupplySource
+            if bucket.sku != w.line.sku { baseSource = .substitute(bucket.sku) }
+            else if case .receipt(let id) = bucket.kind { baseSource = .receipt(id) } else { baseSource = .onHand }
+            if routes.isEmpty {
+                out.append(SourcingOption(warehouseID: whs[bucket.warehouse].id, source: baseSource, sku: bucket.sku, atp: bucket.atp,
+                                          free: max(0, bucket.capacity - used[b]), chosenQty: 0,
+                                          note: "no lane from \(whs[bucket.warehouse].id) to \(w.order.shipToRegion ?? w.customer?.region ?? "the customer's region")"))
+                continue
+            }
+            for (cand, arc) in routes {
+                let source: SupplySource = bucket.sku == w.line.sku && cand.transferFrom >= 0 ? .transfer(from: whs[cand.transferFrom].id) : baseSource
+                let isPlanned = planned.map { $0.route.shipWarehouse == cand.shipWarehouse && $0.route.transferFrom == cand.transferFrom && $0.route.mode == cand.mode } ?? false
+                let late = max(0, Int(cand.arrivalDay - w.requestedDay))
+                let unit = cand.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
+                let qty = min(open, max(0, bucket.capacity))
+                var margin: Double?
+                if let price = w.unitPrice, price > 0 { margin = (price - (w.item?.unitCost ?? 0) - cand.unitFreight) / price }
+                let chosen = isPlanned ? taken[b] : 0
+                var opt = SourcingOption(warehouseID: whs[cand.shipWarehouse].id, source: source, sku: bucket.sku, atp: bucket.atp,
+                                         free: max(0, bucket.capacity - used[b]), shipDate: Day(ordinal: cand.shipDay),
+                                         arrivalDate: Day(ordinal: cand.arrivalDay), daysLate: late, mode: cand.mode,
+                                         unitCost: unit, totalCost: unit * Double(qty), marginAfterFreight: margin,
+                                         chosenQty: chosen, note: "")
+                opt.note = whyNote(opt, arc: arc, bucket: bucket, b: b, s: s, line: l, used: used, chosenCost: chosenCost,
+                                   rank: usable[bucket.sku] ?? 0, isPlanned: isPlanned, policy: policy, index: ix)
+                out.append(opt)
+            }
+        }
+        return out.sorted { a, b in
+            if a.isChosen != b.isChosen { return a.isChosen }
+            let ua = a.unitCost ?? .infinity, ub = b.unitCost ?? .infinity
+            if ua != ub { return ua < ub }
+            return (a.warehouseID, a.source.description) < (b.warehouseID, b.source.description)
+        }
+    }
+
+    static func whyNote(_ o: SourcingOption, arc: ArcRoute?, bucket: SupplyBucket, b: Int, s: GroupSolver, line l: Int, used: [Int],
+                        chosenCost: Double?, rank: Int, isPlanned: Bool, policy: Policy, index: PlanningIndex) -> String {
+        let w = s.p.lines[l]
+        var receipt = ""
+        if case .receipt(let id) = bucket.kind { receipt = "receipt \(id) arrives at \(o.warehouseID) on \(Day(ordinal: bucket.availableDay).short)" }
+        if o.chosenQty > 0 {
+            var t = "chosen: \(o.chosenQty) unit\(o.chosenQty == 1 ? "" : "s")"
+            if !receipt.isEmpty { t += " from \(receipt)" }
+            if o.mode == .expedite { t += ", expedited" }
+            if let d = o.daysLate, d > 0 { t += ", \(d) day\(d == 1 ? "" : "s") late" }
+            return t
+        }
+        if !w.holds.isEmpty { return "not allocated while the order is held" }
+        guard let arc else {
+            if o.mode == .expedite, let a = o.arrivalDate, a <= w.order.requestedDate || (o.daysLate ?? 0) <= policy.cost.maxLateDays {
+                return "expedite lane not needed: ground arrives on time"
+            }
+            return "arrives \(o.arrivalDate?.short ?? "?"), \(o.daysLate ?? 0) days late, beyond max_late_days \(policy.cost.maxLateDays)"
+        }
+        if !isPlanned { return "a cheaper route from the same stock is preferred" + (receipt.isEmpty ? "" : " (\(receipt))") }
+        if bucket.atp <= 0 {
+            return bucket.kind == .onHand
+                ? "nothing available to promise (on hand \(bucket.onHand), reserved \(bucket.reserved), safety \(bucket.safetyStock), released \(bucket.released))"
+                : "\(receipt), but its units were already released"
+        }
+        let free = bucket.capacity - used[b]
+        if free <= 0 {
+            // Name the highest-priority other line that holds units of it.
+            var taker = -1
+            for other in s.allocations.indices where other != l && s.allocations[other].contains(where: { $0.b == b }) {
+                if taker < 0 || s.rank[other] < s.rank[taker] { taker = other }
+            }
+            let cheaper = chosenCost.map { s.p.objective[w.cls * s.B + b] < $0 - 1e-9 } ?? true
+            let lead = "\(o.warehouseID) is \(cheaper ? "cheaper" : "an option") but its \(bucket.capacity) units went to"
+            if taker >= 0 {
+                let t = s.p.lines[taker]
+                let who = "\(t.tier.isEmpty ? "" : "tier-\(t.tier) ")order \(t.order.id) due \(t.order.requestedDate.short)"
+                let others = s.allocations.indices.filter { $0 != l && s.allocations[$0].contains(where: { $0.b == b }) }.count
+                return "\(lead) \(who)" + (others > 1 ? " and \(others - 1) other line\(others == 2 ? "" : "s")" : "")
+                    + (receipt.isEmpty ? "" : " (\(receipt))")
+            }
+            if let k = s.p.protectedClass.indices.first(where: { s.flow[s.p.protectedClass[$0] * s.B + b] > 0 }) {
+                let units = s.flow[s.p.protectedClass[k] * s.B + b]
+                return "\(units) of its units are protected for customer \(s.p.commitments[k].customerID)'s commitment"
+            }
+            return "\(lead) other lines"
+        }
+        if rank > 0 { return "substitute (rank \(rank)): used only when the line's own sku cannot serve it" }
+        if w.fill >= w.line.qty, let c = chosenCost {
+            let diff = s.p.objective[w.cls * s.B + b] - c
+            if diff > 1e-9 { return "costs \(PlanJSON.number(diff, decimals: 2))/unit more than the chosen source" + (receipt.isEmpty ? "" : " (\(receipt))") }
+            return "as cheap, but the line is already served whole" + (receipt.isEmpty ? "" : " (\(receipt))")
+        }
+        if !w.line.allowPartial { return "all or nothing: the line's \(w.line.qty) units could not all be found" }
+        return receipt.isEmpty ? "\(free) units free but not needed" : receipt
+    }
+}
