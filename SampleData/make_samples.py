@@ -31,6 +31,7 @@ def main():
             tables, _ = module.build()
             common.write_scenario(out, tables, module.POLICY)
             events.write_feeds(out, name, tables)
+            common.write_what_ifs(out, module.WHAT_IF)
             summary(name, tables)
         problems = common.validate(out) + events.validate(out)
         for p in problems:

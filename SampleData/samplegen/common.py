@@ -67,6 +67,14 @@ def write_scenario(directory, tables, policy_text):
         f.write(policy_text)
 
 
+def write_what_ifs(directory, policies):
+    """Writes alternative policies into `directory/what-if/`, each a complete policy file."""
+    os.makedirs(os.path.join(directory, "what-if"), exist_ok=True)
+    for name, text in policies.items():
+        with open(os.path.join(directory, "what-if", name), "w", encoding="utf-8") as f:
+            f.write(text)
+
+
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -189,6 +197,12 @@ def validate(directory):
     for u, role in REQUIRED_USERS.items():
         need(users.get(u) == role, "users.csv", f"needs user {u} as {role}")
     problems += validate_policy(os.path.join(directory, "policy.toml"), tiers)
+    what_if = os.path.join(directory, "what-if")
+    for name in sorted(os.listdir(what_if)) if os.path.isdir(what_if) else []:
+        problems += validate_policy(os.path.join(what_if, name), tiers)
+        with open(os.path.join(directory, "policy.toml"), encoding="utf-8") as a, open(os.path.join(what_if, name), encoding="utf-8") as b:
+            if a.read() == b.read():
+                problems.append(f"what-if/{name}: identical to policy.toml")
     return problems
 
 

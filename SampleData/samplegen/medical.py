@@ -376,3 +376,14 @@ substitution_auto_acceptance = 0.9
 promise_risk_threshold = 0.3
 unusual_z_score = 3.0
 """
+
+
+# What-if policies (`allot plan --what-if SampleData/medical-supplies/what-if/<file>`): the same rules but one or two.
+WHAT_IF = {
+    "fcfs-no-targets.toml": POLICY
+    .replace('version = "2026-11-medical-shortage"', 'version = "2026-11-medical-fcfs"')
+    .replace('within_class = "fair_share"     # a shortage is shared in proportion to what each hospital asked',
+             'within_class = "fcfs"           # first come, first served')
+    .replace('service_targets = true          # hospitals below their fill-rate target move ahead within their class',
+             'service_targets = false'),
+}

@@ -375,3 +375,15 @@ substitution_auto_acceptance = 0.8
 promise_risk_threshold = 0.5
 unusual_z_score = 3.5
 """
+
+
+# What-if policies (`allot plan --what-if SampleData/promo-three-warehouses/what-if/<file>`): the same rules but one.
+WHAT_IF = {
+    "fair-share.toml": POLICY
+    .replace('version = "2026-11-promo"', 'version = "2026-11-promo-fair-share"')
+    .replace('within_class = "fcfs"                       # requested_date, order_date, order_id',
+             'within_class = "fair_share"                 # a shortage is shared in proportion to what each line asked'),
+    "oldest-stock-first.toml": POLICY
+    .replace('version = "2026-11-promo"', 'version = "2026-11-promo-aging"')
+    .replace("aging_bonus_per_unit_day = 0.0", "aging_bonus_per_unit_day = 0.02  # ship the oldest stock first"),
+}

@@ -10,9 +10,9 @@ struct SamplePolicyTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SampleData")
 
-    static func policy(_ scenario: String) throws -> Policy {
-        let url = sampleRoot.appendingPathComponent(scenario).appendingPathComponent("policy.toml")
-        return try Policy(toml: String(contentsOf: url, encoding: .utf8), file: "\(scenario)/policy.toml")
+    static func policy(_ scenario: String, _ file: String = "policy.toml") throws -> Policy {
+        let url = sampleRoot.appendingPathComponent(scenario).appendingPathComponent(file)
+        return try Policy(toml: String(contentsOf: url, encoding: .utf8), file: "\(scenario)/\(file)")
     }
 
     @Test("the promotion policy serves tiers first-come-first-served and makes lateness expensive")
@@ -46,5 +46,29 @@ struct SamplePolicyTests {
         #expect(p.routing[.shortage] == .supervisor)
         #expect(p.autoRelease.allow == [.split, .transfer, .expedite])
         #expect(p.slaHours[.supervisor] == 2)
+    }
+
+    @Test("each what-if policy differs from its scenario's policy in exactly the rule it is named for")
+    func whatIfPolicies() throws {
+        let promo = try Self.policy("promo-three-warehouses")
+        var fair = try Self.policy("promo-three-warehouses", "what-if/fair-share.toml")
+        #expect(fair.priority.withinClass == .fairShare)
+        fair.priority.withinClass = promo.priority.withinClass
+        fair.version = promo.version
+        #expect(fair == promo)
+
+        var aging = try Self.policy("promo-three-warehouses", "what-if/oldest-stock-first.toml")
+        #expect(aging.cost.agingBonusPerUnitDay == 0.02)
+        aging.cost.agingBonusPerUnitDay = promo.cost.agingBonusPerUnitDay
+        aging.version = promo.version
+        #expect(aging == promo)
+
+        let medical = try Self.policy("medical-supplies")
+        var fcfs = try Self.policy("medical-supplies", "what-if/fcfs-no-targets.toml")
+        #expect(fcfs.priority.withinClass == .fcfs && !fcfs.priority.serviceTargets)
+        fcfs.priority.withinClass = medical.priority.withinClass
+        fcfs.priority.serviceTargets = medical.priority.serviceTargets
+        fcfs.version = medical.version
+        #expect(fcfs == medical)
     }
 }
