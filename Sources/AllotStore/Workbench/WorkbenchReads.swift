@@ -31,14 +31,15 @@ public struct WorkbenchReads: Sendable {
 
     /// Rows around one line: up to `before` rows before it and the line itself plus up to `after` rows after it.
     /// When the line has left the queue, the rows around where it would sort are returned.
-    public func queueWindow(_ query: QueueQuery, around key: QueueRow.SortKey, before: Int, after: Int) throws -> [QueueRow] {
+    /// `reachedStart` is true when no line comes before the window.
+    public func queueWindow(_ query: QueueQuery, around key: QueueRow.SortKey, before: Int, after: Int) throws -> (rows: [QueueRow], reachedStart: Bool) {
         try mirror.db.read { db in
-            guard let plan = try Self.currentPlan(db) else { return [] }
+            guard let plan = try Self.currentPlan(db) else { return ([], true) }
             let head = try Self.queuePage(db, planID: plan.id, query, from: .before(key), limit: before)
             var atOrAfter = key
             atOrAfter.lineNo -= 1  // `after` is strict; step back one line number so the line itself is included
             let tail = try Self.queuePage(db, planID: plan.id, query, from: .after(atOrAfter), limit: after + 1)
-            return head + tail
+            return (head + tail, head.count < before)
         }
     }
 

@@ -22,7 +22,11 @@ public struct GovernedDecisions: DecisionGateway {
                                       }, seen: seen)
         do {
             let result = try store.decide(request)
-            return .recorded("\(d.target) \(d.action.pastTense) (\(d.reason)): \(result.summary)")
+            // The store's summary starts with the state change the flash already says; keep what it adds
+            // (other lines of the order, a policy escalation, outbox events).
+            let extra = result.summary.split(separator: ";", maxSplits: 1).dropFirst().first.map { ";" + $0 } ?? ""
+            let more = result.outcome.transitions.count > 1 ? " (\(result.outcome.transitions.count) lines of order \(d.target.line.orderID))" : ""
+            return .recorded("\(d.target) \(d.action.pastTense) (\(d.reason))\(more)\(extra)")
         } catch let refusal as DecisionRefusal {
             return .refused("\(refusal)")
         } catch {

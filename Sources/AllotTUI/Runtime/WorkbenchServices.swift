@@ -56,8 +56,8 @@ public struct WorkbenchServices: Sendable {
             case .loadQueue(let request, let query, let anchor, let limit, let placement):
                 return [.queueLoaded(request: request, placement: placement, rows: try reads.queuePage(query, from: anchor, limit: limit))]
             case .loadQueueAround(let request, let query, let key, let before, let after, let placement):
-                return [.queueLoaded(request: request, placement: placement,
-                                     rows: try reads.queueWindow(query, around: key, before: before, after: after))]
+                let window = try reads.queueWindow(query, around: key, before: before, after: after)
+                return [.queueLoaded(request: request, placement: placement, rows: window.rows, reachedStart: window.reachedStart)]
             case .loadCounts(let request, let filter):
                 return [.countsLoaded(request: request, try reads.queueCounts(filter))]
             case .loadHeld:

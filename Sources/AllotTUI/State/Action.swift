@@ -9,7 +9,8 @@ public enum Action: Hashable, Sendable {
     /// Someone else changed the mirror: reload what is shown, keeping the selection.
     case mirrorChanged
     case planLoaded(PlanHeader?)
-    case queueLoaded(request: Int, placement: QueuePlacement, rows: [QueueRow])
+    /// Rows of the queue; `reachedStart` says the rows begin at the queue's first line (known for windows around a line).
+    case queueLoaded(request: Int, placement: QueuePlacement, rows: [QueueRow], reachedStart: Bool = false)
     case countsLoaded(request: Int, QueueCounts)
     case heldLoaded([HeldOrder])
     case escalationsLoaded([EscalationRow])

@@ -17,7 +17,8 @@ extension WorkbenchReducer {
                 .loadCounts(request: s.requestCounter, s.queue.query.filter)]
     }
 
-    static func queueLoaded(_ s: inout WorkbenchState, request: Int, placement: QueuePlacement, rows new: [QueueRow]) -> [Command] {
+    static func queueLoaded(_ s: inout WorkbenchState, request: Int, placement: QueuePlacement, rows new: [QueueRow],
+                            reachedStart: Bool = false) -> [Command] {
         guard s.queue.pending == request else { return [] }
         var q = s.queue
         q.pending = nil
@@ -46,9 +47,10 @@ extension WorkbenchReducer {
             let oldStart = q.windowStart
             q.rows = new
             let index = new.firstIndex { $0.key == key } ?? min(position, max(0, new.count - 1))
-            // Where the selected line used to be in the whole queue stays its position (for the status line).
-            q.windowStart = max(0, oldStart + position - index)
-            q.atStart = q.windowStart == 0 && index == position
+            // Where the selected line used to be in the whole queue stays its position (for the status line),
+            // unless the window is known to start at the top.
+            q.windowStart = reachedStart ? 0 : max(0, oldStart + position - index)
+            q.atStart = reachedStart
             q.atEnd = false
             q.cursor.selected = index
             q.cursor.scroll = max(0, index - offsetInScreen)

@@ -35,8 +35,8 @@ public enum WorkbenchReducer {
         case .planLoaded(let header):
             s.plan = header
             return []
-        case .queueLoaded(let request, let placement, let rows):
-            return queueLoaded(&s, request: request, placement: placement, rows: rows)
+        case .queueLoaded(let request, let placement, let rows, let reachedStart):
+            return queueLoaded(&s, request: request, placement: placement, rows: rows, reachedStart: reachedStart)
         case .countsLoaded(let request, let counts):
             if request >= (s.queue.countsRequest ?? 0) { s.queue.counts = counts; s.queue.countsRequest = nil }
             return []
