@@ -13,12 +13,21 @@ public struct DecisionResult: Hashable, Sendable {
     /// One sentence for the terminal.
     public var summary: String {
         let o = outcome
-        guard let first = o.transitions.first else { return "\(o.action.rawValue): nothing changed" }
+        let effect: String? = {
+            switch o.orderEffect {
+            case .hold?: return "order put on hold"
+            case .releaseHold(let credit)?: return credit ? "credit hold released" : "order hold released"
+            case .cancel?: return "order cancelled"
+            case nil: return nil
+            }
+        }()
+        let events = o.events.isEmpty ? "" : "; outbox: " + o.events.map(\.type).joined(separator: ", ")
+        guard let first = o.transitions.first else { return "\(o.action.rawValue): \(effect ?? "nothing changed")\(events)" }
         var text = "\(first.key): \(first.before.rawValue) → \(first.after.rawValue)"
         if o.transitions.count > 1 { text += " (and \(o.transitions.count - 1) more line\(o.transitions.count == 2 ? "" : "s") of order \(first.key.orderID))" }
         if o.wasEscalatedByPolicy { text += "; routed to a supervisor: " + o.escalationReasons.joined(separator: "; ") }
-        if !o.events.isEmpty { text += "; outbox: " + o.events.map(\.type).joined(separator: ", ") }
-        return text
+        if let effect { text += "; \(effect)" }
+        return text + events
     }
 }
 
