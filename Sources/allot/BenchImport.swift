@@ -35,9 +35,13 @@ struct BenchImport: ParsableCommand {
 
         let mirror = try Mirror(path: dir + "/mirror.sqlite")
         clock = ContinuousClock.now
+        let cpu = Self.cpuSeconds()
         let summary = try SnapshotImporter(mirror: mirror).importSnapshot(directory: scenario)
         let total = BenchFormat.elapsed(since: clock)
         report(summary, total: total, title: "import into a new mirror")
+        let used = Self.cpuSeconds() - cpu
+        // On a shared machine the wall time says as much about the neighbours as about Allot.
+        print(String(format: "  cpu %.2f s (user + system, all threads) over %.2f s wall: %.0f%% of one core", used, total, 100 * used / max(total, 1e-9)))
 
         if reimport {
             clock = ContinuousClock.now
@@ -45,6 +49,18 @@ struct BenchImport: ParsableCommand {
             report(again, total: BenchFormat.elapsed(since: clock), title: "re-import of the same folder (\(again))")
         }
         if keep { print("kept: \(scenario) and \(dir)/mirror.sqlite") }
+    }
+
+    /// CPU time this process has used so far, user and system, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     private func report(_ summary: ImportSummary, total: Double, title: String) {
