@@ -77,6 +77,16 @@ struct PlanCommand: ParsableCommand {
 
 /// Reading the inputs every planning command shares: the date and the policy.
 enum PlanInputs {
+    /// Plans the mirror as of today under its stored policy and stores the plan as current; returns its id.
+    static func planAndStore(mirror: Mirror) throws -> String {
+        let day = try day(nil)
+        let policy = try mirror.storedPolicy()
+        let snapshot = try mirror.loadSnapshot()
+        let plan = Engine.plan(index: PlanningIndex(snapshot), policy: policy, asOf: day)
+        let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day)
+        return try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
+    }
+
     static func day(_ text: String?) throws -> Day {
         guard let text else { return Day(unixSeconds: Date().timeIntervalSince1970) }
         guard let d = Day(text) else { throw ValidationError("--as-of: '\(text)' is not a date YYYY-MM-DD") }

@@ -35,6 +35,11 @@ struct Workbench: ParsableCommand {
         if FileManager.default.fileExists(atPath: sample), let loaded = try mirror.loadSampleIfEmpty(directory: sample) {
             firstStart = "loaded the sample scenario \(SampleLocator.defaultScenario) into a new mirror: \(loaded)"
         }
+        // A mirror with data but no plan yet gets one, so the queue is never empty for want of `allot plan`.
+        if try PlanStore(mirror: mirror).currentPlanID() == nil, !(try mirror.isEmpty()) {
+            let planID = try PlanInputs.planAndStore(mirror: mirror)
+            firstStart = (firstStart.map { $0 + "; " } ?? "") + "planned as of today: \(planID)"
+        }
         let reads = WorkbenchReads(mirror: mirror)
         let env = ProcessInfo.processInfo.environment
 
