@@ -12,13 +12,18 @@ struct Generate: ParsableCommand {
         distribution data: customers of every tier (a few on credit hold), regional warehouses with ground and \
         expedite lanes, regions without a warehouse, transfers, popular skus and a long tail, purchase orders and \
         inbound transfers, skus whose demand exceeds supply, substitutes, commitments, tier quotas and a few held \
-        orders. Load it with `allot import OUT_DIR`.
+        orders. With --history-weeks (default 8) it also writes OUT_DIR/history: past lines with their decisions, \
+        shipments and slipped etas for `allot metrics` and `allot insight`. Load it with `allot import OUT_DIR`.
         """)
 
     @Argument(help: ArgumentHelp("The folder to write (created if missing; files in it are replaced).", valueName: "out-dir"))
     var outDir: String
 
     @OptionGroup var scale: ScenarioScale
+
+    @Option(name: .customLong("history-weeks"),
+            help: "Weeks of past activity to write in OUT_DIR/history (decisions, shipments, slipped etas) for the metrics and insight; 0 = none.")
+    var historyWeeks: Int = 8
 
     func run() throws {
         let clock = ContinuousClock.now
@@ -27,6 +32,13 @@ struct Generate: ParsableCommand {
         let rows = files.map(\.rows).reduce(0, +)
         print("wrote \(outDir): \(snapshot.orders.count) orders, \(snapshot.lines.count) order lines, \(snapshot.items.count) skus, "
               + "\(snapshot.warehouses.count) warehouses, \(rows) rows in \(files.count) files (\(BenchFormat.seconds(since: clock)))")
+        if historyWeeks > 0 {
+            let policy = try Policy(toml: ScenarioGenerator.policyTOML)
+            let history = HistoryGenerator.generate(snapshot: snapshot, policy: policy, asOf: scale.parameters.today, weeks: historyWeeks, seed: scale.seed)
+            try FileManager.default.createDirectory(atPath: outDir + "/history", withIntermediateDirectories: true)
+            for (name, text) in history.files { try text.write(toFile: outDir + "/history/" + name, atomically: true, encoding: .utf8) }
+            print("wrote \(outDir)/history: \(history.lines.count) past lines, \(history.shipments.count) shipments, \(history.etas.count) receipt etas")
+        }
     }
 }
 
