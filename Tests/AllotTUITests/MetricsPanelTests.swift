@@ -42,10 +42,11 @@ struct MetricsPanelTests {
         #expect(row("fill rate units")?[1] == "85.7%")  // 30 of 35 requested units
         #expect(row("promise accuracy")?[1] == "50.0%")  // H-1 on time, H-3 two days late
         #expect(row("override rate")?[2] == "███████░░░░░░░░░░░░░")
-        // Review lines of the fixture: SO-1001:1 (opened 08:00), SO-1002:1 (a day earlier), SO-1003:1 (11:00); planner SLA 24 h.
+        // Lines waiting in the fixture: SO-1001:1 (opened 08:00), SO-1002:1 (a day earlier), SO-1003:1 (11:00) and the
+        // backorder SO-1003:2 (two days earlier); planner SLA 24 h.
         let planner = content.rows.firstIndex { $0[0].trimmingCharacters(in: .whitespaces) == "queue planner" }!
-        #expect(content.rows[planner][1] == "3 open")
-        #expect(content.rows[planner][3] == "1 past SLA")
+        #expect(content.rows[planner][1] == "4 open")
+        #expect(content.rows[planner][3] == "2 past SLA")
         #expect(content.tones[planner] == .danger)
         #expect(content.summary[0].contains("3 decided lines"))
     }

@@ -37,8 +37,8 @@ public struct InsightReads {
         }
     }
 
-    /// Exceptions of the current plan's lines that still wait for a person (no decision yet), one per line: its
-    /// first exception, in the queue the plan routed it to.
+    /// Exceptions of the current plan's lines that still wait for a person (review and backorder lines with no
+    /// decision yet, and escalations), one per line: its first exception, in the queue the plan routed it to.
     public func openExceptions(policy: Policy) throws -> [OpenException] {
         try mirror.db.read { db in try openExceptions(db, try Context(db), policy: policy) }
     }
@@ -51,7 +51,7 @@ public struct InsightReads {
             SELECT r.order_id, r.line_no, r.sku, r.exceptions, r.queue, r.first_seen_at, r.allocations_json, o.customer_id
             FROM recommendation r JOIN plan p ON p.plan_id = r.plan_id AND p.is_current = 1
             LEFT JOIN sales_order o ON o.order_id = r.order_id
-            WHERE r.status = 'review'
+            WHERE r.status IN ('review', 'backorder')
             """)
         return rows.compactMap { r -> OpenException? in
             let key = LineKey(orderID: r[0], lineNo: r[1])

@@ -160,10 +160,19 @@ public struct WorkbenchState: Hashable, Sendable {
 public struct PolicyFacts: Hashable, Sendable {
     public var version: String
     public var reasons: [String: [String]]
+    /// The role queue each exception goes to, and how long it may wait there (hours): the queue marks lines past it.
+    public var routing: [ExceptionKind: Role] = Policy.defaultRouting
+    public var slaHours: [Role: Double] = Policy().slaHours
     public init(version: String = Policy().version, reasons: [String: [String]] = Policy.defaultReasons) {
         self.version = version; self.reasons = reasons
     }
-    public init(_ p: Policy) { version = p.version; reasons = p.reasons }
+    public init(_ p: Policy) { version = p.version; reasons = p.reasons; routing = p.routing; slaHours = p.slaHours }
+
+    /// True when a line whose first exception is `kind` has waited `seconds` longer than its queue's SLA.
+    public func pastSLA(_ kind: ExceptionKind?, waited seconds: Double) -> Bool {
+        guard let kind, let sla = slaHours[routing[kind] ?? .planner] else { return false }
+        return seconds > sla * 3600
+    }
     public func reasonCodes(for action: DecisionAction) -> [String] {
         let list = reasons[action.rawValue] ?? []
         return list.isEmpty ? ["OTHER"] : list

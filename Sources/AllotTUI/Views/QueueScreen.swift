@@ -13,7 +13,7 @@ enum QueueScreen {
             ColumnSpec(title: "recommended", width: wide ? 18 : 12),
             ColumnSpec(title: "short", width: 5, right: true),
             ColumnSpec(title: wide ? "promise vs req" : "promise", width: wide ? 14 : 8),
-            ColumnSpec(title: "age", width: 4, right: true),
+            ColumnSpec(title: "age", width: 4, right: true),  // `3h`, `2d!` past the SLA
             ColumnSpec(title: "exceptions", width: 8),
         ], to: width)
     }
@@ -38,14 +38,17 @@ enum QueueScreen {
             guard index < q.rows.count else { break }
             let r = q.rows[index]
             let tone: CellStyle = r.status == .backorder ? t[.danger] : (r.short > 0 ? t[.warning] : t[.base])
-            let age = r.firstSeenAt.map { Format.age(s.now.seconds - $0.seconds) } ?? ""
+            // A line waiting longer than its queue's SLA is marked `!` (readable without colour) and drawn as danger.
+            let waited = r.firstSeenAt.map { s.now.seconds - $0.seconds }
+            let overdue = waited.map { s.policy.pastSLA(r.exceptions.first, waited: $0) } ?? false
+            let age = waited.map { Format.age($0) + (overdue ? "!" : "") } ?? ""
             let promise = Format.promise(r.promiseDate, requested: r.requestedDate)
             let promiseText = g.cols >= 110 ? "\(r.requestedDate?.short ?? "?") \(promise)" : promise
             TableDrawing.draw(&g, row: top + i, cols, [
                 r.key.description, "\(r.tier) \(r.customerName.isEmpty ? r.customerID : r.customerName)", r.sku,
                 String(r.requested), Format.allocations(r.allocations), r.short > 0 ? String(r.short) : "", promiseText, age,
                 (r.needsRecheck ? "RECHECK " : "") + (r.decisionState == "rejected" ? "REJECTED " : "") + Format.exceptions(r.exceptions),
-            ], style: t[.base], styles: [nil, nil, nil, nil, nil, tone, r.promiseDate.flatMap { p in r.requestedDate.map { p > $0 } } == true ? t[.warning] : nil, t[.muted], t[.tag]])
+            ], style: t[.base], styles: [nil, nil, nil, nil, nil, tone, r.promiseDate.flatMap { p in r.requestedDate.map { p > $0 } } == true ? t[.warning] : nil, overdue ? t[.danger] : t[.muted], t[.tag]])
             if index == q.cursor.selected { WorkbenchView.select(&g, row: top + i, t) }
         }
     }
