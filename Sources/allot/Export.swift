@@ -52,8 +52,8 @@ struct Export: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         // Recorded only after the events were written out: a crash before this line just exports them again.
-        let marked = try decisions.exportPending()
-        let again = marked.filter { $0.exportCount > 0 }.count
+        try decisions.markExported(events.map(\.id))
+        let again = events.filter { $0.exportCount > 0 }.count
         printError("exported \(events.count) event\(events.count == 1 ? "" : "s")\(out.map { " to \($0)" } ?? "")\(again > 0 ? " (\(again) not yet acknowledged from an earlier export)" : "")")
     }
 

@@ -60,7 +60,6 @@ struct PlanCommand: ParsableCommand {
         }
         let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day)
         let planID = try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
-        try DecisionStore(mirror: mirror).recordPolicyReleases(planID: planID)  // `status: auto` lines are released by the policy
         let stored = Date()
         var released = 0
         if release { released = try DecisionStore(mirror: mirror).recordPolicyReleases(planID: planID) }

@@ -34,6 +34,10 @@ enum Invalidation {
                         JOIN order_line l ON l.order_id = s.order_id AND l.line_no = s.line_no
                         WHERE s.\(decided.replacingOccurrences(of: "needs_recheck", with: "s.needs_recheck")) AND l.sku = ?
                         """, arguments: [sku])
+                    // Lines whose decided units come from this sku as a substitute.
+                    lines += try Row.fetchAll(db, sql: """
+                        SELECT order_id, line_no, state, version FROM line_state WHERE \(decided) AND allocation_json LIKE ?
+                        """, arguments: ["%\"substitute:\(sku)\"%"])
                 }
                 if let order {
                     lines += try Row.fetchAll(db, sql: "SELECT order_id, line_no, state, version FROM line_state WHERE order_id = ? AND \(decided)",

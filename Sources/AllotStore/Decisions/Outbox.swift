@@ -98,11 +98,16 @@ extension DecisionStore {
 
     /// Takes the pending events for export and records that they were handed out (they stay pending until acknowledged).
     public func exportPending(now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970)) throws -> [OutboxEvent] {
+        let events = try pendingEvents()
+        try markExported(events.map(\.id), now: now)
+        return events
+    }
+
+    /// Records that these events were written out (a statistic: they stay pending until acknowledged).
+    public func markExported(_ ids: [String], now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970)) throws {
         try mirror.db.write { db in
-            let events = try Row.fetchAll(db, sql: Outbox.select + " WHERE acked_at IS NULL ORDER BY id").map(Outbox.decode)
-            try db.execute(sql: "UPDATE outbox SET exported_at = ?, export_count = export_count + 1 WHERE acked_at IS NULL",
-                           arguments: [now.description])
-            return events
+            let mark = try db.makeStatement(sql: "UPDATE outbox SET exported_at = ?, export_count = export_count + 1 WHERE event_id = ?")
+            for id in ids { try mark.execute(arguments: [now.description, id]) }
         }
     }
 

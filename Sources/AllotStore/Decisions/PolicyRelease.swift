@@ -5,7 +5,7 @@ import AllotCore
 extension DecisionStore {
     /// Releases every line of plan `planID` whose recommendation has status `auto` and that nobody decided yet:
     /// each becomes a decision authored by the policy version (`policy:<version>`), with its reservation,
-    /// audit entry and `allocation.released` event, all in one transaction. `allot plan` calls it after saving.
+    /// audit entry and `allocation.released` event, all in one transaction. `allot plan --release` calls it after saving.
     /// Returns the number of lines released. Lines in `holding` stay for a person even when their status is
     /// `auto` (the insight signals the policy's `[insight]` thresholds hold back: `InsightGate.linesToHold`).
     @discardableResult

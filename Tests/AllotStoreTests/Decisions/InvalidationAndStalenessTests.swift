@@ -34,6 +34,26 @@ struct InvalidationAndStalenessTests {
         #expect(try store.auditEntries(AuditFilter(user: "change-feed")).map(\.action) == ["needs_recheck"])
     }
 
+    @Test("a change to a substitute's stock marks the lines whose decided units come from that substitute")
+    func substituteChange() throws {
+        let m = try F.mirror()
+        try m.db.write { db in
+            try db.execute(sql: """
+                INSERT INTO item(sku, family) VALUES ('MX-210','MX');
+                INSERT INTO substitute(sku, substitute_sku, rank) VALUES ('MX-200','MX-210',1);
+                INSERT INTO inventory(warehouse_id, sku, on_hand) VALUES ('DAL','MX-210',20);
+                UPDATE order_line SET allow_substitute = 1 WHERE order_id = 'SO-1' AND line_no = 1;
+                """)
+        }
+        let store = DecisionStore(mirror: m)
+        try store.decide(F.decision("SO-1:1", .override, by: F.pat, reason: "OTHER",
+                                    allocations: [RequestedAllocation(warehouseID: "DAL", qty: 40),
+                                                  RequestedAllocation(warehouseID: "DAL", qty: 10, source: .substitute("MX-210"))]))
+        try store.decide(F.decision("SO-2:1", .accept, by: F.pat))
+        try Self.change(m, kind: "inventory.snapshot", sku: "MX-210")
+        #expect(try store.linesNeedingRecheck().map(\.key) == [F.key("SO-1:1")])
+    }
+
     @Test("an order change marks only that order's decided lines; an old change does not mark a later decision")
     func orderChange() throws {
         let m = try F.mirror()
