@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Writes Allot's sample scenarios (contract section 1 layout) into SampleData/, then validates them.
+"""Writes Allot's sample scenarios into SampleData/, then validates them.
+
+Per scenario: the snapshot (contract section 1 CSV layout, policy.toml, users.csv), `events/` (JSON Lines
+feeds, contract section 2) and `what-if/` (alternative policies for `allot plan --what-if`).
 
 Deterministic: every scenario has its own fixed seed, so re-running gives byte-identical files.
 Usage: python3 SampleData/make_samples.py [--check-only]
