@@ -72,13 +72,16 @@ struct BenchTUI: ParsableCommand {
         let countsTime = Date().timeIntervalSince(countsStart) * 1000
 
         var times: [Double] = []
+        var slowest: [(ms: Double, step: Int, key: String)] = []
         var cells = 0
         for _ in 0..<rounds {
-            for key in Self.script {
+            for (step, key) in Self.script.enumerated() {
                 let t = Date()
                 driver.send(.key(key))
                 driver.frame()
-                times.append(Date().timeIntervalSince(t) * 1000)
+                let ms = Date().timeIntervalSince(t) * 1000
+                times.append(ms)
+                slowest.append((ms, step, key.label))
                 cells += backend.lastRuns.reduce(0) { $0 + TextWidthCount.cells($1.text) }
                 runBackground()
             }
@@ -92,6 +95,8 @@ struct BenchTUI: ParsableCommand {
         print(String(format: "key to frame over %d keys: p50 %.2f ms, p99 %.2f ms, max %.2f ms (goal p99 16 ms)",
                      times.count, pct(0.5), pct(0.99), times.last ?? 0))
         print("cells sent per frame (mean): \(cells / max(1, times.count)) of \(40 * 120)")
+        let worst = slowest.sorted { $0.ms > $1.ms }.prefix(5).map { String(format: "%@ (step %d) %.1f ms", $0.key, $0.step, $0.ms) }
+        print("slowest keys: " + worst.joined(separator: ", "))
     }
 
     /// A planner's session: browse, page, jump to the end and back, filter, sort, open a line and come back.

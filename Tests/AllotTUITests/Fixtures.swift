@@ -17,6 +17,9 @@ enum Fixture {
         try m.db.write { db in
             try db.execute(sql: """
                 INSERT INTO warehouse(warehouse_id, name, region) VALUES ('DAL', 'Dallas', 'south'), ('ATL', 'Atlanta', 'east'), ('RNO', 'Reno', 'west');
+                INSERT INTO lane(from_warehouse, to_region, transit_days, cost_per_unit) VALUES
+                  ('DAL', 'south', 2, 2.10), ('ATL', 'south', 3, 2.60), ('ATL', 'east', 2, 2.00), ('DAL', 'east', 3, 2.50),
+                  ('RNO', 'west', 2, 1.80), ('RNO', 'east', 4, 3.00), ('RNO', 'south', 4, 3.00), ('DAL', 'west', 4, 3.20);
                 INSERT INTO customer(customer_id, name, tier, region, credit_status) VALUES
                   ('C1', '東京商事', 'A', 'east', 'ok'),
                   ('C2', 'Café Ünïcode', 'B', 'south', 'ok'),

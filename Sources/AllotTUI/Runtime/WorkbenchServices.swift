@@ -17,20 +17,6 @@ public protocol SourcingOptionsSource: Sendable {
     func options(for key: LineKey) throws -> [SourcingChoice]
 }
 
-/// Stands in while a build has no engine options: a line's options table is its recommended allocations only.
-public struct RecommendedAllocationsOnly: SourcingOptionsSource {
-    let reads: WorkbenchReads
-    public init(reads: WorkbenchReads) { self.reads = reads }
-    public func options(for key: LineKey) throws -> [SourcingChoice] {
-        guard let row = try reads.row(key) else { return [] }
-        return row.allocations.map { a in
-            SourcingChoice(warehouseID: a.warehouseID, source: a.source, available: a.qty, shipDate: a.shipDate, arrivalDate: a.arrivalDate,
-                           daysLate: max(0, row.requestedDate.map { a.arrivalDate - $0 } ?? 0),
-                           unitCost: a.qty > 0 ? a.cost / Double(a.qty) : 0, chosenQty: a.qty)
-        }
-    }
-}
-
 /// Performs the reducer's commands against the store and turns the answers into actions.
 ///
 /// Everything here may block on SQLite, so the terminal runtime calls it off the UI thread.
@@ -44,7 +30,7 @@ public struct WorkbenchServices: Sendable {
         self.mirror = mirror
         reads = WorkbenchReads(mirror: mirror)
         self.decisions = decisions ?? GovernedDecisions(mirror: mirror)
-        self.options = options ?? RecommendedAllocationsOnly(reads: reads)
+        self.options = options ?? EngineOptions(mirror: mirror)
     }
 
     /// Runs one store command; a failure becomes a `.failed` action for the flash line.

@@ -1,0 +1,37 @@
+import Foundation
+import AllotCore
+import AllotStore
+
+/// The engine's options table for a line (`Engine.explain`): every supply that could serve it, priced, with why the
+/// engine chose it or not. The planning index is built once per plan and reused, so only the first line is slow.
+public final class EngineOptions: SourcingOptionsSource, @unchecked Sendable {
+    private let mirror: Mirror
+    private let reads: WorkbenchReads
+    private let lock = NSLock()
+    private var cached: (planID: String, index: PlanningIndex, policy: Policy)?
+
+    public init(mirror: Mirror) { self.mirror = mirror; reads = WorkbenchReads(mirror: mirror) }
+
+    public func options(for key: LineKey) throws -> [SourcingChoice] {
+        guard let plan = try reads.currentPlan() else { return [] }
+        let asOf = plan.asOf ?? Timestamp(seconds: Date().timeIntervalSince1970).day
+        let (index, policy) = try context(plan.id)
+        guard let e = Engine.explain(key, index: index, policy: policy, asOf: asOf) else { return [] }
+        return e.options.map { o in
+            // A supply the line cannot reach (no lane, too late) offers nothing to an override.
+            SourcingChoice(warehouseID: o.warehouseID, source: o.source, available: o.arrivalDate == nil ? 0 : o.free + o.chosenQty,
+                           shipDate: o.shipDate ?? asOf, arrivalDate: o.arrivalDate ?? o.shipDate ?? asOf, daysLate: o.daysLate ?? 0,
+                           unitCost: o.unitCost ?? 0, margin: o.marginAfterFreight, chosenQty: o.chosenQty,
+                           whyNot: o.isChosen ? "" : o.note)
+        }
+    }
+
+    private func context(_ planID: String) throws -> (PlanningIndex, Policy) {
+        lock.lock(); defer { lock.unlock() }
+        if let c = cached, c.planID == planID { return (c.index, c.policy) }
+        let index = PlanningIndex(try mirror.loadSnapshot())
+        let policy = try mirror.storedPolicy()
+        cached = (planID, index, policy)
+        return (index, policy)
+    }
+}
