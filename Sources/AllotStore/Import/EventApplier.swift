@@ -150,7 +150,7 @@ struct EventApplier {
             let (id, w, sku) = (text(c, "receipt_id"), text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
-            let oldSKU = try String.fetchOne(db, sql: "SELECT sku FROM receipt WHERE receipt_id = ?", arguments: [id])
+            let oldSKU = try String.fetchOne(db, cachedSQL: "SELECT sku FROM receipt WHERE receipt_id = ?", arguments: [id])
             guard try upsert(Self.receipts, c) else { return ChangeSet() }
             var set = try changed(sku: sku, detail: id, now)
             if let oldSKU, oldSKU != sku { set.formUnion(try changed(sku: oldSKU, detail: id, now)) }
@@ -216,12 +216,12 @@ struct EventApplier {
         }
         newLines.sort { (Int64.fromDatabaseValue($0[1]) ?? 0) < (Int64.fromDatabaseValue($1[1]) ?? 0) }
         let cols = lineSpec.columns.map(\.name).joined(separator: ", ")
-        let oldLines = try Row.fetchAll(db, sql: "SELECT \(cols) FROM order_line WHERE order_id = ? ORDER BY line_no", arguments: [id])
+        let oldLines = try Row.fetchAll(db, cachedSQL: "SELECT \(cols) FROM order_line WHERE order_id = ? ORDER BY line_no", arguments: [id])
             .map { r in (0..<r.count).map { r[$0] as DatabaseValue } }
         var changedAny = try upsert(Self.orders, header)
         var skus: Set<SKU> = []
         if oldLines != newLines {
-            try db.execute(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [id])
             let insert = try db.cachedStatement(sql: "INSERT INTO order_line(\(cols)) VALUES (\(lineSpec.columns.map { _ in "?" }.joined(separator: ", ")))")
             for l in newLines { try insert.execute(arguments: StatementArguments(l)) }
             changedAny = true
@@ -239,15 +239,15 @@ struct EventApplier {
         try requireKnown(.order, id, field: "order_id")
         switch event.type {
         case "order.cancelled":
-            try db.execute(sql: "UPDATE sales_order SET status = 'cancelled' WHERE order_id = ? AND status <> 'cancelled'", arguments: [id])
+            try db.executeCached(sql: "UPDATE sales_order SET status = 'cancelled' WHERE order_id = ? AND status <> 'cancelled'", arguments: [id])
         case "order.held":
-            try db.execute(sql: "UPDATE sales_order SET status = 'held', hold_reason = ? WHERE order_id = ? AND (status, hold_reason) IS NOT ('held', ?)",
+            try db.executeCached(sql: "UPDATE sales_order SET status = 'held', hold_reason = ? WHERE order_id = ? AND (status, hold_reason) IS NOT ('held', ?)",
                            arguments: [reason, id, reason])
         default:
-            try db.execute(sql: "UPDATE sales_order SET status = 'open', hold_reason = NULL WHERE order_id = ? AND status = 'held'", arguments: [id])
+            try db.executeCached(sql: "UPDATE sales_order SET status = 'open', hold_reason = NULL WHERE order_id = ? AND status = 'held'", arguments: [id])
         }
         guard db.changesCount > 0 else { return ChangeSet() }
-        let skus = Set(try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE order_id = ?", arguments: [id]))
+        let skus = Set(try String.fetchAll(db, cachedSQL: "SELECT DISTINCT sku FROM order_line WHERE order_id = ?", arguments: [id]))
         return try changedOrder(id, skus: skus, detail: reason, now)
     }
 
@@ -257,7 +257,7 @@ struct EventApplier {
         try requireKnown(.warehouse, w, field: "warehouse_id")
         try requireKnown(.item, sku, field: "sku")
         let delta = Int64.fromDatabaseValue(c["delta"] ?? .null) ?? 0
-        let current = try Int64.fetchOne(db, sql: "SELECT on_hand FROM inventory WHERE warehouse_id = ? AND sku = ?", arguments: [w, sku])
+        let current = try Int64.fetchOne(db, cachedSQL: "SELECT on_hand FROM inventory WHERE warehouse_id = ? AND sku = ?", arguments: [w, sku])
         let onHand = current ?? 0
         guard onHand + delta >= 0 else {
             throw problem("delta", String(delta), "would leave on hand below zero (on hand is \(onHand))")
@@ -265,9 +265,9 @@ struct EventApplier {
         guard delta != 0 else { return ChangeSet() }
         let asOf = c["as_of"] ?? .null
         if current == nil {
-            try db.execute(sql: "INSERT INTO inventory(warehouse_id, sku, on_hand, as_of) VALUES (?, ?, ?, ?)", arguments: [w, sku, delta, asOf])
+            try db.executeCached(sql: "INSERT INTO inventory(warehouse_id, sku, on_hand, as_of) VALUES (?, ?, ?, ?)", arguments: [w, sku, delta, asOf])
         } else {
-            try db.execute(sql: "UPDATE inventory SET on_hand = on_hand + ?, as_of = coalesce(?, as_of) WHERE warehouse_id = ? AND sku = ?",
+            try db.executeCached(sql: "UPDATE inventory SET on_hand = on_hand + ?, as_of = coalesce(?, as_of) WHERE warehouse_id = ? AND sku = ?",
                            arguments: [delta, asOf, w, sku])
         }
         return try changed(sku: sku, detail: "\(w) \(delta > 0 ? "+" : "")\(delta)", now)
@@ -277,21 +277,21 @@ struct EventApplier {
         let c = try cells(Self.receiving, event.data)
         let id = text(c, "receipt_id")
         let qty = Int64.fromDatabaseValue(c["qty"] ?? .null) ?? 0
-        guard let r = try Row.fetchOne(db, sql: "SELECT warehouse_id, sku, qty FROM receipt WHERE receipt_id = ?", arguments: [id]) else {
+        guard let r = try Row.fetchOne(db, cachedSQL: "SELECT warehouse_id, sku, qty FROM receipt WHERE receipt_id = ?", arguments: [id]) else {
             throw problem("receipt_id", id, "unknown receipt (not in the mirror)")
         }
         let (w, sku, open): (String, String, Int64) = (r[0], r[1], r[2])
         guard qty <= open else { throw problem("qty", String(qty), "is more than the receipt's open quantity \(open)") }
         guard qty > 0 else { return ChangeSet() }
         let at = c["received_at"] ?? .null
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO inventory(warehouse_id, sku, on_hand, as_of) VALUES (?, ?, ?, ?)
             ON CONFLICT(warehouse_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand, as_of = coalesce(excluded.as_of, as_of)
             """, arguments: [w, sku, qty, at])
         if qty == open {
-            try db.execute(sql: "DELETE FROM receipt WHERE receipt_id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM receipt WHERE receipt_id = ?", arguments: [id])
         } else {
-            try db.execute(sql: "UPDATE receipt SET qty = qty - ? WHERE receipt_id = ?", arguments: [qty, id])
+            try db.executeCached(sql: "UPDATE receipt SET qty = qty - ? WHERE receipt_id = ?", arguments: [qty, id])
         }
         return try changed(sku: sku, detail: "\(id) \(qty) to \(w)", now)
     }

@@ -81,7 +81,7 @@ public struct EventImporter: Sendable {
                 summary.problems.append(ImportProblem(file: name, message: "the file is empty; expected one JSON event a line"))
             }
             summary.gaps = session.gaps
-            try db.execute(sql: """
+            try db.executeCached(sql: """
                 INSERT INTO import_run(path, kind, started_at, finished_at, applied, duplicate, stale, rejected)
                 VALUES (?, 'events', ?, ?, ?, ?, ?, ?)
                 """, arguments: [name, started, ChangeFeed.now(), summary.applied, summary.duplicate, summary.stale, summary.rejected])
@@ -132,7 +132,7 @@ struct EventSession {
             return .rejected(problem)
         }
         lastSource = event.source
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event_ledger WHERE event_id = ?)", arguments: [event.id]) == true {
+        if try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM event_ledger WHERE event_id = ?)", arguments: [event.id]) == true {
             try count(event.source, "duplicate")
             return .duplicate
         }
@@ -163,7 +163,7 @@ struct EventSession {
             try count(event.source, "rejected")
             return .rejected(ImportProblem(file: file, line: line, message: "the mirror refused it: \(error.message ?? "\(error)")"))
         }
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO entity_version(source, entity, seq) VALUES (?, ?, ?)
             ON CONFLICT(source, entity) DO UPDATE SET seq = excluded.seq
             """, arguments: [event.source, entity, event.seq])
@@ -178,21 +178,21 @@ struct EventSession {
         if let last, event.seq > last + 1 {
             let missing = event.seq - last - 1
             gaps.append("\(event.source): seq \(event.seq) after \(last) (\(missing) missing)")
-            try db.execute(sql: "UPDATE source_state SET gaps = gaps + 1 WHERE source = ?", arguments: [event.source])
+            try db.executeCached(sql: "UPDATE source_state SET gaps = gaps + 1 WHERE source = ?", arguments: [event.source])
         }
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO source_state(source, last_seq, received) VALUES (?, ?, 1)
             ON CONFLICT(source) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), received = received + 1
             """, arguments: [event.source, event.seq])
     }
 
     func count(_ source: String, _ column: String, lastEventAt: String? = nil) throws {
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO source_state(source, \(column)) VALUES (?, 1)
             ON CONFLICT(source) DO UPDATE SET \(column) = \(column) + 1
             """, arguments: [source])
         if let lastEventAt {
-            try db.execute(sql: """
+            try db.executeCached(sql: """
                 UPDATE source_state SET last_event_at = CASE WHEN last_event_at IS NULL OR last_event_at < ? THEN ? ELSE last_event_at END,
                   last_applied_at = ? WHERE source = ?
                 """, arguments: [lastEventAt, lastEventAt, now, source])
@@ -200,17 +200,17 @@ struct EventSession {
     }
 
     func ledger(_ event: Event, entity: String, outcome: String) throws {
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO event_ledger(event_id, source, seq, type, entity, at, applied_at, outcome, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [event.id, event.source, event.seq, event.type, entity, event.at, now, outcome, file])
     }
 
     /// Keeps a rejected line for a person to fix and retry; the same raw line already waiting there is not added twice.
     func deadLetter(_ problem: ImportProblem, raw: String, source: String?) throws {
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE raw = ? AND status = 'open')", arguments: [raw]) == true {
+        if try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE raw = ? AND status = 'open')", arguments: [raw]) == true {
             return
         }
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO dead_letter(source, file, line, reason, raw, received_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [source, file, problem.line, problem.reason, raw, now])
     }
@@ -226,8 +226,28 @@ extension ImportProblem {
     }
 }
 
-extension Int64 {
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+extension Database {
+    /// Runs a statement through the cache of prepared statements: an event import runs the same few statements
+    /// for every line.
+    func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+extension DatabaseValueConvertible where Self: StatementColumnConvertible {
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
+extension Row {
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 }
