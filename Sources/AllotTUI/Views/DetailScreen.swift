@@ -38,7 +38,7 @@ enum DetailScreen {
         switch d.pane {
         case .options:
             let cols = TableDrawing.stretch([
-                ColumnSpec(title: "warehouse/supply", width: 18), ColumnSpec(title: "ATP", width: 6, right: true),
+                ColumnSpec(title: "warehouse/supply", width: g.cols >= 110 ? 22 : 18), ColumnSpec(title: "ATP", width: 6, right: true),
                 ColumnSpec(title: "ship", width: 5), ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true),
                 ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "margin", width: 7, right: true),
                 ColumnSpec(title: "chosen / why not", width: 10),
