@@ -1,0 +1,101 @@
+import Testing
+import Foundation
+import GRDB
+@testable import AllotStore
+import AllotCore
+
+/// Drives the real `allot` binary (built beside the tests) the way an operator runs it.
+@Suite("allot watch as a process", .serialized)
+struct WatchProcessTests {
+    typealias F = DropFixture
+
+    static var binary: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/allot").path
+    }
+
+    static func start(_ args: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try p.run()
+        return p
+    }
+
+    /// Files of `adjustments` `inventory.adjusted` events (+1 each, round-robin over three positions), a stock count
+    /// at the start of each file for a fourth, and a duplicate of an earlier event.
+    static func dropBatches(_ f: F, files: Int, eventsPerFile: Int) throws -> (adjust: [String: Int], events: Int) {
+        let positions = [("DAL", "MX-200"), ("CHI", "MX-200"), ("DAL", "MX-210")]
+        var adjust: [String: Int] = [:]
+        var seq = 0
+        var events = 0
+        for file in 1...files {
+            var lines: [String] = []
+            seq += 1
+            lines.append(F.stock("s\(seq)", seq, "DAL", "GL-1", file * 10))
+            events += 1
+            for _ in 1..<eventsPerFile {
+                seq += 1
+                let (w, sku) = positions[seq % positions.count]
+                lines.append(F.event("a\(seq)", seq, "inventory.adjusted", #"{"warehouse_id":"\#(w)","sku":"\#(sku)","delta":1}"#, source: "wms"))
+                adjust["\(w) \(sku)", default: 0] += 1
+                events += 1
+            }
+            if file > 1 { lines.append(F.event("a\(seq - 5)", seq - 5, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":1}"#, source: "wms")) }
+            try f.drop(String(format: "wms-%04d.jsonl", file), lines)
+        }
+        return (adjust, events)
+    }
+
+    @Test("killed with SIGKILL at random moments mid-import and restarted, it applies every event exactly once")
+    func crashAndRestart() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: swift build")
+        let f = try F()
+        let path = try #require(f.mirror.path)
+        let before = (try f.onHand("DAL", "MX-200") ?? 0, try f.onHand("CHI", "MX-200") ?? 0, try f.onHand("DAL", "MX-210") ?? 0)
+        let (adjust, events) = try Self.dropBatches(f, files: 6, eventsPerFile: 3000)
+        var rng = SplitMix(seed: 11)
+        var kills = 0
+        for _ in 1...6 {
+            let p = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
+            usleep(UInt32(150_000 + rng.next() % 900_000))
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
+            p.waitUntilExit()
+        }
+        let last = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+        #expect(kills > 0, "no run was killed mid-import; the test proved nothing")
+
+        #expect(try f.count("event_ledger") == events)
+        #expect(try f.count("import_file") == 6)
+        #expect(try f.onHand("DAL", "MX-200") == before.0 + adjust["DAL MX-200", default: 0])
+        #expect(try f.onHand("CHI", "MX-200") == before.1 + adjust["CHI MX-200", default: 0])
+        #expect(try f.onHand("DAL", "MX-210") == before.2 + adjust["DAL MX-210", default: 0])
+        #expect(try f.onHand("DAL", "GL-1") == 60)
+        let processed = try FileManager.default.contentsOfDirectory(atPath: f.folder.processedPath).sorted()
+        #expect(processed == (1...6).map { String(format: "wms-%04d.jsonl", $0) })
+        #expect(try f.folder.scan().ready.isEmpty)
+        let dup = try f.mirror.db.read { try Int.fetchOne($0, sql: "SELECT sum(duplicate) FROM import_file") }
+        #expect(dup == 5, "each file after the first repeats one earlier event")
+    }
+
+    @Test("SIGTERM stops a running watch cleanly after the file in hand")
+    func sigtermStopsCleanly() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: swift build")
+        let f = try F()
+        let path = try #require(f.mirror.path)
+        let p = try Self.start(["watch", f.dir.path, "--interval", "0.1", "--db", path])
+        try f.drop("wms-1.jsonl", [F.stock("s1", 1, "DAL", "MX-200", 77)])
+        let deadline = Date().addingTimeInterval(30)
+        while !f.exists("processed/wms-1.jsonl") && Date() < deadline { usleep(50_000) }
+        #expect(f.exists("processed/wms-1.jsonl"))
+        #expect(p.isRunning)
+        p.terminate()
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+        #expect(try f.onHand("DAL", "MX-200") == 77)
+    }
+}
