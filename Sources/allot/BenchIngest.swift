@@ -10,7 +10,7 @@ struct BenchIngest: ParsableCommand {
         commandName: "ingest",
         abstract: "Measure event intake: events/s through the watch path, and event-to-updated-recommendation time.",
         discussion: """
-        Loads a scenario into a new temporary mirror and stores a full plan, writes --events mixed events (stock \
+        Loads a scenario (the bundled sample, a folder, or a generated one of --orders lines) into a new temporary mirror and stores a full plan, writes --events mixed events (stock \
         counts and adjustments, new orders, holds and releases, receipts, a few duplicates and invalid lines) as \
         drop-folder files of --file-events each, then takes them exactly as `allot watch` does: each file imported \
         in one transaction with its ledger row, moved, then the touched skus re-planned and the changed \
@@ -27,6 +27,10 @@ struct BenchIngest: ParsableCommand {
 
     @Option(help: ArgumentHelp("The snapshot folder to start from (default: the bundled sample scenario).", valueName: "dir"))
     var scenario: String?
+
+    @Option(help: ArgumentHelp("Start instead from a generated scenario of this many order lines (skus: one per 20 lines).",
+                               valueName: "lines"))
+    var orders: Int?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The plan date.", valueName: "date"))
     var asOf = "2026-11-29"
@@ -45,14 +49,19 @@ struct BenchIngest: ParsableCommand {
         try? fm.removeItem(atPath: work)
         defer { try? fm.removeItem(atPath: work) }
         let mirror = try Mirror(path: work + "/mirror.sqlite")
-        let scenarioDir = scenario ?? SampleLocator.scenario(SampleLocator.defaultScenario)
+        var scenarioDir = scenario ?? SampleLocator.scenario(SampleLocator.defaultScenario)
+        if let orders {
+            scenarioDir = work + "/scenario"
+            let generated = ScenarioGenerator(.init(orderLines: orders, skus: max(50, orders / 20), warehouses: 5, seed: seed, today: day)).generate()
+            try SnapshotWriter.write(generated, policyTOML: ScenarioGenerator.policyTOML, to: scenarioDir)
+        }
         try SnapshotImporter(mirror: mirror).importSnapshot(directory: scenarioDir)
         let snapshot = try mirror.loadSnapshot()
         let policy = try mirror.storedPolicy()
         let plan = Engine.plan(snapshot: snapshot, policy: policy, asOf: day)
         try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy,
                                            inputHash: PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day))
-        print("scenario \(scenarioDir): \(snapshot.lines.count) order lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses")
+        say("scenario \(scenarioDir): \(snapshot.lines.count) order lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses")
 
         // Write the drop files first: producing them is not what is measured.
         let drop = try DropFolder(path: work + "/drop")
@@ -70,7 +79,7 @@ struct BenchIngest: ParsableCommand {
             try fm.moveItem(atPath: drop.path + "/" + name + ".tmp", toPath: drop.path + "/" + name)
             written += n
         }
-        print(String(format: "wrote %d events in %d files (%.1f s; %d meant as invalid, %d as duplicates)",
+        say(String(format: "wrote %d events in %d files (%.1f s; %d meant as invalid, %d as duplicates)",
                      written, file, Date().timeIntervalSince(genStart), mix.invalid, mix.duplicates))
 
         var quiet = Logger(label: "allot.bench")
@@ -90,14 +99,14 @@ struct BenchIngest: ParsableCommand {
         let wall = Date().timeIntervalSince(start)
         guard errors.isEmpty else { throw ValidationError("intake failed: \(errors.joined(separator: "; "))") }
         let handled = total.applied + total.duplicate + total.stale + total.rejected
-        print("ingested \(results.count) files: \(total.description)")
-        print(String(format: "intake:            %8.0f events/s  (%.2f s)", Double(handled) / importSeconds, importSeconds))
-        print(String(format: "intake + re-plan:  %8.0f events/s  (%.2f s wall, re-plans %.2f s)", Double(handled) / wall, wall, replanSeconds))
+        say("ingested \(results.count) files: \(total.description)")
+        say(String(format: "intake:            %8.0f events/s  (%.2f s)", Double(handled) / importSeconds, importSeconds))
+        say(String(format: "intake + re-plan:  %8.0f events/s  (%.2f s wall, re-plans %.2f s)", Double(handled) / wall, wall, replanSeconds))
 
         // Event to updated recommendation: a one-event file changing the stock of the sku with most open demand.
         let store = PlanStore(mirror: mirror)
         guard let planID = try store.currentPlanID(), let (sku, line) = try busiestSku(mirror) else {
-            print("no open line to probe"); return
+            say("no open line to probe"); return
         }
         let position = try mirror.loadSnapshot().inventory.first { $0.sku == sku }
         let warehouse = position?.warehouseID ?? snapshot.warehouses[0].id
@@ -118,7 +127,7 @@ struct BenchIngest: ParsableCommand {
         }
         times.sort()
         let ms = { (x: Double) in String(format: "%.1f ms", x * 1000) }
-        print("event to updated recommendation (\(sku) at \(warehouse), line \(line); \(moved)/\(probes) probes moved it): p50 \(ms(times[times.count / 2])), max \(ms(times.last ?? 0))")
+        say("event to updated recommendation (\(sku) at \(warehouse), line \(line); \(moved)/\(probes) probes moved it): p50 \(ms(times[times.count / 2])), max \(ms(times.last ?? 0))")
     }
 
     /// The sku with the most open order lines in the current plan, and one of its lines.
@@ -130,6 +139,11 @@ struct BenchIngest: ParsableCommand {
               let line = plan.lines.first(where: { $0.sku == sku && $0.status != .held }) else { return nil }
         return (sku, line.key)
     }
+}
+
+/// Writes a line to standard output at once (a long benchmark shows each figure as soon as it is measured).
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// A seeded stream of plausible event lines over a snapshot's warehouses, skus, customers and orders.

@@ -31,7 +31,7 @@ struct Event {
             ImportProblem(file: file, line: line, field: field, value: value, message: message)
         }
         let decoded: JSONValue
-        do { decoded = try JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) } catch {
+        do { decoded = try JSONLineParser.parse(raw) } catch {
             throw problem(nil, raw, "is not valid JSON")
         }
         guard let o = decoded.object else { throw problem(nil, raw, "is not a JSON object") }

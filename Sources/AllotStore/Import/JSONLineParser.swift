@@ -1,9 +1,8 @@
 /// Parses one JSON text into a `JSONValue` straight from its UTF-8 bytes.
 ///
 /// The event importer parses every line of every feed; decoding through `JSONDecoder` tries each `JSONValue`
-/// case in turn (throwing on each miss), which made parsing most of an event's cost. Same results: whole
-/// numbers stay `.int`, numbers with a fraction or exponent are `.double` (`2.0` too, as `JSONDecoder` gives
-/// an `Int64` only for integer text).
+/// case in turn (throwing on each miss), which made parsing most of an event's cost. Same results: a number with
+/// a whole value is `.int` (`2`, `2.0`, `1e3`), any other `.double`; of duplicate keys the first wins.
 struct JSONLineParser {
     struct Failure: Error {}
 
@@ -43,11 +42,11 @@ struct JSONLineParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
-        let n = word.utf8CodeUnitsCount
-        guard i + n <= bytes.count else { throw Failure() }
-        for k in 0..<n where bytes[i + k] != word.utf8Start[k] { throw Failure() }
-        i += n
+    private mutating func literal(_ word: String) throws {
+        for c in word.utf8 {
+            guard i < bytes.count, bytes[i] == c else { throw Failure() }
+            i += 1
+        }
     }
 
     private mutating func object() throws -> JSONValue {
@@ -65,7 +64,8 @@ struct JSONLineParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw Failure() }
             i += 1
             skipSpace()
-            out[key] = try value()
+            let v = try value()
+            if out[key] == nil { out[key] = v }  // the first of duplicate keys wins, as with JSONDecoder
             skipSpace()
             guard i < bytes.count else { throw Failure() }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -189,6 +189,8 @@ struct JSONLineParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if integral, let n = Int64(text) { return .int(n) }
         guard let d = Double(text) else { throw Failure() }
+        // Like JSONDecoder, a number with a whole value (`2.0`, `1e3`) reads as a whole number.
+        if d == d.rounded(), abs(d) < 9.2e18, let n = Int64(exactly: d) { return .int(n) }
         return .double(d)
     }
 }

@@ -37,6 +37,15 @@ public struct SourceHealth: Hashable, Sendable, Codable {
     public var lastFile: String?
     public var lastError: String?
 
+    public init(source: String, status: Status, lastEventAt: Timestamp?, lastSeq: Int64, lagHours: Double?, gaps: Int,
+                missingSeqs: Int64, received: Int, applied: Int, duplicate: Int, stale: Int, rejected: Int, openDeadLetters: Int,
+                files: Int, failedFiles: Int, lastFile: String?, lastError: String?) {
+        self.source = source; self.status = status; self.lastEventAt = lastEventAt; self.lastSeq = lastSeq; self.lagHours = lagHours
+        self.gaps = gaps; self.missingSeqs = missingSeqs; self.received = received; self.applied = applied
+        self.duplicate = duplicate; self.stale = stale; self.rejected = rejected; self.openDeadLetters = openDeadLetters
+        self.files = files; self.failedFiles = failedFiles; self.lastFile = lastFile; self.lastError = lastError
+    }
+
     enum CodingKeys: String, CodingKey {
         case source, status, lastEventAt = "last_event_at", lastSeq = "last_seq", lagHours = "lag_hours", gaps,
              missingSeqs = "missing_seqs", received, applied, duplicate, stale, rejected,
@@ -59,6 +68,13 @@ public struct IntegrationHealth: Hashable, Sendable, Codable {
     public var oldestInventoryAsOf: Timestamp?
     /// Open dead letters whose source could not be read (bad JSON, invalid UTF-8).
     public var unattributedDeadLetters: Int
+
+    public init(now: Timestamp, staleAfterHours: Double, sources: [SourceHealth], staleInventory: Int, undatedInventory: Int,
+                oldestInventoryAsOf: Timestamp?, unattributedDeadLetters: Int) {
+        self.now = now; self.staleAfterHours = staleAfterHours; self.sources = sources; self.staleInventory = staleInventory
+        self.undatedInventory = undatedInventory; self.oldestInventoryAsOf = oldestInventoryAsOf
+        self.unattributedDeadLetters = unattributedDeadLetters
+    }
 
     /// True when the status line should show a red marker: a source stale or failing, or stale inventory.
     public var needsAttention: Bool {

@@ -37,7 +37,7 @@ public struct PanelContent: Hashable, Sendable {
 /// The panels the workbench knows, by command name.
 public enum PanelRegistry {
     /// Every registered panel; each helper appends its own (one line).
-    public static let all: [any WorkbenchPanel] = [MetricsPanel()]
+    public static let all: [any WorkbenchPanel] = [MetricsPanel(), SourcesPanel()]
 
     public static func panel(named name: String) -> (any WorkbenchPanel)? { all.first { $0.name == name } }
 }

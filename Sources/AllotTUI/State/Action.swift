@@ -9,6 +9,8 @@ public enum Action: Hashable, Sendable {
     /// Someone else changed the mirror: reload what is shown, keeping the selection.
     case mirrorChanged
     case planLoaded(PlanHeader?)
+    /// The integration health was read: the status line's marker, or nil when every source is fresh.
+    case sourcesChecked(String?)
     /// Rows of the queue; `reachedStart` says the rows begin at the queue's first line (known for windows around a line).
     case queueLoaded(request: Int, placement: QueuePlacement, rows: [QueueRow], reachedStart: Bool = false)
     case countsLoaded(request: Int, QueueCounts)

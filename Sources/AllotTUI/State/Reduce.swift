@@ -29,11 +29,16 @@ public enum WorkbenchReducer {
             return prefetchQueue(&s)
         case .tick(let now):
             s.now = now
+            // A source goes stale by the clock alone, with nothing changing in the mirror: re-check now and then.
+            if now.seconds - s.sourcesCheckedAt >= 60 { s.sourcesCheckedAt = now.seconds; return [.loadPlan] }
             return []
         case .mirrorChanged:
             return [.loadPlan] + reloadKeepingPlace(&s)
         case .planLoaded(let header):
             s.plan = header
+            return []
+        case .sourcesChecked(let alert):
+            s.sourcesAlert = alert
             return []
         case .queueLoaded(let request, let placement, let rows, let reachedStart):
             return queueLoaded(&s, request: request, placement: placement, rows: rows, reachedStart: reachedStart)

@@ -125,6 +125,10 @@ public struct WorkbenchState: Hashable, Sendable {
     public var themeName: String
     public var mouse: Bool
     public var plan: PlanHeader?
+    /// The integration-health marker the status line shows in red (a source stale or failing), nil when all is well.
+    public var sourcesAlert: String?
+    /// When the sources were last checked (they go stale with time alone, so the clock re-checks them).
+    public var sourcesCheckedAt = 0.0
     /// Now, as the last tick said (plan age and line ages are measured against it).
     public var now: Timestamp
     public var policy: PolicyFacts

@@ -60,7 +60,13 @@ public enum WorkbenchView {
             parts[parts.count - 1] = "plan " + (p.createdAt.map { Format.age(s.now.seconds - $0.seconds) + " old" } ?? "age unknown")
             left = parts.joined(separator: " │ ")
         }
-        g.put(left, row: row, col: 0, style: t[.statusBar], maxWidth: g.cols - TextWidth.of(right) - 1)
+        // A stale or failing source shows as a red marker left of the position, cut before anything else is.
+        var marker = s.sourcesAlert.map { " \($0) " } ?? ""
+        let room = g.cols - TextWidth.of(right) - TextWidth.of(left) - 2
+        if TextWidth.of(marker) > room { marker = s.sourcesAlert == nil || room < 3 ? "" : " ● " }
+        let markerCol = g.cols - TextWidth.of(right) - TextWidth.of(marker)
+        g.put(left, row: row, col: 0, style: t[.statusBar], maxWidth: markerCol - 1)
+        if !marker.isEmpty { g.put(marker, row: row, col: markerCol, style: t[.danger]) }
         if !right.isEmpty { g.put(right, row: row, col: g.cols - TextWidth.of(right), style: t[.statusBar]) }
     }
 

@@ -7,8 +7,20 @@ import AllotCore
 @Suite("Stale inventory, end to end")
 struct StaleDataTests {
     typealias F = DropFixture
-    /// Three days after the fixture's counts (2026-11-29T06:00Z): past the 72-hour limit.
-    static let asOf = Day("2026-12-03")!
+    /// The day after the fixture's counts (2026-11-29T06:00Z); with a 12-hour limit they are stale by then.
+    static let asOf = Day("2026-11-30")!
+
+    static func fixture() throws -> F {
+        let f = try F()
+        try f.mirror.storePolicy(toml: """
+            version = "fixture-stale"
+            [priority]
+            tier_order = ["strategic", "A", "B", "C"]
+            [exceptions]
+            stale_inventory_hours = 12
+            """, file: "policy.toml")
+        return f
+    }
 
     static func plan(_ mirror: Mirror) throws -> Plan {
         let snapshot = try mirror.loadSnapshot()
@@ -26,24 +38,28 @@ struct StaleDataTests {
 
     @Test("a line served from a count older than the limit is STALE_DATA until a fresh count arrives; an adjustment without as_of does not refresh it")
     func freshCountClearsStaleData() throws {
-        let f = try F()
+        let f = try Self.fixture()
+        try f.drop("erp-1.jsonl", [F.event("o1", 1, "order.upserted", #"{"order_id":"SO-8","customer_id":"C1","order_date":"2026-11-29","requested_date":"2026-12-05","lines":[{"line_no":1,"sku":"MX-200","qty":10}]}"#)])
+        _ = try f.intake.processPending()
         let first = try Self.plan(f.mirror)
-        let line = try #require(first.lines.first { $0.key == LineKey(orderID: "SO-1", lineNo: 1) })
+        let line = try #require(first.lines.first { $0.key == LineKey(orderID: "SO-8", lineNo: 1) })
         #expect(line.allocations.contains { $0.source == .onHand })
         #expect(line.exceptions.contains(.staleData))
         let replanner = IncrementalReplanner(mirror: f.mirror)
 
-        try f.drop("wms-1.jsonl", [F.event("a1", 1, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":5}"#, source: "wms")])
+        // A same-size adjustment in and out again without as_of: the count stays as old as it was.
+        try f.drop("wms-1.jsonl", [F.event("a1", 1, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":5}"#, source: "wms"),
+                                   F.event("a2", 2, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":-5}"#, source: "wms")])
         _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
-        #expect(try Self.exceptions(f.mirror, "SO-1:1").contains(.staleData))
+        #expect(try Self.exceptions(f.mirror, "SO-8:1").contains(.staleData))
 
-        try f.drop("wms-2.jsonl", [F.stock("s2", 2, "DAL", "MX-200", 45, asOf: "2026-12-02T20:00:00Z"),
-                                   F.stock("s3", 3, "CHI", "MX-200", 10, asOf: "2026-12-02T20:00:00Z")])
+        try f.drop("wms-2.jsonl", [F.stock("s2", 3, "DAL", "MX-200", 45, asOf: "2026-11-29T20:00:00Z"),
+                                   F.stock("s3", 4, "CHI", "MX-200", 10, asOf: "2026-11-29T20:00:00Z")])
         _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
-        #expect(try !Self.exceptions(f.mirror, "SO-1:1").contains(.staleData))
+        #expect(try !Self.exceptions(f.mirror, "SO-8:1").contains(.staleData))
         #expect(replanner.latestPlan == Engine.plan(snapshot: try f.mirror.loadSnapshot(), policy: try f.mirror.storedPolicy(), asOf: Self.asOf))
 
-        let health = try f.mirror.integrationHealth(now: Timestamp("2026-12-03T00:00:00Z")!, staleAfterHours: 72)
+        let health = try f.mirror.integrationHealth(now: Timestamp("2026-11-30T00:00:00Z")!, staleAfterHours: 12)
         #expect(health.staleInventory == 0)
     }
 
