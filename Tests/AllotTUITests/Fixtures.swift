@@ -54,10 +54,11 @@ enum Fixture {
                 }.joined(separator: ",") + "]"
                 try db.execute(sql: """
                     INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class, status, exceptions,
-                      queue, cost, value, promise_date, requested_date, allocations_json, rationale, version, first_seen_at)
-                    VALUES ('p1', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planner', ?, ?, ?, ?, ?, ?, 1, ?)
+                      queue, cost, value, promise_date, requested_date, allocations_json, rationale, version, first_seen_at, tier)
+                    VALUES ('p1', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planner', ?, ?, ?, ?, ?, ?, 1, ?,
+                            (SELECT c.tier FROM sales_order o JOIN customer c ON c.customer_id = o.customer_id WHERE o.order_id = ?))
                     """, arguments: [o, l, sku, req, allocated, req - allocated, cls, status, ex, alloc.reduce(0) { $0 + $1.3 },
-                                     value, promise, requested, json, rationale, firstSeen])
+                                     value, promise, requested, json, rationale, firstSeen, o])
             }
             try rec("SO-1001", 1, "MX-200", req: 60, alloc: [("DAL", 40, "on_hand", 84), ("ATL", 20, "on_hand", 52)], cls: 0, status: "review",
                     ex: "SPLIT", value: 3600, promise: "2026-12-01", requested: "2026-11-30", firstSeen: "2026-11-29T08:00:00Z",

@@ -162,6 +162,7 @@ extension PlanStore {
         for l in snapshot.lines where changedKeys.contains(l.key) { if let p = l.unitPrice ?? itemPrice[l.sku] { price[l.key] = p } }
         var requested: [OrderID: Day] = [:]
         for o in snapshot.orders { requested[o.id] = o.requestedDate }
+        let tiers = PlanStore.tierByOrder(snapshot)
         let summary = String(decoding: try JSONEncoder.sorted.encode(new.summary), as: UTF8.self)
         let now = Timestamp(seconds: Date().timeIntervalSince1970).description
 
@@ -173,9 +174,10 @@ extension PlanStore {
             let upsert = try db.makeStatement(sql: """
                 INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class,
                   status, exceptions, queue, cost, value, promise_date, requested_date, allocations_json, rationale,
-                  version, first_seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                  version, first_seen_at, tier)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 ON CONFLICT(plan_id, order_id, line_no) DO UPDATE SET sku = excluded.sku, requested = excluded.requested,
+                  tier = excluded.tier,
                   allocated = excluded.allocated, short = excluded.short, priority_class = excluded.priority_class,
                   status = excluded.status, exceptions = excluded.exceptions, queue = excluded.queue, cost = excluded.cost,
                   value = excluded.value, promise_date = excluded.promise_date, requested_date = excluded.requested_date,
@@ -191,7 +193,7 @@ extension PlanStore {
                     r.status.rawValue, r.exceptions.map(\.rawValue).joined(separator: ","),
                     Engine.queue(for: r, policy: policy)?.rawValue, r.cost, Double(r.allocated) * (price[r.key] ?? 0),
                     promise?.description, (requested[r.orderID] ?? new.asOf).description, PlanJSON.allocations(r.allocations),
-                    r.rationale, now,
+                    r.rationale, now, tiers[r.orderID] ?? "",
                 ])
             }
             try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",

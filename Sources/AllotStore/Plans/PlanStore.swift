@@ -70,6 +70,16 @@ public struct PlanStore: Sendable {
 
     /// Stores `plan` as the current plan and returns its id. A line keeps its `version` when its recommendation
     /// (allocations, status, exceptions) is unchanged from the previous current plan, else gets version + 1.
+    /// The customer tier of each order, stored with its recommendations for the workbench's `tier:` filter.
+    static func tierByOrder(_ snapshot: Snapshot) -> [OrderID: String] {
+        var tierOf: [CustomerID: String] = [:]
+        for c in snapshot.customers { tierOf[c.id] = c.tier }
+        var out: [OrderID: String] = [:]
+        out.reserveCapacity(snapshot.orders.count)
+        for o in snapshot.orders { out[o.id] = tierOf[o.customerID] ?? "" }
+        return out
+    }
+
     @discardableResult
     public func save(_ plan: Plan, snapshot: Snapshot, policy: Policy, inputHash: String,
                      now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970)) throws -> String {
@@ -81,6 +91,7 @@ public struct PlanStore: Sendable {
         for l in snapshot.lines { if let p = l.unitPrice ?? itemPrice[l.sku] { price[l.key] = p } }
         var requested: [OrderID: Day] = [:]
         for o in snapshot.orders { requested[o.id] = o.requestedDate }
+        let tiers = PlanStore.tierByOrder(snapshot)
         let summary = String(decoding: try JSONEncoder.sorted.encode(plan.summary), as: UTF8.self)
 
         try mirror.db.write { db in
@@ -104,8 +115,8 @@ public struct PlanStore: Sendable {
             let insert = try db.makeStatement(sql: """
                 INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class,
                   status, exceptions, queue, cost, value, promise_date, requested_date, allocations_json, rationale,
-                  version, first_seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  version, first_seen_at, tier)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let nowText = now.description
             for r in plan.lines {
@@ -123,7 +134,7 @@ public struct PlanStore: Sendable {
                     planID, r.orderID, r.lineNo, r.sku, r.requested, r.allocated, r.short, r.priorityClass,
                     r.status.rawValue, exceptions, Engine.queue(for: r, policy: policy)?.rawValue, r.cost, value,
                     promise?.description, (requested[r.orderID] ?? plan.asOf).description, allocations, r.rationale,
-                    version, first,
+                    version, first, tiers[r.orderID] ?? "",
                 ])
             }
             // Keep only the newest plans (the current one and a few before it, for comparison).

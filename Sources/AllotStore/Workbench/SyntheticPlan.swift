@@ -41,8 +41,8 @@ public enum SyntheticPlan {
             let line = try db.makeStatement(sql: "INSERT INTO order_line(order_id, line_no, sku, qty, unit_price) VALUES (?, ?, ?, ?, ?)")
             let rec = try db.makeStatement(sql: """
                 INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class, status, exceptions,
-                  queue, cost, value, promise_date, requested_date, allocations_json, rationale, version, first_seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planner', ?, ?, ?, ?, ?, ?, 1, ?)
+                  queue, cost, value, promise_date, requested_date, allocations_json, rationale, version, first_seen_at, tier)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planner', ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """)
             var n = 0, o = 0
             while n < lines {
@@ -73,7 +73,7 @@ public enum SyntheticPlan {
                         ex.map(\.rawValue).joined(separator: ","), Double(allocated) * 2.1, Double(qty) * 14.0,
                         allocated == 0 ? nil : arrival.description, requested.description, allocs,
                         "Synthetic line for the workbench benchmark.",
-                        Timestamp(seconds: created.seconds - Double(rng.next() % 200_000)).description,
+                        Timestamp(seconds: created.seconds - Double(rng.next() % 200_000)).description, tiers[c % tiers.count],
                     ])
                     n += 1
                 }

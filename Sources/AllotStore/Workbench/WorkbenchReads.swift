@@ -138,7 +138,7 @@ public struct WorkbenchReads: Sendable {
 
     /// The joins a filter needs; the plan's index drives the scan (CROSS JOIN keeps SQLite from reordering).
     static func joins(for filter: QueueFilter) -> String {
-        guard !filter.text.isEmpty || !filter.tiers.isEmpty else { return "" }
+        guard !filter.text.isEmpty else { return "" }
         return "CROSS JOIN sales_order o ON o.order_id = r.order_id CROSS JOIN customer c ON c.customer_id = o.customer_id"
     }
 
@@ -162,7 +162,7 @@ public struct WorkbenchReads: Sendable {
             args += [",\(k.rawValue),"]
         }
         if !f.tiers.isEmpty {
-            sql += " AND c.tier COLLATE NOCASE IN (\(f.tiers.map { _ in "?" }.joined(separator: ",")))"
+            sql += " AND r.tier COLLATE NOCASE IN (\(f.tiers.map { _ in "?" }.joined(separator: ",")))"
             args += StatementArguments(f.tiers)
         }
         for s in f.skus {
