@@ -87,8 +87,9 @@ public enum Backtest {
         let ordered = receipts.filter { $0.firstEta != nil }.sorted { ($0.firstEta!, $0.receiptID) < ($1.firstEta!, $1.receiptID) }
         let (train, test) = split(ordered, trainFraction)
         let base = BetaEstimate(successes: train.filter { $0.slipDays > 0 }.count, trials: train.count, priorMean: 0.5, priorStrength: 2).mean
+        let index = PromiseRiskModel.SlipIndex(train)
         let predictions = test.map { r -> (p: Double, flagged: Bool, actual: Bool) in
-            let (est, basis) = PromiseRiskModel.estimate(supplierKey: r.supplierKey, family: r.family, slack: 0, history: train)
+            let (est, basis) = PromiseRiskModel.estimate(supplierKey: r.supplierKey, family: r.family, slack: 0, index: index)
             return (est.mean, basis.confidence > .none && est.mean > threshold, r.slipDays > 0)
         }
         return BinaryScore.score(model: "promises", trained: train.count, baseRate: base, predictions: predictions)

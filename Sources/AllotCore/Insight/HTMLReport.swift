@@ -19,7 +19,7 @@ public enum HTMLReport {
     static func bars(_ items: [(String, Double)], percent: Bool, title: String) -> String {
         let width = 520.0, rowH = 22.0, labelW = 170.0
         let maxV = max(items.map(\.1).max() ?? 0, percent ? 1 : 1e-9)
-        var svg = "<svg role=\"img\" aria-label=\"\(esc(title))\" width=\"\(Int(width))\" height=\"\(Int(rowH * Double(items.count) + 4))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg role=\"img\" aria-label=\"\(esc(title))\" width=\"\(Int(width))\" height=\"\(Int(rowH * Double(items.count) + 4))\">"
         for (i, (label, v)) in items.enumerated() {
             let y = Double(i) * rowH + 2
             let w = max(0, (width - labelW - 70) * v / maxV)
@@ -35,7 +35,7 @@ public enum HTMLReport {
     static func sparkline(_ values: [Double?], title: String) -> String {
         let w = 160.0, h = 32.0
         let present = values.compactMap { $0 }
-        var svg = "<svg role=\"img\" aria-label=\"\(esc(title))\" width=\"\(Int(w))\" height=\"\(Int(h))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg role=\"img\" aria-label=\"\(esc(title))\" width=\"\(Int(w))\" height=\"\(Int(h))\">"
         guard let lo = present.min(), let hi = present.max(), values.count > 1 else { return svg + "</svg>" }
         var path = "", pen = false
         for (i, v) in values.enumerated() {
@@ -58,7 +58,7 @@ public enum HTMLReport {
         let w = 420.0, h = 140.0, n = Double(max(counts.count, 1))
         let maxC = Double(max(counts.max() ?? 0, 1))
         let colW = w / n
-        var svg = "<svg role=\"img\" aria-label=\"exception age histogram\" width=\"\(Int(w))\" height=\"\(Int(h + 34))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg role=\"img\" aria-label=\"exception age histogram\" width=\"\(Int(w))\" height=\"\(Int(h + 34))\">"
         for (i, c) in counts.enumerated() {
             let bh = Double(c) / maxC * h
             let x = Double(i) * colW

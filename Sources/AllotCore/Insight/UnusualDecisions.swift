@@ -39,8 +39,8 @@ public struct UnusualDecision: Hashable, Sendable, Codable {
 }
 
 public enum UnusualDecisionModel {
-    /// Fewer similar past lines than this and the model makes no claim.
-    public static let minimumPeers = 8
+    /// Fewer similar past lines than this and the model makes no claim (a median and a spread from fewer are guesses).
+    public static let minimumPeers = 20
 
     /// The features compared. Quantities vary by multiples (an order of 80 beside orders of 10), so they are
     /// compared on a log scale; costs and distances on their own scale.

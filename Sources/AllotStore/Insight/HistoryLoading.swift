@@ -70,12 +70,12 @@ public struct HistoryLoader {
             for e in exceptions.split(separator: ";") where ExceptionKind(rawValue: String(e)) == nil {
                 throw r.error("exceptions", exceptions, "'\(e)' is not an exception type")
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO line_history(order_id, line_no, customer_id, sku, qty, received_at, requested_date, exceptions, queue,
                   recommended_warehouse, recommended_qty, recommended_cost, recommended_transit_days, decided_at, actor, role, action, reason,
                   released_at, warehouse_id, allocated, allocations, expedited, cost, transit_days, promised_date, substitute_sku, substitute_accepted)
                 VALUES (?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [
+                """).execute(arguments: [
                     try r.text("order_id"), try r.int("line_no", min: 1), try r.text("customer_id"), try r.text("sku"), try r.int("qty", min: 0),
                     try r.timestamp("received_at").description, try r.day("requested_date").description, exceptions, queue,
                     r.optionalValue("recommended_warehouse"), try r.optionalInt("recommended_qty"), try r.optionalNumber("recommended_cost"),
@@ -104,12 +104,12 @@ public struct HistoryLoader {
     func loadEtas(_ t: HistoryTable, _ db: Database) throws -> Int {
         // The file holds each receipt's whole eta history: it replaces what was recorded before, in the file's order.
         for id in Set(try t.rows.map { try $0.text("receipt_id") }) {
-            try db.execute(sql: "DELETE FROM receipt_eta_history WHERE receipt_id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM receipt_eta_history WHERE receipt_id = ?").execute(arguments: [id])
         }
         for r in t.rows {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO receipt_eta_history(receipt_id, warehouse_id, sku, supplier, eta, recorded_at) VALUES (?,?,?,?,?,?)
-                """, arguments: [try r.text("receipt_id"), try r.text("warehouse_id"), try r.text("sku"), r.optionalValue("supplier"),
+                """).execute(arguments: [try r.text("receipt_id"), try r.text("warehouse_id"), try r.text("sku"), r.optionalValue("supplier"),
                                  try r.day("eta").description, try r.timestamp("recorded_at").description])
         }
         return t.rows.count
@@ -122,11 +122,11 @@ public enum ShipmentLog {
     /// wins, as with `shipment.confirmed` events).
     public static func record(_ db: Database, eventID: String?, orderID: String, lineNo: Int, warehouseID: String, qty: Int,
                               shippedAt: Timestamp, deliveredAt: Timestamp?) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO shipment(event_id, order_id, line_no, warehouse_id, qty, shipped_at, delivered_at) VALUES (?,?,?,?,?,?,?)
             ON CONFLICT(order_id, line_no, warehouse_id) DO UPDATE SET qty = excluded.qty, shipped_at = excluded.shipped_at,
               delivered_at = excluded.delivered_at, event_id = excluded.event_id
-            """, arguments: [eventID, orderID, lineNo, warehouseID, qty, shippedAt.description, deliveredAt?.description])
+            """).execute(arguments: [eventID, orderID, lineNo, warehouseID, qty, shippedAt.description, deliveredAt?.description])
     }
 }
 

@@ -229,7 +229,7 @@ struct UnusualDecisionTests {
         #expect(UnusualDecisionModel.flag(fresh, history: history, threshold: 3.5).count <= 1)
     }
 
-    @Test("with fewer than eight similar lines the model stays silent")
+    @Test("with fewer than twenty similar lines the model stays silent")
     func fewPeers() {
         var rng = SeededRandom(1)
         let history = Self.shapes(5, rng: &rng)
