@@ -7,7 +7,10 @@ extension GroupSolver {
     /// The residual graph is compressed to buckets plus one slack node: an edge `b → b2` moves one unit of the
     /// cheapest-to-move class from `b` to `b2`; `b → slack` uses a free unit of `b`; `slack → b` frees one.
     /// No negative cycle there means no negative cycle in the full graph, hence an optimal flow.
-    func minimizeCost(maxRounds: Int = 100_000) {
+    /// Cycle cancelling can take many small steps on large groups; the bound keeps a plan's time predictable
+    /// (every step only lowers cost, so stopping early still leaves a feasible plan with the same fills).
+    func minimizeCost() { var r = 0; minimizeCost(maxRounds: 4 * (B + C) + 200, counter: &r) }
+    func minimizeCost(maxRounds: Int, counter: inout Int) {
         guard B > 1 || C > 0 else { return }
         let n = B + 1, slack = B
         var weight = [Double](repeating: .infinity, count: n * n)
@@ -16,6 +19,7 @@ extension GroupSolver {
         var pred = [Int](repeating: -1, count: n)
         var edges: [(u: Int, v: Int)] = []
         for _ in 0..<maxRounds {
+            counter += 1
             for i in 0..<(n * n) { weight[i] = .infinity; via[i] = -1 }
             edges.removeAll(keepingCapacity: true)
             for c in 0..<C {
