@@ -145,16 +145,20 @@ extension PlanStore {
     /// cursor — all in one transaction, so that after a crash the cursor never runs ahead of the plan.
     func replaceChangedLines(planID: String, from old: Plan, to new: Plan, snapshot: Snapshot, policy: Policy,
                              cursorName: String, cursor: Int64) throws -> Int {
-        var before: [LineKey: LineRecommendation] = [:]
-        before.reserveCapacity(old.lines.count)
-        for r in old.lines { before[r.key] = r }
+        // Both plans list their lines in key order: one merge walk finds what changed without copying either.
         var changed: [LineRecommendation] = []
-        var seen = Set<LineKey>()
-        for r in new.lines {
-            seen.insert(r.key)
-            if before[r.key] != r { changed.append(r) }
+        var removed: [LineKey] = []
+        var i = 0, j = 0
+        func ordered(_ lines: [LineRecommendation]) -> [LineRecommendation] {
+            zip(lines, lines.dropFirst()).allSatisfy { $0.key < $1.key } ? lines : lines.sorted { $0.key < $1.key }
         }
-        let removed = old.lines.map(\.key).filter { !seen.contains($0) }
+        let a = ordered(old.lines), b = ordered(new.lines)
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].key < b[j].key) { removed.append(a[i].key); i += 1; continue }
+            if i == a.count || b[j].key < a[i].key { changed.append(b[j]); j += 1; continue }
+            if a[i] != b[j] { changed.append(b[j]) }
+            i += 1; j += 1
+        }
         var itemPrice: [SKU: Double] = [:]
         for i in snapshot.items { if let p = i.unitPrice { itemPrice[i.sku] = p } }
         let changedKeys = Set(changed.map(\.key))
