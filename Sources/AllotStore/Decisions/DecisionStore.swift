@@ -113,19 +113,19 @@ enum DecisionWriter {
             let allocation = SituationLoading.encodeAllocations(t.allocationAfter)
             let changed: Int
             if oldVersion == 0 {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO line_state(order_id, line_no, state, version, plan_id, rec_version, allocation_json, escalated_by,
                       escalation_reasons, needs_recheck, recheck_reason, updated_at, updated_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)
-                    """, arguments: [t.key.orderID, t.key.lineNo, t.after.rawValue, newVersion, planID, t.decidedRecVersion, allocation,
+                    """).execute(arguments: [t.key.orderID, t.key.lineNo, t.after.rawValue, newVersion, planID, t.decidedRecVersion, allocation,
                                      t.escalatedBy, o.escalationReasons.isEmpty ? nil : o.escalationReasons.joined(separator: "\n"), at, o.actor.name])
                 changed = db.changesCount
             } else {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE line_state SET state = ?, version = ?, plan_id = ?, rec_version = ?, allocation_json = ?, escalated_by = ?,
                       escalation_reasons = ?, needs_recheck = 0, recheck_reason = NULL, updated_at = ?, updated_by = ?
                     WHERE order_id = ? AND line_no = ? AND version = ?
-                    """, arguments: [t.after.rawValue, newVersion, planID, t.decidedRecVersion, allocation, t.escalatedBy,
+                    """).execute(arguments: [t.after.rawValue, newVersion, planID, t.decidedRecVersion, allocation, t.escalatedBy,
                                      o.escalationReasons.isEmpty ? nil : o.escalationReasons.joined(separator: "\n"), at, o.actor.name,
                                      t.key.orderID, t.key.lineNo, oldVersion])
                 changed = db.changesCount
@@ -134,11 +134,11 @@ enum DecisionWriter {
             guard changed == 1 else { throw DecisionRefusal.stale("\(t.key) changed while deciding; look again") }
 
             let before = SituationLoading.encodeAllocations(t.allocationBefore)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO decision(at, user, role, action, order_id, line_no, reason_code, note, plan_id, rec_version,
                   state_before, state_after, before_json, after_json, escalation_reasons, line_version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [at, o.actor.name, o.actor.roleName, o.action.rawValue, t.key.orderID, t.key.lineNo, o.reasonCode, o.note,
+                """).execute(arguments: [at, o.actor.name, o.actor.roleName, o.action.rawValue, t.key.orderID, t.key.lineNo, o.reasonCode, o.note,
                                  planID, line?.recommendation?.version ?? t.decidedRecVersion, t.before.rawValue, t.after.rawValue, before, allocation,
                                  o.escalationReasons.isEmpty ? nil : o.escalationReasons.joined(separator: "\n"), newVersion])
             let decisionID = db.lastInsertedRowID
