@@ -62,7 +62,11 @@ struct PlanCommand: ParsableCommand {
         let planID = try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
         let stored = Date()
         var released = 0
-        if release { released = try DecisionStore(mirror: mirror).recordPolicyReleases(planID: planID) }
+        if release {
+            // The insight signals' policy thresholds keep risky `auto` lines for a person.
+            let holding = try InsightGate(mirror: mirror).linesToHold(asOf: day, policy: policy)
+            released = try DecisionStore(mirror: mirror).recordPolicyReleases(planID: planID, holding: holding)
+        }
         if json {
             FileHandle.standardOutput.write(Data(PlanJSON.encode(plan).utf8))
             return
