@@ -85,6 +85,8 @@ public struct EventImporter: Sendable {
                 INSERT INTO import_run(path, kind, started_at, finished_at, applied, duplicate, stale, rejected)
                 VALUES (?, 'events', ?, ?, ?, ?, ?, ?)
                 """, arguments: [name, started, ChangeFeed.now(), summary.applied, summary.duplicate, summary.stale, summary.rejected])
+            // Decided lines this import invalidates are marked "needs re-check" in the same transaction.
+            try Invalidation.apply(db, now: Timestamp(seconds: Date().timeIntervalSince1970))
             try beforeCommit?(db, summary)
             return summary
         }

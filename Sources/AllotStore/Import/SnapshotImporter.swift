@@ -96,6 +96,8 @@ public struct SnapshotImporter: Sendable {
                 VALUES (?, 'snapshot', ?, ?, ?, ?, 0, 0)
                 """, arguments: [directory, Timestamp(seconds: started.timeIntervalSince1970).description, now,
                                  summary.applied, summary.duplicate])
+            // Decided lines this import invalidates are marked "needs re-check" in the same transaction.
+            try Invalidation.apply(db, now: Timestamp(seconds: Date().timeIntervalSince1970))
             try beforeCommit?(db, summary)
             return summary
         }

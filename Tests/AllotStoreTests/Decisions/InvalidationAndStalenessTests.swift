@@ -34,6 +34,19 @@ struct InvalidationAndStalenessTests {
         #expect(try store.auditEntries(AuditFilter(user: "change-feed")).map(\.action) == ["needs_recheck"])
     }
 
+    @Test("an imported stock event marks the decided lines of its sku at once, in the import's own transaction")
+    func importMarksAtOnce() throws {
+        let m = try F.mirror()
+        try DecisionStore(mirror: m).decide(F.decision("SO-1:1", .accept, by: F.pat))
+        let event = #"{"id":"wms-1","source":"wms","seq":1,"type":"inventory.adjusted","at":"2026-11-29T10:00:00Z","data":{"warehouse_id":"DAL","sku":"MX-200","delta":-5,"reason":"count","as_of":"2026-11-29T10:00:00Z"}}"#
+        let summary = try EventImporter(mirror: m).importEvents(from: Data((event + "\n").utf8), name: "wms.jsonl")
+        #expect(summary.applied == 1)
+        let marked = try m.db.read { db in
+            try Int.fetchOne(db, sql: "SELECT needs_recheck FROM line_state WHERE order_id = 'SO-1' AND line_no = 1")
+        }
+        #expect(marked == 1)
+    }
+
     @Test("a change to a substitute's stock marks the lines whose decided units come from that substitute")
     func substituteChange() throws {
         let m = try F.mirror()
