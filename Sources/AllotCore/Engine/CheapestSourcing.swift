@@ -11,41 +11,68 @@ extension GroupSolver {
     /// (every step only lowers cost, so stopping early still leaves a feasible plan with the same fills).
     func minimizeCost() { var r = 0; minimizeCost(maxRounds: 4 * (B + C) + 200, counter: &r) }
     func minimizeCost(maxRounds: Int, counter: inout Int) {
+        let B = self.B, C = self.C
         guard B > 1 || C > 0 else { return }
         let n = B + 1, slack = B
         var weight = [Double](repeating: .infinity, count: n * n)
         var via = [Int](repeating: -1, count: n * n)
         var dist = [Double](repeating: 0, count: n)
         var pred = [Int](repeating: -1, count: n)
-        var edges: [(u: Int, v: Int)] = []
+        // Edges as parallel arrays (tail, head, weight) in a fixed order, so relaxation reads no tuples or 2-D lookups.
+        var eu: [Int] = [], ev: [Int] = [], ew: [Double] = []
         for _ in 0..<maxRounds {
             counter += 1
-            for i in 0..<(n * n) { weight[i] = .infinity; via[i] = -1 }
-            edges.removeAll(keepingCapacity: true)
-            for c in 0..<C {
-                for b in eligible[c] where flow[c * B + b] > 0 {
-                    let here = p.objective[c * B + b]
-                    for b2 in eligible[c] where b2 != b {
-                        let w = p.objective[c * B + b2] - here
-                        if w < weight[b * n + b2] { weight[b * n + b2] = w; via[b * n + b2] = c }
+            // The hot loops read plain buffers: no per-access exclusivity checks or bounds checks on class properties.
+            weight.withUnsafeMutableBufferPointer { wp in
+                via.withUnsafeMutableBufferPointer { vp in
+                    for i in 0..<(n * n) { wp[i] = .infinity; vp[i] = -1 }
+                    p.objective.withUnsafeBufferPointer { op in
+                        flow.withUnsafeBufferPointer { fp in
+                            for c in 0..<C {
+                                eligible[c].withUnsafeBufferPointer { ep in
+                                    let row = c * B
+                                    for b in ep where fp[row + b] > 0 {
+                                        let here = op[row + b]
+                                        let wrow = b * n
+                                        for b2 in ep where b2 != b {
+                                            let w = op[row + b2] - here
+                                            if w < wp[wrow + b2] { wp[wrow + b2] = w; vp[wrow + b2] = c }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
+            eu.removeAll(keepingCapacity: true); ev.removeAll(keepingCapacity: true); ew.removeAll(keepingCapacity: true)
             for b in 0..<B {
-                for b2 in 0..<B where via[b * n + b2] >= 0 { edges.append((b, b2)) }
-                if cap[b] > 0 { weight[b * n + slack] = 0; edges.append((b, slack)) }
-                weight[slack * n + b] = 0; edges.append((slack, b))
+                for b2 in 0..<B where via[b * n + b2] >= 0 { eu.append(b); ev.append(b2); ew.append(weight[b * n + b2]) }
+                if cap[b] > 0 { weight[b * n + slack] = 0; eu.append(b); ev.append(slack); ew.append(0) }
+                weight[slack * n + b] = 0; eu.append(slack); ev.append(b); ew.append(0)
             }
             // Bellman-Ford from a virtual source joined to every node.
-            for i in 0..<n { dist[i] = 0; pred[i] = -1 }
             var last = -1
-            for _ in 0..<n {
-                last = -1
-                for e in edges {
-                    let nd = dist[e.u] + weight[e.u * n + e.v]
-                    if nd < dist[e.v] - 1e-9 { dist[e.v] = nd; pred[e.v] = e.u; last = e.v }
+            dist.withUnsafeMutableBufferPointer { dp in
+                pred.withUnsafeMutableBufferPointer { pp in
+                    eu.withUnsafeBufferPointer { up in
+                        ev.withUnsafeBufferPointer { vp in
+                            ew.withUnsafeBufferPointer { wp in
+                                for i in 0..<n { dp[i] = 0; pp[i] = -1 }
+                                let m = up.count
+                                for _ in 0..<n {
+                                    last = -1
+                                    for k in 0..<m {
+                                        let u = up[k], v = vp[k]
+                                        let nd = dp[u] + wp[k]
+                                        if nd < dp[v] - 1e-9 { dp[v] = nd; pp[v] = u; last = v }
+                                    }
+                                    if last < 0 { break }
+                                }
+                            }
+                        }
+                    }
                 }
-                if last < 0 { break }
             }
             if last < 0 { return }
             var x = last
