@@ -153,7 +153,7 @@ struct EventMix {
     let customers: [CustomerID]
     let orders: [OrderID]
     let receipts: [(Receipt)]
-    var rng: SeededGenerator
+    var rng: SeededRandom
     var seq: [String: Int] = ["erp": 0, "wms": 0]
     var counter = 0
     var invalid = 0
@@ -166,7 +166,7 @@ struct EventMix {
         customers = snapshot.customers.map(\.id)
         orders = snapshot.orders.map(\.id)
         receipts = snapshot.receipts
-        rng = SeededGenerator(seed: seed)
+        rng = SeededRandom(state: seed)
     }
 
     mutating func pick<T>(_ list: [T]) -> T { list[Int(rng.next() % UInt64(list.count))] }
@@ -215,15 +215,3 @@ struct EventMix {
     }
 }
 
-/// SplitMix64: a small seeded generator, so a benchmark run can be repeated exactly.
-struct SeededGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

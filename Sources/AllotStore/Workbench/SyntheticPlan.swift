@@ -9,7 +9,7 @@ import AllotCore
 public enum SyntheticPlan {
     /// Fills an empty mirror with `lines` order lines (3 per order) and a current plan over them.
     public static func fill(_ mirror: Mirror, lines: Int, seed: UInt64 = 42, asOf: Day = Day(year: 2026, month: 11, day: 29)) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(state: seed)
         let warehouses = ["DAL", "ATL", "RNO", "CHI", "NYC"]
         let regions = ["south", "east", "west", "midwest", "northeast"]
         let tiers = ["strategic", "A", "B", "C"]
@@ -82,16 +82,4 @@ public enum SyntheticPlan {
         }
     }
 
-    /// A small, fast, seeded random number generator (SplitMix64).
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

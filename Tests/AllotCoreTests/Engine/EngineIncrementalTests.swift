@@ -9,7 +9,7 @@ struct EngineIncrementalTests {
         s.snapshot.orders[0].shipComplete = true
         var index = PlanningIndex(s.snapshot)
         let before = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = SeededRandom(state: UInt64(seed))
         var pos = index.snapshot.inventory[Int.random(in: 0..<index.snapshot.inventory.count, using: &rng)]
         pos.onHand = Int.random(in: 0...40, using: &rng)
         index.apply(inventory: pos)

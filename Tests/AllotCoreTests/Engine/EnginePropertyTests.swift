@@ -8,7 +8,7 @@ struct EnginePropertyTests {
     static let regions = ["N", "S", "E"]
 
     static func random(seed: UInt64, quotas: Bool = false, commitments: Bool = false, fairShare: Bool = false) -> Scenario {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(state: seed)
         var s = Scenario()
         s.policy.cost.maxLateDays = 3
         s.policy.cost.splitPenalty = [0, 5, 25][Int.random(in: 0..<3, using: &rng)]

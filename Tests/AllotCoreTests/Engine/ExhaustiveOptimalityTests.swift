@@ -13,7 +13,7 @@ struct ExhaustiveOptimalityTests {
     }
 
     static func makeTiny(seed: UInt64, splitPenalty: Double) -> Tiny {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(state: seed)
         var s = Scenario()
         s.policy.cost.maxLateDays = 2
         s.policy.cost.latenessPerUnitDay = 0.5

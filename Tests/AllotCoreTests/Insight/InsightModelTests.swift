@@ -1,19 +1,6 @@
 import Testing
 @testable import AllotCore
 
-/// A seeded generator so that every synthetic history is the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Stockout risk")
 struct StockoutRiskTests {
     static let asOf = Day("2026-11-29")!
@@ -61,7 +48,7 @@ struct StockoutRiskTests {
 
     @Test("noisy demand well covered by stock is not flagged and reports its forecast error")
     func noiseNotFlagged() {
-        var rng = SeededRandom(7)
+        var rng = SeededRandom(state: 7)
         let history = (0..<42).map { DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + $0, qty: Int.random(in: 0...10, using: &rng)) }
         let r = StockoutModel.assess(positions: [StockPosition(sku: "MX", warehouseID: "DAL", atp: 400)], history: history,
                                      historyStart: Self.start, asOf: Self.asOf, policy: Policy().insight)[0]
@@ -104,7 +91,7 @@ struct PromiseRiskTests {
 
     /// Supplier SLOW slips 9 times in 10 by 3–6 days; the other suppliers almost never slip.
     static func history() -> [ReceiptEtaHistory] {
-        var rng = SeededRandom(11)
+        var rng = SeededRandom(state: 11)
         var out: [ReceiptEtaHistory] = []
         for i in 0..<60 {
             let supplier = ["SLOW", "FAST", "STEADY"][i % 3]
@@ -191,7 +178,7 @@ struct SubstitutionAcceptanceTests {
 
     @Test("on coin-flip history nothing is auto-eligible in the backtest")
     func noise() {
-        var rng = SeededRandom(3)
+        var rng = SeededRandom(state: 3)
         let history = (0..<200).map { i in
             SubstitutionOutcome(customerID: "C\(i % 10)", sku: "A", substituteSKU: "B", family: "F", accepted: Bool.random(using: &rng),
                                 at: Timestamp(seconds: Self.t.seconds + Double(i) * 3600))
@@ -211,7 +198,7 @@ struct UnusualDecisionTests {
 
     @Test("an override shipping from four times further away than usual is flagged with that reason")
     func planted() {
-        var rng = SeededRandom(5)
+        var rng = SeededRandom(state: 5)
         let history = Self.shapes(40, rng: &rng)
         let odd = DecisionShape(key: LineKey(orderID: "X", lineNo: 1), kind: .override, sku: "S", family: "F", qty: 10, costPerUnit: 2.0, sourceDistance: 11)
         let normal = DecisionShape(key: LineKey(orderID: "N", lineNo: 1), kind: .override, sku: "S", family: "F", qty: 10, costPerUnit: 2.0, sourceDistance: 3)
@@ -223,7 +210,7 @@ struct UnusualDecisionTests {
 
     @Test("draws from the same distribution as the history are rarely flagged")
     func noise() {
-        var rng = SeededRandom(9)
+        var rng = SeededRandom(state: 9)
         let history = Self.shapes(60, rng: &rng)
         let fresh = Self.shapes(60, rng: &rng).map { s -> DecisionShape in var s = s; s.key.orderID = "F" + s.key.orderID; return s }
         #expect(UnusualDecisionModel.flag(fresh, history: history, threshold: 3.5).count <= 1)
@@ -231,7 +218,7 @@ struct UnusualDecisionTests {
 
     @Test("with fewer than twenty similar lines the model stays silent")
     func fewPeers() {
-        var rng = SeededRandom(1)
+        var rng = SeededRandom(state: 1)
         let history = Self.shapes(5, rng: &rng)
         let odd = DecisionShape(key: LineKey(orderID: "X", lineNo: 1), kind: .override, sku: "S", family: "F", qty: 1000, costPerUnit: 99, sourceDistance: 30)
         #expect(UnusualDecisionModel.flag([odd], history: history, threshold: 3.5).isEmpty)
@@ -244,7 +231,7 @@ struct OverrideLikelihoodTests {
 
     @Test("planners who nearly always override recommendations from one warehouse: the model learns it")
     func planted() {
-        var rng = SeededRandom(21)
+        var rng = SeededRandom(state: 21)
         let history = (0..<300).map { i -> OverrideObservation in
             let wh = ["DAL", "ATL", "RNO"][i % 3]
             let p = wh == "RNO" ? 0.85 : 0.08
@@ -264,7 +251,7 @@ struct OverrideLikelihoodTests {
 
     @Test("overrides at random: nothing is called likely")
     func noise() {
-        var rng = SeededRandom(4)
+        var rng = SeededRandom(state: 4)
         let history = (0..<300).map { i in
             OverrideObservation(features: ["warehouse": ["DAL", "ATL", "RNO"][i % 3], "tier": ["A", "B"][i % 2], "family": "F\(i % 4)"],
                                 overridden: Double.random(in: 0..<1, using: &rng) < 0.2, at: Timestamp(seconds: Self.t.seconds + Double(i) * 600))

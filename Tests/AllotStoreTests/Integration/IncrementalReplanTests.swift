@@ -62,7 +62,7 @@ struct IncrementalReplanTests {
         let f = try F()
         _ = try Self.planFully(f.mirror)
         let replanner = IncrementalReplanner(mirror: f.mirror)
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(state: 7)
         let positions = [("DAL", "MX-200"), ("CHI", "MX-200"), ("DAL", "GL-1"), ("CHI", "MX-210"), ("DAL", "MX-210")]
         for step in 1...25 {
             let (w, sku) = positions[Int(rng.next() % UInt64(positions.count))]
@@ -109,15 +109,3 @@ struct IncrementalReplanTests {
     }
 }
 
-/// A tiny seeded generator, so that a failing run can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

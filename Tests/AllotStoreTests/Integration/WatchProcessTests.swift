@@ -56,7 +56,7 @@ struct WatchProcessTests {
         let path = try #require(f.mirror.path)
         let before = (try f.onHand("DAL", "MX-200") ?? 0, try f.onHand("CHI", "MX-200") ?? 0, try f.onHand("DAL", "MX-210") ?? 0)
         let (adjust, events) = try Self.dropBatches(f, files: 6, eventsPerFile: 3000)
-        var rng = SplitMix(seed: 11)
+        var rng = SeededRandom(state: 11)
         var kills = 0
         for _ in 1...6 {
             let p = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
