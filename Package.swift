@@ -42,10 +42,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Running the real binary from tests: bounded waits, output through files.
+        .target(name: "AllotTestSupport", path: "Tests/AllotTestSupport"),
         .testTarget(name: "AllotCoreTests", dependencies: ["AllotCore"]),
-        .testTarget(name: "AllotStoreTests", dependencies: ["AllotStore", "AllotCore"],
+        .testTarget(name: "AllotStoreTests", dependencies: ["AllotStore", "AllotCore", "AllotTestSupport"],
                     resources: []),
-        .testTarget(name: "AllotTUITests", dependencies: ["AllotTUI", "AllotCore", "AllotStore",
+        .testTarget(name: "AllotTUITests", dependencies: ["AllotTUI", "AllotCore", "AllotStore", "AllotTestSupport",
                                                      .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// `allot import` and `allot generate` as a script would run them: the real binary, its output and exit status.
 @Suite("allot import and generate as processes", .serialized)
@@ -12,21 +13,8 @@ struct ImportCommandTests {
     }
 
     static func run(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try p.run()
-        if let stdin {
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try Subprocess.run(binary, args, stdin: stdin)
+        return (r.status, r.out, r.err)
     }
 
     static func tempDB() -> String {

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import AllotTestSupport
 
 /// Runs the real `allot` binary in a real terminal (tmux), the way planners and supervisors use it.
 ///
@@ -9,7 +10,7 @@ struct EndToEndTests {
     @Test("a planner accepts, overrides and escalates with rationales; a supervisor approves; the audit has all four")
     func planAcceptOverrideEscalateApprove() throws {
         let allot = try #require(Terminal.allotBinary(), "the allot binary is not built next to the tests (swift build first)")
-        try #require(Terminal.which("tmux") != nil, "tmux is not installed; the end-to-end test needs it")
+        try #require(Subprocess.which("tmux") != nil, "tmux is not installed; the end-to-end test needs it")
         let dir = NSTemporaryDirectory() + "allot-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -87,6 +88,9 @@ struct EndToEndTests {
 }
 
 /// A tmux session running one command, driven by keys and read as text.
+///
+/// Each terminal has a tmux server of its own (a socket of its own, `-S`), so the test neither needs nor disturbs
+/// anyone's tmux; closing it ends the session, the server and the socket.
 struct Terminal {
     let session: String
     private var closed = false
@@ -95,17 +99,25 @@ struct Terminal {
         session = "allot-e2e-\(UUID().uuidString.prefix(8))"
         let exports = env.map { "\($0.key)=\(Terminal.quote($0.value))" }.joined(separator: " ")
         let line = "env \(exports) " + command.map(Terminal.quote).joined(separator: " ") + "; sleep 30"
-        let r = try Terminal.run("tmux", ["new-session", "-d", "-s", session, "-x", String(cols), "-y", String(rows), line], env: [:])
+        let r = try tmux(["new-session", "-d", "-s", session, "-x", String(cols), "-y", String(rows), line])
         guard r.status == 0 else { throw TerminalError("tmux new-session failed: \(r.output)") }
     }
 
     mutating func close() {
         guard !closed else { return }
         closed = true
-        _ = try? Terminal.run("tmux", ["kill-session", "-t", session], env: [:])
+        _ = try? tmux(["kill-session", "-t", session])
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: socket)
     }
 
-    func screen() throws -> String { try Terminal.run("tmux", ["capture-pane", "-p", "-t", session], env: [:]).output }
+    private var socket: String { NSTemporaryDirectory() + session + ".sock" }
+
+    private func tmux(_ args: [String]) throws -> (status: Int32, output: String) {
+        try Terminal.run("tmux", ["-S", socket] + args, env: [:])
+    }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session]).output }
 
     /// Waits until the screen shows `text` (up to `timeout` seconds); fails with the screen as it is.
     func waitFor(_ text: String, timeout: Double = 15) throws {
@@ -121,13 +133,13 @@ struct Terminal {
 
     func press(_ keys: String...) throws {
         for k in keys {
-            _ = try Terminal.run("tmux", ["send-keys", "-t", session, k], env: [:])
+            _ = try tmux(["send-keys", "-t", session, k])
             Thread.sleep(forTimeInterval: 0.15)
         }
     }
 
     func type(_ text: String) throws {
-        _ = try Terminal.run("tmux", ["send-keys", "-t", session, "-l", text], env: [:])
+        _ = try tmux(["send-keys", "-t", session, "-l", text])
         Thread.sleep(forTimeInterval: 0.15)
     }
 
@@ -151,22 +163,10 @@ struct Terminal {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func which(_ tool: String) -> String? {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
+    /// Runs a program to its end (at most a minute) with standard output and error together.
     static func run(_ tool: String, _ args: [String], env: [String: String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : (which(tool) ?? "/usr/bin/\(tool)"))
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe; p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Subprocess.run(tool, args, env: env, timeout: 60)
+        return (r.status, r.output)
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }

@@ -6,6 +6,12 @@ public protocol TerminalBackend: AnyObject {
     func present(_ grid: CellGrid)
     /// The next key, or nil when none arrives within `timeoutMilliseconds`. A resize arrives as `nil` with a new `size`.
     func readKey(timeoutMilliseconds: Int) -> Key?
+    /// True once the terminal is gone (the SSH connection dropped, the tmux pane was killed): the loop ends then.
+    var hungUp: Bool { get }
+}
+
+extension TerminalBackend {
+    public var hungUp: Bool { false }
 }
 
 /// A run of changed cells on one row that share a style, sent to the terminal as one write.

@@ -9,6 +9,7 @@ public final class NcursesBackend: TerminalBackend {
     private let colors: Int
     private let useColor: Bool
     private struct PairKey: Hashable { var fg: Int; var bg: Int }
+    public private(set) var hungUp = false
 
     /// Starts ncurses (locale first, so UTF-8 and wide characters work). `color` false draws attributes only.
     public init(color: Bool, mouse: Bool) {
@@ -78,7 +79,10 @@ public final class NcursesBackend: TerminalBackend {
         wtimeout(window, Int32(timeoutMilliseconds))
         var ch: UInt32 = 0
         let r = allot_get_wch(window, &ch)
-        if r == allot_err() { return nil }
+        if r == allot_err() {
+            if Self.inputClosed() { hungUp = true }
+            return nil
+        }
         if r == allot_key_code_yes() { return functionKey(Int32(ch)) }
         switch ch {
         case 10, 13: return .enter
@@ -91,6 +95,13 @@ public final class NcursesBackend: TerminalBackend {
             guard let s = Unicode.Scalar(ch) else { return nil }
             return .char(Character(s))
         }
+    }
+
+    /// Whether the terminal's input has hung up: no key came, and standard input reports a hang-up or an error.
+    private static func inputClosed() -> Bool {
+        var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) >= 0 else { return errno != EINTR && errno != EAGAIN }
+        return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     private func functionKey(_ code: Int32) -> Key? {

@@ -20,14 +20,15 @@ public final class TerminalLoop {
         }
     }
 
-    /// Runs until the user quits.
+    /// Runs until the user quits or the terminal hangs up; either way, a decision already sent is finished first.
     public func run() {
+        defer { storeQueue.sync {} }
         driver.start()
         driver.frame()
         var lastVersion = (try? watch?.version()) ?? nil
         var lastPoll = Date(), lastTick = Date()
         let polled = PolledVersion()
-        while !driver.state.quitting {
+        while !driver.state.quitting && !driver.backend.hungUp {
             var dirty = false
             if let key = driver.backend.readKey(timeoutMilliseconds: 40) {
                 driver.send(.key(key))

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// The real `allot` binary, run as separate processes the way two terminals or a script would.
 @Suite("allot decide and export as processes", .serialized)
@@ -40,16 +41,8 @@ struct DecideCommandTests {
     }
 
     static func run(_ args: [String], db: String) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args + ["--db", db]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Subprocess.run(binary, args + ["--db", db])
+        return (r.status, r.out)
     }
 
     @Test("two processes deciding the same lines at once: exactly one wins each line, the other is refused as stale (exit 4)")
@@ -68,7 +61,7 @@ struct DecideCommandTests {
         }
         let store = DecisionStore(mirror: try Mirror(path: db))
         for (key, a, b) in pairs {
-            a.waitUntilExit(); b.waitUntilExit()
+            #expect(Subprocess.wait(a, timeout: 60) && Subprocess.wait(b, timeout: 60), "\(key): a decision did not finish in 60 s")
             let codes = [a.terminationStatus, b.terminationStatus].sorted()
             #expect(codes == [0, 4], "\(key): exit codes \(codes)")
             let history = try store.history(key)
@@ -107,7 +100,7 @@ struct DecideCommandTests {
         if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             kill(pid, SIGKILL)
         }
-        shell.waitUntilExit()
+        Subprocess.wait(shell, timeout: 30)
         usleep(200_000)
 
         let released = try Set(store.lines(in: [.released]).map(\.key))

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// Drives the real `allot` binary (built beside the tests) the way an operator runs it.
 @Suite("allot watch as a process", .serialized)
@@ -62,10 +63,10 @@ struct WatchProcessTests {
             let p = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
             usleep(UInt32(150_000 + rng.next() % 900_000))
             if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
-            p.waitUntilExit()
+            Subprocess.wait(p, timeout: 30)
         }
         let last = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
-        last.waitUntilExit()
+        try #require(Subprocess.wait(last, timeout: 120), "the last watch --once did not finish in 120 s")
         #expect(last.terminationStatus == 0)
         #expect(kills > 0, "no run was killed mid-import; the test proved nothing")
 
@@ -94,7 +95,7 @@ struct WatchProcessTests {
         #expect(f.exists("processed/wms-1.jsonl"))
         #expect(p.isRunning)
         p.terminate()
-        p.waitUntilExit()
+        try #require(Subprocess.wait(p, timeout: 30), "watch did not stop within 30 s of SIGTERM")
         #expect(p.terminationReason == .exit && p.terminationStatus == 0)
         #expect(try f.onHand("DAL", "MX-200") == 77)
     }
