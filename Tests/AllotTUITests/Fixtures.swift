@@ -87,8 +87,9 @@ enum Fixture {
 
     /// A driver over the fixture mirror on an in-memory terminal, with store commands run inline.
     static func driver(role: Role = .planner, user: String = "ann", rows: Int = 24, cols: Int = 80,
-                       decisions: (any DecisionGateway)? = nil) throws -> WorkbenchDriver {
+                       decisions: (any DecisionGateway)? = nil, extra: ((Database) throws -> Void)? = nil) throws -> WorkbenchDriver {
         let m = try mirror()
+        if let extra { try m.db.write(extra) }
         let d = WorkbenchDriver(state: state(role: role, user: user, rows: rows, cols: cols), theme: .builtInMonochrome,
                                 backend: MemoryBackend(rows: rows, cols: cols), services: WorkbenchServices(mirror: m, decisions: decisions),
                                 themes: ThemeCatalog(directories: [themesDirectory]))

@@ -64,6 +64,17 @@ public struct OverrideModel: Sendable {
 
     public var baseRate: Double { BetaEstimate(successes: overridden, trials: total, priorMean: 0.5, priorStrength: 2).mean }
 
+    /// The probability alone, without the basis text: cheap enough for every visible row of the queue.
+    public func probability(_ features: [String: String]) -> Double {
+        let p0 = baseRate
+        var logOdds = Stats.logit(p0)
+        for f in features.keys.sorted() {  // a fixed order: the same sum, to the last bit, on every run
+            let (k, n) = counts[f]?[features[f]!] ?? (0, 0)
+            logOdds += Stats.logit(BetaEstimate(successes: k, trials: n, priorMean: p0, priorStrength: OverrideModel.priorStrength).mean) - Stats.logit(p0)
+        }
+        return Stats.logistic(logOdds)
+    }
+
     public func predict(_ r: RecommendationFeatures) -> OverrideLikelihood {
         let p0 = baseRate
         var logOdds = Stats.logit(p0)

@@ -85,6 +85,8 @@ public struct SourcingChoice: Hashable, Sendable {
     public var chosenQty: Int
     /// Why the engine did not use it (empty when chosen).
     public var whyNot: String
+    /// For a substitute: how likely this customer is to accept it, learned from past offers (nil for the ordered sku).
+    public var acceptance: SubstitutionAcceptance?
     public init(warehouseID: WarehouseID, source: SupplySource, available: Int, shipDate: Day, arrivalDate: Day, daysLate: Int,
                 unitCost: Double, margin: Double? = nil, chosenQty: Int, whyNot: String = "") {
         self.warehouseID = warehouseID; self.source = source; self.available = available; self.shipDate = shipDate

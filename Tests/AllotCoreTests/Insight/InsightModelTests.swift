@@ -168,6 +168,20 @@ struct SubstitutionAcceptanceTests {
         #expect(e.basis.historySize == 0 && e.basis.confidence == .none)
     }
 
+    @Test("beside an option, the estimate names its basis: the customer's own answers, or the level it borrows from")
+    func summaryNamesItsBasis() {
+        let history = Self.outcomes("OWN", 14, of: 17) + Self.outcomes("OLD", 9, of: 10)
+        let own = SubstitutionModel.estimate(customerID: "OWN", sku: "A", substituteSKU: "B", family: "F", history: history, autoThreshold: 0.8)
+        #expect(own.borrowedFrom == nil && (own.customerAccepted, own.customerOffered) == (14, 17))
+        #expect(own.summary == "accepts \(Fmt.percent(own.acceptance, 0)) (14 of 17)")
+        #expect(own.compactSummary == "\(Fmt.percent(own.acceptance, 0)) 14/17")
+        let new = SubstitutionModel.estimate(customerID: "NEW", sku: "A", substituteSKU: "B", family: "F", history: history, autoThreshold: 0.8)
+        #expect(new.borrowedFrom == "family F")
+        #expect(new.summary.hasPrefix("accepts ~") && new.summary.hasSuffix("(family F)"))
+        let nothing = SubstitutionModel.estimate(customerID: "NEW", sku: "A", substituteSKU: "B", family: "F", history: [], autoThreshold: 0.8)
+        #expect(nothing.borrowedFrom == nil && nothing.compactSummary == "?")
+    }
+
     @Test("two lucky acceptances are not enough to release automatically")
     func fewObservations() {
         let history = Self.outcomes("C", 2, of: 2)
