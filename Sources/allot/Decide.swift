@@ -6,7 +6,7 @@ import AllotStore
 /// `allot decide`: one decision on one line, under the same rules as the workbench.
 struct Decide: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Accept, override, escalate, approve, reject, hold, release or cancel an order line.",
+        abstract: "Accept, override, escalate, approve, reject, hold, release or cancel an order line, or add a note to it.",
         discussion: """
         The same rules as the workbench: the acting user must be listed in the mirror's users (users.csv) and \
         their role must allow the action; the reason code must be one the policy lists for the action (an action \
@@ -19,7 +19,8 @@ struct Decide: ParsableCommand {
         receipt:ID, transfer:FROM or substitute:SKU per allocation), escalate, approve and reject (a supervisor's \
         answer to an escalation; nobody approves their own), release (commit an accepted, overridden or approved \
         allocation as a reservation and an outbox event; on a held order, lift the hold — a credit hold only by \
-        finance or customer service), hold and cancel (the whole order).
+        finance or customer service), hold and cancel (the whole order), note (--note TEXT: writes down what the \
+        customer said or what was done, in the decision log and the audit; the line stays as it is; any role).
 
         Exit codes: 0 decided (also when routed to a supervisor — the output says so), 1 error (the mirror could \
         not be read or written), 3 refused: not permitted (role, unlisted user, own escalation), 4 refused: stale \
@@ -31,7 +32,7 @@ struct Decide: ParsableCommand {
     @Argument(help: ArgumentHelp("The order line, as ORDER_ID:LINE (e.g. SO-1001:1).", valueName: "order:line"))
     var line: String
 
-    @Argument(help: ArgumentHelp("accept, override, escalate, approve, reject, hold, release or cancel.", valueName: "action"))
+    @Argument(help: ArgumentHelp("accept, override, escalate, approve, reject, hold, release, cancel or note.", valueName: "action"))
     var action: String
 
     @Option(name: .long, help: ArgumentHelp("Reason code from the policy's [reasons] list for the action.", valueName: "code"))

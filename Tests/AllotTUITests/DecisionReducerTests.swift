@@ -116,6 +116,25 @@ struct DecisionReducerTests {
         #expect(s.flash?.isError == true)
     }
 
+    @Test("n on a held order asks for the note, refuses to record an empty one, and sends the typed note without a reason code")
+    func noteOnHeldOrder() {
+        var s = Fixture.state(role: .customerService, user: "cs")
+        _ = WorkbenchReducer.start(&s)
+        WorkbenchReducer.reduce(&s, .heldLoaded([HeldOrder(orderID: "SO-7", customerID: "C1", customerName: "x", tier: "A", kind: .creditHold,
+                                                           reason: "r", orderDate: nil, requestedDate: nil, lines: 2, value: 0, firstLineNo: 3)]))
+        _ = press(&s, .char("n"))
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
+        #expect(p.request.action == .note && p.request.target == .order("SO-7", firstLine: 3))
+        #expect(press(&s, .enter).isEmpty, "an empty note is not sent")
+        #expect(s.flash?.isError == true && s.flash?.text.contains("needs its text") == true)
+        guard case .rationale = s.mode else { Issue.record("the prompt closed on an empty note"); return }
+        for c in "paying Friday" { _ = press(&s, .char(c)) }
+        let sent = press(&s, .enter)
+        guard case .decide(let d)? = sent.first else { Issue.record("nothing sent: \(sent)"); return }
+        #expect(d.action == .note && d.note == "paying Friday" && d.reason == "")
+        #expect(s.mode == .normal)
+    }
+
     @Test("o on the queue opens the line and then the override editor when its options arrive")
     func overrideFromQueue() {
         var s = loadedQueue(3)

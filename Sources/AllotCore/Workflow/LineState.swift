@@ -30,6 +30,9 @@ public enum LineState: String, Hashable, Sendable, Codable, CaseIterable {
 /// What a person (or the policy) does to a line.
 public enum DecisionAction: String, Hashable, Sendable, Codable, CaseIterable {
     case accept, override, escalate, approve, reject, hold, release, cancel
+    /// A note on the line (customer service writing down what the customer said): recorded and audited, the line's
+    /// state, allocation and version stay as they are.
+    case note
 
     /// Actions that apply to the whole order, whichever line they are given on.
     public var isOrderLevel: Bool { self == .hold || self == .cancel }

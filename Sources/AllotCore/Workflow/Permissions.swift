@@ -4,7 +4,7 @@
 /// (which only finance and customer service may lift). Admin may do everything; nobody, admin included,
 /// approves their own escalation (checked by the workflow, which knows who escalated).
 public enum Permission: String, Hashable, Sendable, CaseIterable {
-    case accept, override, escalate, approve, reject, hold, cancel
+    case accept, override, escalate, approve, reject, hold, cancel, note
     case releaseAllocation = "release_allocation"
     case releaseOrderHold = "release_order_hold"
     case releaseCreditHold = "release_credit_hold"
@@ -13,7 +13,7 @@ public enum Permission: String, Hashable, Sendable, CaseIterable {
     public var roles: Set<Role> {
         switch self {
         case .accept, .override, .releaseAllocation: return [.planner, .supervisor, .admin]
-        case .escalate, .hold: return Set(Role.allCases)
+        case .escalate, .hold, .note: return Set(Role.allCases)
         case .approve, .reject: return [.supervisor, .admin]
         case .cancel: return [.customerService, .supervisor, .admin]
         case .releaseOrderHold: return [.planner, .customerService, .supervisor, .finance, .admin]
@@ -31,6 +31,7 @@ public enum Permission: String, Hashable, Sendable, CaseIterable {
         case .reject: return "reject escalations"
         case .hold: return "put orders on hold"
         case .cancel: return "cancel orders"
+        case .note: return "add notes"
         case .releaseAllocation: return "release allocations"
         case .releaseOrderHold: return "release order holds"
         case .releaseCreditHold: return "release credit holds"

@@ -7,7 +7,8 @@ public enum Workflow {
     /// cancel); `supply` is needed for override, approve and release (their units are re-checked against ATP).
     public static func decide(_ request: LineDecision, situation s: LineSituation, siblings: [LineSituation] = [],
                               supply: DecisionSupply? = nil, policy: Policy) -> Result<DecisionEffects, DecisionRefusal> {
-        if let seen = request.seen, let refusal = staleness(seen: seen, situation: s) { return .failure(refusal) }
+        // A note records what someone learned; it decides nothing, so a line that moved since is no reason to refuse it.
+        if request.action != .note, let seen = request.seen, let refusal = staleness(seen: seen, situation: s) { return .failure(refusal) }
         let permission = requiredPermission(request.action, situation: s)
         switch request.actor {
         case .user(let user):
@@ -122,6 +123,12 @@ public enum Workflow {
                 .map { move($0, to: .held, allocation: []) }
             out.events = [event("order.held")]
 
+        case .note:
+            // Writing a note changes nothing but the record, so it is allowed in every state, a cancelled order included.
+            guard let text = request.note, !text.allSatisfy(\.isWhitespace) else {
+                return .failure(.invalid("a note needs its text (--note \"…\")"))
+            }
+
         case .cancel:
             if s.state == .cancelled || s.order?.status == .cancelled { return .failure(.invalid("order \(s.key.orderID) is already cancelled")) }
             out.orderEffect = .cancel
@@ -143,6 +150,7 @@ public enum Workflow {
         case .reject: return .reject
         case .hold: return .hold
         case .cancel: return .cancel
+        case .note: return .note
         case .release:
             let releasesHold = s.state == .held || (s.onHold && (s.state == .recommended || s.state == .rejected))
             guard releasesHold else { return .releaseAllocation }

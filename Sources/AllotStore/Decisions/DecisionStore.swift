@@ -105,6 +105,7 @@ enum DecisionWriter {
                                               decidedRecVersion: addressed.decidedRecVersion, escalatedBy: addressed.escalatedBy), at: 0)
         }
         let detail = detailText(o)
+        if o.action == .note { return [try note(db, o, on: addressed, planID: planID, at: at)] }
         var ids: [Int64] = []
         for t in transitions {
             let line = byKey[t.key]
@@ -177,6 +178,25 @@ enum DecisionWriter {
         }
         for e in o.events { try Outbox.append(db, e, at: at, decisionID: ids.first) }
         return ids
+    }
+
+    /// Records a note against the line, in the decision log and the audit, leaving its state, allocation and version.
+    static func note(_ db: Database, _ o: DecisionEffects, on line: LineSituation, planID: String?, at: String) throws -> Int64 {
+        let allocation = SituationLoading.encodeAllocations(line.allocation)
+        let recVersion = line.recommendation?.version ?? line.decidedRecVersion
+        try db.cachedStatement(sql: """
+            INSERT INTO decision(at, user, role, action, order_id, line_no, reason_code, note, plan_id, rec_version,
+              state_before, state_after, before_json, after_json, escalation_reasons, line_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+            """).execute(arguments: [at, o.actor.name, o.actor.roleName, o.action.rawValue, line.key.orderID, line.key.lineNo, o.reasonCode,
+                             o.note, planID, recVersion, line.state.rawValue, line.state.rawValue, allocation, allocation, line.version])
+        let id = db.lastInsertedRowID
+        try AuditLog.append(db, AuditEntry(seq: 0, at: at, user: o.actor.name, role: o.actor.roleName, action: o.action.rawValue,
+                                           orderID: line.key.orderID, lineNo: line.key.lineNo, reasonCode: o.reasonCode, note: o.note,
+                                           planID: planID, recVersion: recVersion, stateBefore: line.state.rawValue,
+                                           stateAfter: line.state.rawValue, before: allocation, after: allocation, detail: nil,
+                                           prevHash: "", hash: ""))
+        return id
     }
 
     static func detailText(_ o: DecisionEffects) -> String? {

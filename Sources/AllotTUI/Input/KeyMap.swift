@@ -3,7 +3,7 @@ public enum Intent: String, CaseIterable, Hashable, Sendable {
     case moveUp = "move_up", moveDown = "move_down", moveLeft = "move_left", moveRight = "move_right"
     case pageUp = "page_up", pageDown = "page_down", top, bottom
     case open, back, nextPane = "next_pane", help, command, filter, quit, refresh
-    case sort, accept, override, escalate, approve, reject, hold, release, cancelOrder = "cancel_order", supply
+    case sort, accept, override, escalate, approve, reject, hold, release, cancelOrder = "cancel_order", note, supply
 
     /// One line for the help overlay.
     public var summary: String {
@@ -33,6 +33,7 @@ public enum Intent: String, CaseIterable, Hashable, Sendable {
         case .hold: return "hold"
         case .release: return "release"
         case .cancelOrder: return "cancel the order"
+        case .note: return "add a note (what the customer said, what you did)"
         case .supply: return "supply of the line's sku"
         }
     }
@@ -54,7 +55,7 @@ public struct KeyMap: Hashable, Sendable {
         .enter: .open, .escape: .back, .tab: .nextPane, .char("?"): .help, .char(":"): .command, .char("/"): .filter,
         .char("q"): .quit, .ctrl("r"): .refresh, .char("s"): .sort,
         .char("a"): .accept, .char("o"): .override, .char("e"): .escalate, .char("y"): .approve,
-        .char("x"): .reject, .char("h"): .hold, .char("r"): .release, .char("C"): .cancelOrder, .char("S"): .supply,
+        .char("x"): .reject, .char("h"): .hold, .char("r"): .release, .char("C"): .cancelOrder, .char("n"): .note, .char("S"): .supply,
     ])
 
     public func intent(for key: Key) -> Intent? { bindings[key] }

@@ -15,7 +15,7 @@ public struct GovernedDecisions: DecisionGateway {
         if case .line(_, let recVersion, let lineVersion) = d.target {
             seen = SeenVersion(lineVersion: lineVersion, recommendationVersion: recVersion)
         }
-        let request = LineDecision(line: d.target.line, action: d.action, actor: .user(user), reasonCode: d.reason,
+        let request = LineDecision(line: d.target.line, action: d.action, actor: .user(user), reasonCode: d.reason.isEmpty ? nil : d.reason,
                                       note: d.note.isEmpty ? nil : d.note,
                                       allocations: (d.allocations ?? []).map {
                                           RequestedAllocation(warehouseID: $0.warehouseID, qty: $0.qty, source: $0.source, mode: $0.mode)
@@ -26,7 +26,8 @@ public struct GovernedDecisions: DecisionGateway {
             // (other lines of the order, a policy escalation, outbox events).
             let extra = result.summary.split(separator: ";", maxSplits: 1).dropFirst().first.map { ";" + $0 } ?? ""
             let more = result.outcome.transitions.count > 1 ? " (\(result.outcome.transitions.count) lines of order \(d.target.line.orderID))" : ""
-            return .recorded("\(d.target) \(d.action.pastTense) (\(d.reason))\(more)\(extra)")
+            let why = d.action == .note ? "“\(d.note)”" : "(\(d.reason))"
+            return .recorded("\(d.target) \(d.action.pastTense) \(why)\(more)\(extra)")
         } catch let refusal as DecisionRefusal {
             return .refused("\(refusal)")
         } catch {

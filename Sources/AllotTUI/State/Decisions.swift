@@ -15,6 +15,7 @@ extension DecisionAction {
         case .hold: return "held"
         case .release: return "released"
         case .cancel: return "cancelled"
+        case .note: return "noted"
         }
     }
 }
@@ -66,7 +67,10 @@ public struct RationalePrompt: Hashable, Sendable {
     public var reasonIndex = 0
     public var note = TextField()
     public init(request: ConfirmedDecision, reasons: [String]) { self.request = request; self.reasons = reasons }
-    public var reason: String { reasons.indices.contains(reasonIndex) ? reasons[reasonIndex] : "OTHER" }
+    /// The chosen reason code; with no codes listed, none for a note and OTHER for a decision.
+    public var reason: String {
+        reasons.indices.contains(reasonIndex) ? reasons[reasonIndex] : (request.action == .note ? "" : "OTHER")
+    }
 }
 
 /// One row of a line's options table: a way to source it, what it would cost, and whether the engine chose it.

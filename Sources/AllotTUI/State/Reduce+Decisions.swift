@@ -13,6 +13,7 @@ extension WorkbenchReducer {
         case .hold: return .hold
         case .release: return .release
         case .cancelOrder: return .cancel
+        case .note: return .note
         default: return nil
         }
     }
@@ -23,7 +24,7 @@ extension WorkbenchReducer {
         let target: DecisionTarget
         if s.screen == .held {
             guard let order = s.held.selectedRow else { s.flash = Flash("no order selected", isError: true); return [] }
-            guard [.hold, .release, .cancel].contains(action) else {
+            guard [.hold, .release, .cancel, .note].contains(action) else {
                 s.flash = Flash("\(action.rawValue) works on a line: Enter opens the order's lines", isError: true)
                 return []
             }
@@ -96,8 +97,13 @@ extension WorkbenchReducer {
             var r = p.request
             r.reason = p.reason
             r.note = p.note.text.trimmingCharacters(in: .whitespaces)
+            if r.action == .note && r.note.isEmpty {
+                s.flash = Flash("a note needs its text: type it, or Esc to cancel", isError: true)
+                s.mode = .rationale(p)
+                return []
+            }
             s.mode = .normal
-            s.flash = Flash("\(r.action.rawValue) \(r.target) (\(r.reason))…")
+            s.flash = Flash(r.action == .note ? "note on \(r.target)…" : "\(r.action.rawValue) \(r.target) (\(r.reason))…")
             return [.decide(r)]
         default:
             _ = p.note.edit(key)

@@ -191,7 +191,7 @@ public enum WorkbenchReducer {
         case .supply:
             guard let sku = selectedLine(s)?.sku else { s.flash = Flash("no line selected", isError: true); return [] }
             return push(&s, .supply(sku))
-        case .accept, .override, .escalate, .approve, .reject, .hold, .release, .cancelOrder:
+        case .accept, .override, .escalate, .approve, .reject, .hold, .release, .cancelOrder, .note:
             return decide(&s, intent)
         }
     }

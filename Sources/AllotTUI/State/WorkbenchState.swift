@@ -177,8 +177,9 @@ public struct PolicyFacts: Hashable, Sendable {
         guard let kind, let sla = slaHours[routing[kind] ?? .planner] else { return false }
         return seconds > sla * 3600
     }
+    /// The codes the prompt offers: the policy's list; OTHER when it lists none; none for a note unless listed.
     public func reasonCodes(for action: DecisionAction) -> [String] {
         let list = reasons[action.rawValue] ?? []
-        return list.isEmpty ? ["OTHER"] : list
+        return list.isEmpty && action != .note ? ["OTHER"] : list
     }
 }

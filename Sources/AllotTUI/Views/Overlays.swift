@@ -25,28 +25,36 @@ enum Overlays {
         let intents: [Intent]
         let common: [Intent] = [.moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom, .open, .back, .help, .command, .refresh, .quit]
         switch s.screen {
-        case .queue: intents = common + [.filter, .sort, .accept, .override, .escalate, .hold, .release, .supply]
-        case .held: intents = common + [.hold, .release, .cancelOrder]
+        case .queue: intents = common + [.filter, .sort, .accept, .override, .escalate, .hold, .release, .note, .supply]
+        case .held: intents = common + [.hold, .release, .cancelOrder, .note]
         case .escalations: intents = common + [.approve, .reject, .supply]
         case .audit: intents = common + [.filter]
-        case .detail: intents = common + [.nextPane, .accept, .override, .escalate, .approve, .reject, .hold, .release, .supply]
+        case .detail: intents = common + [.nextPane, .accept, .override, .escalate, .approve, .reject, .hold, .release, .note, .supply]
         case .supply, .panel: intents = common
         }
         let lines = intents.map { i in (s.keyMap.keys(for: i).map(\.label).joined(separator: " "), i.summary) }
-        let inner = box(&g, title: "Keys — \(s.screen.title)", height: lines.count + 4, width: 76, t)
+        // One column when every key fits; two, with shorter descriptions, on a small terminal rather than leave keys out.
+        let oneColumnFits = lines.count + 4 <= g.rows - 2
+        let perColumn = oneColumnFits ? lines.count : (lines.count + 1) / 2
+        let inner = box(&g, title: "Keys — \(s.screen.title)", height: perColumn + 4, width: oneColumnFits ? 76 : 78, t)
         var st = t[.overlay]; st.bold = true
-        for (i, (keys, what)) in lines.enumerated() where i < inner.height - 1 {
-            g.put(TextWidth.fit(keys, 14), row: inner.top + i, col: inner.left, style: st, maxWidth: 14)
-            g.put(what, row: inner.top + i, col: inner.left + 15, style: t[.overlay], maxWidth: inner.width - 15)
+        let columnWidth = oneColumnFits ? inner.width : (inner.width - 2) / 2
+        let keyWidth = oneColumnFits ? 14 : 11
+        for (i, (keys, what)) in lines.enumerated() {
+            let row = inner.top + i % perColumn, col = inner.left + (i / perColumn) * (columnWidth + 2)
+            guard row < inner.top + inner.height - 1 else { continue }
+            g.put(TextWidth.fit(keys, keyWidth), row: row, col: col, style: st, maxWidth: keyWidth)
+            let room = columnWidth - keyWidth - 1
+            g.put(TextWidth.truncate(what, to: room), row: row, col: col + keyWidth + 1, style: t[.overlay], maxWidth: room)
         }
         g.put("any key closes · keys can be remapped in config.toml", row: inner.top + inner.height - 1, col: inner.left,
               style: t[.overlay], maxWidth: inner.width)
     }
 
     static func rationale(_ g: inout CellGrid, _ p: RationalePrompt, _ s: WorkbenchState, _ t: Theme) {
-        let title = "\(p.request.action.rawValue.capitalized) \(p.request.target) — why?"
+        let title = p.request.action == .note ? "Note on \(p.request.target)" : "\(p.request.action.rawValue.capitalized) \(p.request.target) — why?"
         let inner = box(&g, title: title, height: p.reasons.count + 7, width: 64, t)
-        g.put("reason (↑↓):", row: inner.top, col: inner.left, style: t[.overlay])
+        g.put(p.reasons.isEmpty ? "no reason code needed; write the note:" : "reason (↑↓):", row: inner.top, col: inner.left, style: t[.overlay])
         for (i, r) in p.reasons.enumerated() {
             let row = inner.top + 1 + i
             guard row < inner.top + inner.height - 3 else { break }

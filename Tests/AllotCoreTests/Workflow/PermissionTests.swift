@@ -7,10 +7,10 @@ struct PermissionTests {
 
     /// The permission matrix, written out in full so that a change to it is a visible change to this test.
     static let matrix: [Role: Set<Permission>] = [
-        .planner: [.accept, .override, .escalate, .hold, .releaseAllocation, .releaseOrderHold],
-        .customerService: [.escalate, .hold, .cancel, .releaseOrderHold, .releaseCreditHold],
-        .supervisor: [.accept, .override, .escalate, .approve, .reject, .hold, .cancel, .releaseAllocation, .releaseOrderHold],
-        .finance: [.escalate, .hold, .releaseOrderHold, .releaseCreditHold],
+        .planner: [.accept, .override, .escalate, .hold, .note, .releaseAllocation, .releaseOrderHold],
+        .customerService: [.escalate, .hold, .cancel, .note, .releaseOrderHold, .releaseCreditHold],
+        .supervisor: [.accept, .override, .escalate, .approve, .reject, .hold, .cancel, .note, .releaseAllocation, .releaseOrderHold],
+        .finance: [.escalate, .hold, .note, .releaseOrderHold, .releaseCreditHold],
         .admin: Set(Permission.allCases),
     ]
 
@@ -29,6 +29,7 @@ struct PermissionTests {
         case .reject: return (.reject, F.situation(state: .escalated, escalatedBy: "nobody-else"))
         case .hold: return (.hold, F.situation())
         case .cancel: return (.cancel, F.situation())
+        case .note: return (.note, F.situation(state: .held))
         case .releaseAllocation: return (.release, F.situation(state: .accepted))
         case .releaseOrderHold: return (.release, F.situation(state: .held))
         case .releaseCreditHold: return (.release, F.situation(status: .held, order: "SO-3"))

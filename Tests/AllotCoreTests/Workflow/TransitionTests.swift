@@ -7,26 +7,26 @@ struct TransitionTests {
     typealias F = WorkflowFixture
 
     /// The expected result of each action in each state: a state, "unchanged" (the order changes, this line does
-    /// not), or "invalid".
+    /// not), "noted" (only the record changes), or "invalid".
     static let table: [LineState: [DecisionAction: String]] = [
         .recommended: [.accept: "accepted", .override: "overridden", .escalate: "escalated", .approve: "invalid",
-                       .reject: "invalid", .hold: "held", .release: "invalid", .cancel: "cancelled"],
+                       .reject: "invalid", .hold: "held", .release: "invalid", .cancel: "cancelled", .note: "noted"],
         .accepted: [.accept: "invalid", .override: "overridden", .escalate: "escalated", .approve: "invalid",
-                    .reject: "invalid", .hold: "held", .release: "released", .cancel: "cancelled"],
+                    .reject: "invalid", .hold: "held", .release: "released", .cancel: "cancelled", .note: "noted"],
         .overridden: [.accept: "accepted", .override: "overridden", .escalate: "escalated", .approve: "invalid",
-                      .reject: "invalid", .hold: "held", .release: "released", .cancel: "cancelled"],
+                      .reject: "invalid", .hold: "held", .release: "released", .cancel: "cancelled", .note: "noted"],
         .escalated: [.accept: "invalid", .override: "invalid", .escalate: "invalid", .approve: "approved",
-                     .reject: "rejected", .hold: "held", .release: "invalid", .cancel: "cancelled"],
+                     .reject: "rejected", .hold: "held", .release: "invalid", .cancel: "cancelled", .note: "noted"],
         .approved: [.accept: "invalid", .override: "invalid", .escalate: "invalid", .approve: "invalid",
-                    .reject: "invalid", .hold: "held", .release: "released", .cancel: "cancelled"],
+                    .reject: "invalid", .hold: "held", .release: "released", .cancel: "cancelled", .note: "noted"],
         .rejected: [.accept: "accepted", .override: "overridden", .escalate: "escalated", .approve: "invalid",
-                    .reject: "invalid", .hold: "held", .release: "invalid", .cancel: "cancelled"],
+                    .reject: "invalid", .hold: "held", .release: "invalid", .cancel: "cancelled", .note: "noted"],
         .released: [.accept: "invalid", .override: "invalid", .escalate: "invalid", .approve: "invalid",
-                    .reject: "invalid", .hold: "unchanged", .release: "invalid", .cancel: "cancelled"],
+                    .reject: "invalid", .hold: "unchanged", .release: "invalid", .cancel: "cancelled", .note: "noted"],
         .held: [.accept: "invalid", .override: "invalid", .escalate: "invalid", .approve: "invalid",
-                .reject: "invalid", .hold: "invalid", .release: "recommended", .cancel: "cancelled"],
+                .reject: "invalid", .hold: "invalid", .release: "recommended", .cancel: "cancelled", .note: "noted"],
         .cancelled: [.accept: "invalid", .override: "invalid", .escalate: "invalid", .approve: "invalid",
-                     .reject: "invalid", .hold: "invalid", .release: "invalid", .cancel: "invalid"],
+                     .reject: "invalid", .hold: "invalid", .release: "invalid", .cancel: "invalid", .note: "noted"],
     ]
 
     static let pairs: [(LineState, DecisionAction)] = LineState.allCases.flatMap { s in DecisionAction.allCases.map { (s, $0) } }
@@ -42,10 +42,36 @@ struct TransitionTests {
         case (.success(let o), "unchanged"):
             #expect(o.transitions.isEmpty)
             #expect(o.orderEffect == .hold)
+        case (.success(let o), "noted"):
+            #expect(o.transitions.isEmpty && o.orderEffect == nil && o.events.isEmpty && o.unreserve.isEmpty, "\(state) + note")
+            #expect(o.note == "customer asked to wait for the next truck")
         case (.success(let o), _):
             #expect(o.newState?.rawValue == expected, "\(state) + \(action)")
         case (.failure(let r), _):
             Issue.record("\(state) + \(action): refused (\(r)), expected \(expected)")
+        }
+    }
+
+    @Test("a note needs its text, and is taken even when the line moved since it was read")
+    func noteRules() {
+        let s = F.situation(state: .accepted, version: 3)
+        for empty in [nil, "", "   "] as [String?] {
+            var r = F.request(.note)
+            r.note = empty
+            guard case .failure(.invalid(let m)) = Workflow.decide(r, situation: s, policy: F.policy) else {
+                Issue.record("a note of \(String(describing: empty)) was not refused as invalid"); continue
+            }
+            #expect(m.contains("note needs its text"))
+        }
+        var old = F.request(.note, seen: SeenVersion(lineVersion: 1, recommendationVersion: 0))
+        old.note = "left a voicemail"
+        guard case .success(let o) = Workflow.decide(old, situation: s, policy: F.policy) else {
+            Issue.record("a note against an older line version was refused"); return
+        }
+        #expect(o.note == "left a voicemail" && o.transitions.isEmpty)
+        guard case .failure(.stale) = Workflow.decide(F.request(.escalate, seen: SeenVersion(lineVersion: 1, recommendationVersion: 0)),
+                                                      situation: s, policy: F.policy) else {
+            Issue.record("an escalation against an older line version was not refused as stale"); return
         }
     }
 

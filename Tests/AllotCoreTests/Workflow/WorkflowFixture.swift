@@ -80,14 +80,14 @@ enum WorkflowFixture {
         case .hold: return "PRICING"
         case .release: return "OTHER"
         case .cancel: return "CUSTOMER_CANCELLED"
-        case .accept, .approve: return nil
+        case .accept, .approve, .note: return nil
         }
     }
 
     static func request(_ a: DecisionAction, by actor: DecisionAuthor = admin, allocations: [RequestedAllocation]? = nil,
                         reason: String? = nil, seen: SeenVersion? = nil, order: String = "SO-1", line: Int = 1) -> LineDecision {
         LineDecision(line: LineKey(orderID: order, lineNo: line), action: a, actor: actor, reasonCode: reason ?? WorkflowFixture.reason(a),
-                        note: nil, allocations: allocations ?? (a == .override ? [RequestedAllocation(warehouseID: "DAL", qty: 50)] : []),
+                        note: a == .note ? "customer asked to wait for the next truck" : nil, allocations: allocations ?? (a == .override ? [RequestedAllocation(warehouseID: "DAL", qty: 50)] : []),
                         seen: seen)
     }
 }

@@ -114,6 +114,32 @@ struct DecisionStoreTests {
         #expect(try store.pendingEvents().map(\.type) == ["order.held", "order.released"])
     }
 
+    @Test("customer service notes a held order: the note is in the history, the audit and the held list; the line, its version and the outbox stay as they were")
+    func noteOnHeldOrder() throws {
+        let m = try F.mirror()
+        let store = DecisionStore(mirror: m)
+        try store.decide(F.decision("SO-1:1", .hold, by: F.cy, reason: "PRICING"))
+        let before = try #require(try store.lineState(F.key("SO-1:1")))
+        let events = try store.pendingEvents().map(\.type)
+        let noted = try store.decide(F.decision("SO-1:1", .note, by: F.cy, note: "customer confirms the new price on Monday"))
+        #expect(noted.outcome.transitions.isEmpty)
+        #expect(try store.lineState(F.key("SO-1:1")) == before)
+        #expect(try store.pendingEvents().map(\.type) == events)
+        let last = try #require(try store.history(F.key("SO-1:1")).last)
+        #expect(last.action == "note" && last.user == "cy" && last.role == "customer_service")
+        #expect(last.note == "customer confirms the new price on Monday" && last.stateBefore == .held && last.stateAfter == .held)
+        #expect(try store.auditEntries().map(\.action) == ["hold", "hold", "note"])
+        #expect(try store.verifyAudit().isIntact)
+        let held = try WorkbenchReads(mirror: m).heldOrders().first { $0.orderID == "SO-1" }
+        #expect(held?.lastNote == "cy: customer confirms the new price on Monday")
+        // A later note replaces it in the list; an empty one is refused and writes nothing.
+        try store.decide(F.decision("SO-1:2", .note, by: F.pat, note: "DAL can ship Tuesday"))
+        #expect(try WorkbenchReads(mirror: m).heldOrders().first { $0.orderID == "SO-1" }?.lastNote == "pat: DAL can ship Tuesday")
+        let decisions = try F.count(m, "decision")
+        #expect(throws: DecisionRefusal.self) { try store.decide(F.decision("SO-1:1", .note, by: F.cy, note: " ")) }
+        #expect(try F.count(m, "decision") == decisions)
+    }
+
     @Test("a credit hold is lifted by finance, not by a planner, and clears the customer's credit hold")
     func creditHold() throws {
         let m = try F.mirror()
