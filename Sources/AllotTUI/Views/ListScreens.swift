@@ -13,14 +13,14 @@ enum ListScreens {
             ColumnSpec(title: "order", width: wide ? 12 : 9), ColumnSpec(title: "tier customer", width: wide ? 22 : 14),
             ColumnSpec(title: "hold", width: 15), ColumnSpec(title: "lines", width: 5, right: true),
             ColumnSpec(title: "value", width: wide ? 12 : 9, right: true), ColumnSpec(title: "age", width: 4, right: true),
-            ColumnSpec(title: "reason · last note", width: 10),
+            ColumnSpec(title: "last note · reason", width: 10),
         ], to: g.cols)
         list(&g, s, t, cols, count: rows.count, cursor: s.held.cursor, loaded: s.held.loaded,
              empty: "no held orders") { i in
             let o = rows[i]
             let age = o.orderDate.map { Format.age(s.now.seconds - $0.unixSeconds) } ?? ""
             return ([o.orderID, "\(o.tier) \(o.customerName.isEmpty ? o.customerID : o.customerName)", o.kind.rawValue,
-                     String(o.lines), Format.money(o.value), age, [o.reason, o.lastNote ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")],
+                     String(o.lines), Format.money(o.value), age, [o.lastNote ?? "", o.reason].filter { !$0.isEmpty }.joined(separator: " · ")],
                     o.kind == .creditHold ? t[.warning] : t[.base])
         }
     }
