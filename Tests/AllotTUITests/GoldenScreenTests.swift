@@ -70,7 +70,13 @@ struct GoldenScreenTests {
 
     @Test("customer service's held orders", arguments: sizes)
     func held(rows: Int, cols: Int) throws {
-        let d = try Fixture.driver(role: .customerService, user: "cs", rows: rows, cols: cols)
+        // SO-1005 carries customer service's note (with a control character, shown escaped).
+        let d = try Fixture.driver(role: .customerService, user: "cs", rows: rows, cols: cols) { db in
+            try db.execute(sql: """
+                INSERT INTO decision(at, user, role, action, order_id, line_no, note, state_before, state_after, before_json, after_json, line_version)
+                VALUES ('2026-11-29T09:00:00Z', 'cs', 'customer_service', 'note', 'SO-1005', 1, 'buyer back Monday\u{1b}[2J', 'held', 'held', '[]', '[]', 0)
+                """)
+        }
         expectGolden("held-\(cols)x\(rows)", d)
     }
 
