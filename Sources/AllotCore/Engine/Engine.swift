@@ -23,14 +23,17 @@ public enum Engine {
         return assemble(recs, index: index, policy: policy, asOf: asOf)
     }
 
-    /// Re-plans only the groups of `skus` and splices them into `previous` (same result as a full plan when
-    /// nothing else changed). Service targets keep the previous plan's view of who is below target.
+    /// Re-plans only the groups of `skus` and splices them into `previous`: the same result as a full plan when
+    /// nothing else changed. The passes after the solver (ship complete, site capacity) couple groups, so they are
+    /// redone over the whole plan from every line's solver recommendation (kept in `previous`); a plan read back
+    /// from storage lacks them, and then the whole plan is made again. Service targets keep the previous plan's
+    /// view of who is below target.
     public static func replan(skus: Set<SKU>, previous: Plan, index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
-        // Site capacity couples every sku shipping from a site on a day: only a whole plan gets it right.
-        if policy.cost.respectCapacity { return plan(index: index, policy: policy, asOf: asOf) }
+        if !previous.solverRecord.known && (policy.cost.respectCapacity || index.snapshot.orders.contains(where: \.shipComplete)) {
+            return plan(index: index, policy: policy, asOf: asOf)
+        }
         var groupSkus = Set<SKU>()
         for s in skus { for g in index.group(of: s) { groupSkus.insert(g) } }
-        // Orders that ship complete span skus: their other lines must be re-checked too.
         var below = Set<CustomerID>()
         if policy.priority.serviceTargets {
             below = customersBelowTarget(previous.lines.map { ($0.key, $0) }, index: index)
@@ -42,15 +45,8 @@ public enum Engine {
         }
         var lines: [LineRecommendation] = []
         lines.reserveCapacity(previous.lines.count + fresh.count)
-        for rec in previous.lines where !groupSkus.contains(rec.sku) {
-            var r = rec
-            if r.exceptions.contains(.shipComplete) {
-                r.exceptions.removeAll { $0 == .shipComplete }
-                if let cut = r.rationale.range(of: " Ship complete: ") { r.rationale = String(r.rationale[..<cut.lowerBound]) }
-                r.status = status(for: r, policy: policy)
-            }
-            lines.append(r)
-        }
+        let solved = previous.solverRecord.lines
+        for rec in previous.lines where !groupSkus.contains(rec.sku) { lines.append(solved[rec.key] ?? rec) }
         lines.append(contentsOf: fresh.values)
         lines.sort { $0.key < $1.key }
         return finish(lines.map { ($0.key, $0) }, index: index, policy: policy, asOf: asOf, sorted: true)
@@ -146,33 +142,14 @@ public enum Engine {
         finish(recs, index: index, policy: policy, asOf: asOf, sorted: true)
     }
 
-    /// Applies the order-level rules (ship complete) and totals the summary.
+    /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, and
+    /// totals the summary.
     static func finish(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex, policy: Policy, asOf: Day, sorted: Bool) -> Plan {
         var lines = recs.map(\.1)
-        if policy.cost.respectCapacity { SiteCapacity.apply(&lines, index: index, policy: policy) }
-        // Ship-complete orders must come from one warehouse; otherwise every line of the order goes to review.
-        var i = 0
-        while i < lines.count {
-            var j = i + 1
-            while j < lines.count && lines[j].orderID == lines[i].orderID { j += 1 }
-            if let o = index.order(lines[i].orderID), o.shipComplete {
-                var sites = Set<WarehouseID>()
-                for k in i..<j { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
-                let anyShort = (i..<j).contains { lines[$0].short > 0 && lines[$0].status != .held }
-                if sites.count > 1 || (!sites.isEmpty && anyShort) {
-                    for k in i..<j where lines[k].status != .held {
-                        if !lines[k].exceptions.contains(.shipComplete) {
-                            lines[k].exceptions.append(.shipComplete); lines[k].exceptions.sort()
-                            lines[k].rationale += sites.count > 1
-                                ? " Ship complete: the order's lines come from \(sites.sorted().joined(separator: " and ")), so it needs review."
-                                : " Ship complete: some of the order's lines are short, so it cannot ship complete."
-                        }
-                        lines[k].status = status(for: lines[k], policy: policy)
-                    }
-                }
-            }
-            i = j
-        }
+        var solver: [LineKey: LineRecommendation] = [:]
+        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf)
+        ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
+        if policy.cost.respectCapacity { SiteCapacity.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy) }
         var s = PlanSummary(lines: lines.count)
         var requested = 0, allocated = 0
         var cost = 0.0
@@ -189,7 +166,9 @@ public enum Engine {
         }
         s.fillRate = requested > 0 ? Double(allocated) / Double(requested) : 1
         s.totalCost = cost
-        return Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: s)
+        var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: s)
+        plan.solverRecord = SolverRecord(known: true, lines: solver)
+        return plan
     }
 
     /// The status the contract gives a line from its exceptions.

@@ -51,23 +51,49 @@ extension Engine {
         let recs = recommendations(solver, index: index, policy: policy, asOf: asOf)
         guard let l = solver.p.lines.firstIndex(where: { $0.line.key == key }),
               var rec = recs.first(where: { $0.1.key == key })?.1 else { return nil }
-        // Order-level rules (ship complete) come from the whole plan; re-apply them for this order's lines.
-        let orderLines = index.snapshot.lines.filter { $0.orderID == key.orderID }
-        if orderLines.count > 1, let o = index.order(key.orderID), o.shipComplete {
-            var others: [(LineKey, LineRecommendation)] = []
-            for other in orderLines {
-                let g = solveGroup(index: index, policy: policy, asOf: asOf, skus: index.group(of: other.sku), serviceBelow: below)
-                if let r = recommendations(g, index: index, policy: policy, asOf: asOf).first(where: { $0.1.key == other.key }) {
-                    others.append((other.key, r.1))
-                }
-            }
-            others.sort { $0.0 < $1.0 }
-            if let full = finish(others, index: index, policy: policy, asOf: asOf, sorted: true).lines.first(where: { $0.key == key }) { rec = full }
+        // The passes after the solver (ship complete, site capacity) weigh lines of other groups against each other:
+        // only the whole plan says what they did to this line.
+        if policy.cost.respectCapacity || index.order(key.orderID)?.shipComplete == true {
+            let whole = plan(index: index, policy: policy, asOf: asOf)
+            if let i = SupplyLedger.find(key, in: whole.lines) { rec = whole.lines[i] }
         }
         let w = solver.p.lines[l]
-        return LineExplanation(recommendation: rec, options: options(solver, line: l, index: index, policy: policy),
+        var opts = options(solver, line: l, index: index, policy: policy)
+        if rec.allocations != recs.first(where: { $0.1.key == key })?.1.allocations { opts = repassed(opts, rec: rec) }
+        return LineExplanation(recommendation: rec, options: opts,
                                requestedDate: w.order.requestedDate, customerID: w.order.customerID, tier: w.tier,
                                region: w.order.shipToRegion ?? w.customer?.region)
+    }
+
+    /// The options table of a line that a pass after the solver re-sourced or delayed: the units it now takes from
+    /// each option, and why the solver's choice gave way.
+    static func repassed(_ options: [SourcingOption], rec: LineRecommendation) -> [SourcingOption] {
+        let shipComplete = rec.rationale.contains("; ship complete: ")
+        let out = options.map { o -> SourcingOption in
+            var o = o
+            let now = rec.allocations.filter { $0.warehouseID == o.warehouseID && $0.source == o.source && (o.mode ?? $0.mode) == $0.mode }
+            let qty = now.reduce(0) { $0 + $1.qty }
+            if qty > 0 {
+                var note = "chosen: \(qty) unit\(qty == 1 ? "" : "s")"
+                if shipComplete { note += ", so that the whole ship-complete order ships from \(o.warehouseID)" }
+                else if let a = now.first, a.shipDate != o.shipDate, let d = o.shipDate {
+                    note += ", ships \(a.shipDate - d) day\(a.shipDate - d == 1 ? "" : "s") later (daily line capacity)"
+                } else { note += " (the first choice's site was at its daily line capacity)" }
+                if let a = now.first { o.shipDate = a.shipDate; o.arrivalDate = a.arrivalDate }
+                o.note = note
+            } else if o.chosenQty > 0 {
+                o.note = shipComplete ? "the cheapest sourcing, but the order ships complete from one warehouse"
+                    : "the cheapest sourcing, but its site was at its daily line capacity and another site costs less than waiting"
+            }
+            o.chosenQty = qty
+            return o
+        }
+        return out.sorted { a, b in
+            if a.isChosen != b.isChosen { return a.isChosen }
+            let ua = a.unitCost ?? .infinity, ub = b.unitCost ?? .infinity
+            if ua != ub { return ua < ub }
+            return (a.warehouseID, a.source.description) < (b.warehouseID, b.source.description)
+        }
     }
 
     static func options(_ s: GroupSolver, line l: Int, index ix: PlanningIndex, policy: Policy) -> [SourcingOption] {

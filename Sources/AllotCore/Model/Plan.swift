@@ -93,6 +93,9 @@ public struct Plan: Hashable, Sendable, Codable {
     public var policyVersion: String
     public var lines: [LineRecommendation]
     public var summary: PlanSummary
+    /// The solver's own recommendation of each line that a pass after it changed (ship complete, site capacity), so
+    /// that an incremental re-plan can redo those passes exactly; not part of the contract's JSON nor of equality.
+    var solverRecord = SolverRecord()
 
     public init(asOf: Day, policyVersion: String, lines: [LineRecommendation], summary: PlanSummary) {
         self.asOf = asOf; self.policyVersion = policyVersion; self.lines = lines; self.summary = summary
@@ -101,4 +104,13 @@ public struct Plan: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", policyVersion = "policy_version", lines, summary
     }
+}
+
+/// The solver's recommendations of the lines the passes after it changed; `known` is false for a plan that was
+/// not made by the engine in this process (read back from storage), which an incremental re-plan cannot splice.
+struct SolverRecord: Hashable, Sendable {
+    var known = false
+    var lines: [LineKey: LineRecommendation] = [:]
+    static func == (a: SolverRecord, b: SolverRecord) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }

@@ -1,0 +1,176 @@
+/// Ship-complete orders (`ship_complete = true`): every line of the order ships from one warehouse, or the order goes
+/// to review (SHIP_COMPLETE).
+///
+/// A pass after the solver: when the cheapest sourcing spreads such an order over several warehouses, the order is
+/// re-sourced whole to the cheapest warehouse that can ship every line from units nobody else uses (stock there,
+/// its receipts, or transfers into it). Every line keeps its fill and no other line loses a unit, so priority,
+/// commitments and quotas hold exactly as the solver left them; the order only pays more freight or lateness.
+/// Orders are taken in priority order (class, then first come first served), so a higher-priority order gets
+/// the free units first. An order with a short line cannot ship complete and goes to review as before.
+enum ShipComplete {
+    /// One warehouse's offer for a whole order: each line's allocations, the cost, and the lines it cannot serve.
+    struct Offer {
+        var warehouse: Int
+        var allocations: [[Allocation]]
+        var taken: [(sku: SKU, b: Int, q: Int)]
+        var objective: Double
+        /// Per line it cannot serve whole: (line position, units it could find).
+        var lacking: [(Int, Int)]
+    }
+
+    static func apply(_ lines: inout [LineRecommendation], ledger: inout SupplyLedger, solver: inout [LineKey: LineRecommendation],
+                      index: PlanningIndex, policy: Policy) {
+        // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
+        var candidates: [(key: (Int, Int32, Int32, String), range: Range<Int>)] = []
+        var i = 0
+        while i < lines.count {
+            var j = i + 1
+            while j < lines.count && lines[j].orderID == lines[i].orderID { j += 1 }
+            defer { i = j }
+            guard let o = index.order(lines[i].orderID), o.shipComplete else { continue }
+            var sites = Set<WarehouseID>()
+            for k in i..<j { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
+            let anyShort = (i..<j).contains { lines[$0].short > 0 && lines[$0].status != .held }
+            if !sites.isEmpty && anyShort {
+                flag(&lines, i..<j, solver: &solver, policy: policy,
+                     reason: " Ship complete: some of the order's lines are short, so it cannot ship complete.")
+            } else if sites.count > 1 {
+                let cls = (i..<j).map { lines[$0].priorityClass }.min() ?? 0
+                candidates.append(((cls, o.requestedDate.ordinal, o.orderDate.ordinal, o.id), i..<j))
+            }
+        }
+        candidates.sort { $0.key < $1.key }
+        for c in candidates { resource(&lines, c.range, ledger: &ledger, solver: &solver, index: index, policy: policy) }
+    }
+
+    /// Re-sources one spread order to its cheapest single warehouse, or flags it for review saying why none can.
+    static func resource(_ lines: inout [LineRecommendation], _ range: Range<Int>, ledger: inout SupplyLedger,
+                         solver: inout [LineKey: LineRecommendation], index: PlanningIndex, policy: Policy) {
+        guard let order = index.order(lines[range.lowerBound].orderID) else { return }
+        let members = range.filter { lines[$0].status != .held && lines[$0].allocated > 0 }
+        let sites = Set(members.flatMap { lines[$0].allocations.map(\.warehouseID) }).sorted()
+        // A substitute's units cannot be traced to one supply, so such an order is left as it is.
+        if let sub = members.first(where: { m in lines[m].allocations.contains { if case .substitute = $0.source { return true }; return false } }) {
+            flag(&lines, range, solver: &solver, policy: policy,
+                 reason: " Ship complete: the order's lines come from \(sites.joined(separator: " and ")) and line \(lines[sub].lineNo)"
+                    + " is served by a substitute, so it needs review.")
+            return
+        }
+        for m in members { ledger.load(lines[m].sku, lines: lines) }
+        // The order's own units count as free while it looks for one warehouse.
+        for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
+        var best: Offer?
+        var offers: [Offer] = []
+        for w in index.snapshot.warehouses.indices {
+            let offer = self.offer(from: w, members: members, lines: lines, order: order, ledger: ledger, policy: policy)
+            if offer.lacking.isEmpty {
+                if best == nil || offer.objective < best!.objective - 1e-9 { best = offer }
+            } else if offer.lacking.count < members.count || offer.lacking.contains(where: { $0.1 > 0 }) {
+                offers.append(offer)
+            }
+        }
+        guard let chosen = best else {
+            for m in members { ledger.take(lines[m].allocations, sku: lines[m].sku) }
+            flag(&lines, range, solver: &solver, policy: policy, reason: " Ship complete: the cheapest sourcing uses \(sites.joined(separator: " and ")), and "
+                    + noneReason(offers, members: members, lines: lines, index: index) + "; the order needs review.")
+            return
+        }
+        let whID = index.snapshot.warehouses[chosen.warehouse].id
+        for (k, m) in members.enumerated() {
+            if solver[lines[m].key] == nil { solver[lines[m].key] = lines[m] }
+            var r = lines[m]
+            r.allocations = chosen.allocations[k]
+            ledger.take(r.allocations, sku: r.sku)
+            ledger.refreshSourcing(&r, order: order)
+            r.rationale = sentence(r, previous: lines[m], order: order, warehouse: whID, sites: sites, lineCount: members.count)
+            lines[m] = r
+        }
+    }
+
+    /// What warehouse `w` can do for the order's lines, from free units only, each line from its cheapest supplies.
+    static func offer(from w: Int, members: [Int], lines: [LineRecommendation], order: Order, ledger: SupplyLedger, policy: Policy) -> Offer {
+        var offer = Offer(warehouse: w, allocations: [], taken: [], objective: 0, lacking: [])
+        for (k, m) in members.enumerated() {
+            let r = lines[m]
+            let need = r.allocated
+            var options: [(b: Int, alloc: Allocation, obj: Double, free: Int)] = []
+            for b in (ledger.buckets[r.sku] ?? []).indices {
+                var free = ledger.free(r.sku, b)
+                for t in offer.taken where t.sku == r.sku && t.b == b { free -= t.q }
+                guard free > 0, let (a, obj) = ledger.route(line: r, order: order, bucket: b, qty: 1, via: w) else { continue }
+                options.append((b, a, obj, free))
+            }
+            options.sort { ($0.obj, $0.b) < ($1.obj, $1.b) }
+            var left = need
+            var allocs: [Allocation] = []
+            var objective = 0.0
+            // A whole line from one supply saves the split penalty: prefer the cheapest supply that holds it all.
+            if let whole = options.filter({ $0.free >= need }).min(by: { ($0.obj, $0.b) < ($1.obj, $1.b) }),
+               options.first.map({ Double(need) * (whole.obj - $0.obj) < policy.cost.splitPenalty }) ?? false {
+                options = [whole]
+            }
+            for o in options where left > 0 {
+                let q = min(left, o.free)
+                var a = o.alloc
+                a.qty = q; a.cost *= Double(q)
+                allocs.append(a)
+                offer.taken.append((r.sku, o.b, q))
+                objective += Double(q) * o.obj
+                left -= q
+            }
+            if left > 0 { offer.lacking.append((k, need - left)) }
+            allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+            offer.allocations.append(allocs)
+            offer.objective += objective + policy.cost.splitPenalty * Double(max(0, allocs.count - 1))
+        }
+        return offer
+    }
+
+    /// "no single warehouse holds all 3 lines: DAL lacks FP-8, CHI lacks AF-4", naming the nearest misses first.
+    static func noneReason(_ offers: [Offer], members: [Int], lines: [LineRecommendation], index: PlanningIndex) -> String {
+        let n = members.count
+        var text = "no single warehouse holds all \(n) line\(n == 1 ? "" : "s")"
+        let ranked = offers.sorted { ($0.lacking.count, $0.warehouse) < ($1.lacking.count, $1.warehouse) }
+        let parts = ranked.prefix(3).map { o -> String in
+            let id = index.snapshot.warehouses[o.warehouse].id
+            let none = o.lacking.filter { $0.1 == 0 }.map { lines[members[$0.0]].sku }
+            var missing = none.isEmpty ? [] : ["lacks " + none.joined(separator: " and ")]
+            for (k, have) in o.lacking where have > 0 { missing.append("has only \(have) of \(lines[members[k]].allocated) \(lines[members[k]].sku)") }
+            return "\(id) " + missing.joined(separator: " and ")
+        }
+        if !parts.isEmpty {
+            text += ": " + parts.joined(separator: ", ")
+            if ranked.count > 3 { text += " (and \(ranked.count - 3) other warehouse\(ranked.count == 4 ? "" : "s"))" }
+        }
+        return text
+    }
+
+    /// The rationale of a line re-sourced to the order's single warehouse.
+    static func sentence(_ r: LineRecommendation, previous: LineRecommendation, order: Order, warehouse: WarehouseID,
+                         sites: [WarehouseID], lineCount: Int) -> String {
+        let prefix = previous.rationale.range(of: ": ").map { String(previous.rationale[..<$0.lowerBound]) } ?? "Class \(r.priorityClass)"
+        var text = prefix + ": all \(r.allocated)"
+        if r.allocations.count == 1, let a = r.allocations.first {
+            text += " from \(a.warehouseID) \(Rationale.sourcePhrase(a.source, at: a.warehouseID)), ships \(a.shipDate.short), arrives \(a.arrivalDate.short)"
+            let late = a.arrivalDate - order.requestedDate
+            text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
+        } else {
+            text += " (" + r.allocations.map { "\($0.qty) from \($0.warehouseID) \(Rationale.sourcePhrase($0.source, at: $0.warehouseID))" }
+                .joined(separator: ", ") + ")"
+        }
+        let all = lineCount == 1 ? "the order's line" : "all \(lineCount) of the order's lines"
+        return text + "; ship complete: \(all) ship from \(warehouse), the cheapest warehouse that holds every line"
+            + " (the cheapest sourcing would have used \(sites.joined(separator: " and ")))."
+    }
+
+    /// Sends every unheld line of the order to review with SHIP_COMPLETE and the reason.
+    static func flag(_ lines: inout [LineRecommendation], _ range: Range<Int>, solver: inout [LineKey: LineRecommendation],
+                     policy: Policy, reason: String) {
+        for k in range where lines[k].status != .held && !lines[k].exceptions.contains(.shipComplete) {
+            if solver[lines[k].key] == nil { solver[lines[k].key] = lines[k] }
+            lines[k].exceptions.append(.shipComplete); lines[k].exceptions.sort()
+            lines[k].rationale += reason
+            lines[k].status = Engine.status(for: lines[k], policy: policy)
+        }
+    }
+}
