@@ -6,7 +6,8 @@
 /// its receipts, or transfers into it). Every line keeps its fill and no other line loses a unit, so priority,
 /// commitments and quotas hold exactly as the solver left them; the order only pays more freight or lateness.
 /// Orders are taken in priority order (class, then first come first served), so a higher-priority order gets
-/// the free units first. An order with a short line cannot ship complete and goes to review as before.
+/// the free units first. A line served by a substitute keeps it, so the order can only ship from that substitute's
+/// warehouse. An order with a short line cannot ship complete and goes to review.
 enum ShipComplete {
     /// One warehouse's offer for a whole order: each line's allocations, the cost, and the lines it cannot serve.
     struct Offer {
@@ -33,7 +34,8 @@ enum ShipComplete {
             let anyShort = (i..<j).contains { lines[$0].short > 0 && lines[$0].status != .held }
             if !sites.isEmpty && anyShort {
                 flag(&lines, i..<j, solver: &solver, policy: policy,
-                     reason: " Ship complete: some of the order's lines are short, so it cannot ship complete.")
+                     reason: " Ship complete: some of the order's lines are short, so it cannot ship complete"
+                        + (sites.count > 1 ? " (and they come from \(sites.sorted().joined(separator: " and ")))." : "."))
             } else if sites.count > 1 {
                 let cls = (i..<j).map { lines[$0].priorityClass }.min() ?? 0
                 candidates.append(((cls, o.requestedDate.ordinal, o.orderDate.ordinal, o.id), i..<j))
@@ -47,32 +49,44 @@ enum ShipComplete {
     static func resource(_ lines: inout [LineRecommendation], _ range: Range<Int>, ledger: inout SupplyLedger,
                          solver: inout [LineKey: LineRecommendation], index: PlanningIndex, policy: Policy) {
         guard let order = index.order(lines[range.lowerBound].orderID) else { return }
-        let members = range.filter { lines[$0].status != .held && lines[$0].allocated > 0 }
-        let sites = Set(members.flatMap { lines[$0].allocations.map(\.warehouseID) }).sorted()
-        // A substitute's units cannot be traced to one supply, so such an order is left as it is.
-        if let sub = members.first(where: { m in lines[m].allocations.contains { if case .substitute = $0.source { return true }; return false } }) {
+        let all = range.filter { lines[$0].status != .held && lines[$0].allocated > 0 }
+        let sites = Set(all.flatMap { lines[$0].allocations.map(\.warehouseID) }).sorted()
+        let spread = " Ship complete: the cheapest sourcing uses \(sites.joined(separator: " and ")), and "
+        // A line served by a substitute keeps it (the substitute is what made it whole): the order can only ship from
+        // the substitute's warehouse, and the other lines are re-sourced around it.
+        let pinned = all.filter { m in lines[m].allocations.contains { SiteCapacity.isSubstitute($0) } }
+        let pinnedSites = Set(pinned.flatMap { lines[$0].allocations.map(\.warehouseID) }).sorted()
+        let pinnedText = pinned.count == 1 ? "line \(lines[pinned[0]].lineNo) is served by a substitute from"
+            : "lines " + pinned.map { String(lines[$0].lineNo) }.joined(separator: " and ") + " are served by substitutes from"
+        if pinnedSites.count > 1 {
             flag(&lines, range, solver: &solver, policy: policy,
-                 reason: " Ship complete: the order's lines come from \(sites.joined(separator: " and ")) and line \(lines[sub].lineNo)"
-                    + " is served by a substitute, so it needs review.")
+                 reason: spread + pinnedText + " " + pinnedSites.joined(separator: " and ") + "; the order needs review.")
             return
         }
+        let members = all.filter { !pinned.contains($0) }
         for m in members { ledger.load(lines[m].sku, lines: lines) }
         // The order's own units count as free while it looks for one warehouse.
         for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
         var best: Offer?
         var offers: [Offer] = []
-        for w in index.snapshot.warehouses.indices {
+        let candidates = pinnedSites.isEmpty ? Array(index.snapshot.warehouses.indices) : pinnedSites.compactMap { index.warehouseIndex[$0] }
+        for w in candidates {
             let offer = self.offer(from: w, members: members, lines: lines, order: order, ledger: ledger, policy: policy)
             if offer.lacking.isEmpty {
                 if best == nil || offer.objective < best!.objective - 1e-9 { best = offer }
-            } else if offer.lacking.count < members.count || offer.lacking.contains(where: { $0.1 > 0 }) {
+            } else if offer.lacking.count < members.count || offer.lacking.contains(where: { $0.1 > 0 }) || !pinned.isEmpty {
                 offers.append(offer)
             }
         }
         guard let chosen = best else {
             for m in members { ledger.take(lines[m].allocations, sku: lines[m].sku) }
-            flag(&lines, range, solver: &solver, policy: policy, reason: " Ship complete: the cheapest sourcing uses \(sites.joined(separator: " and ")), and "
-                    + noneReason(offers, members: members, lines: lines, index: index) + "; the order needs review.")
+            let why: String
+            if let o = offers.first, !pinned.isEmpty {
+                why = pinnedText + " \(pinnedSites[0]), and \(pinnedSites[0]) " + missing(o, members: members, lines: lines)
+            } else {
+                why = noneReason(offers, count: all.count, members: members, lines: lines, index: index)
+            }
+            flag(&lines, range, solver: &solver, policy: policy, reason: spread + why + "; the order needs review.")
             return
         }
         let whID = index.snapshot.warehouses[chosen.warehouse].id
@@ -82,7 +96,7 @@ enum ShipComplete {
             r.allocations = chosen.allocations[k]
             ledger.take(r.allocations, sku: r.sku)
             ledger.refreshSourcing(&r, order: order)
-            r.rationale = sentence(r, previous: lines[m], order: order, warehouse: whID, sites: sites, lineCount: members.count)
+            r.rationale = sentence(r, previous: lines[m], order: order, warehouse: whID, sites: sites, lineCount: all.count)
             lines[m] = r
         }
     }
@@ -127,22 +141,23 @@ enum ShipComplete {
     }
 
     /// "no single warehouse holds all 3 lines: DAL lacks FP-8, CHI lacks AF-4", naming the nearest misses first.
-    static func noneReason(_ offers: [Offer], members: [Int], lines: [LineRecommendation], index: PlanningIndex) -> String {
-        let n = members.count
+    static func noneReason(_ offers: [Offer], count n: Int, members: [Int], lines: [LineRecommendation], index: PlanningIndex) -> String {
         var text = "no single warehouse holds all \(n) line\(n == 1 ? "" : "s")"
         let ranked = offers.sorted { ($0.lacking.count, $0.warehouse) < ($1.lacking.count, $1.warehouse) }
-        let parts = ranked.prefix(3).map { o -> String in
-            let id = index.snapshot.warehouses[o.warehouse].id
-            let none = o.lacking.filter { $0.1 == 0 }.map { lines[members[$0.0]].sku }
-            var missing = none.isEmpty ? [] : ["lacks " + none.joined(separator: " and ")]
-            for (k, have) in o.lacking where have > 0 { missing.append("has only \(have) of \(lines[members[k]].allocated) \(lines[members[k]].sku)") }
-            return "\(id) " + missing.joined(separator: " and ")
-        }
+        let parts = ranked.prefix(3).map { "\(index.snapshot.warehouses[$0.warehouse].id) " + missing($0, members: members, lines: lines) }
         if !parts.isEmpty {
             text += ": " + parts.joined(separator: ", ")
             if ranked.count > 3 { text += " (and \(ranked.count - 3) other warehouse\(ranked.count == 4 ? "" : "s"))" }
         }
         return text
+    }
+
+    /// What one warehouse lacks for the order: "lacks FP-8 and AF-4 and has only 3 of 5 MX".
+    static func missing(_ o: Offer, members: [Int], lines: [LineRecommendation]) -> String {
+        let none = o.lacking.filter { $0.1 == 0 }.map { lines[members[$0.0]].sku }
+        var parts = none.isEmpty ? [] : ["lacks " + none.joined(separator: " and ")]
+        for (k, have) in o.lacking where have > 0 { parts.append("has only \(have) of \(lines[members[k]].allocated) \(lines[members[k]].sku)") }
+        return parts.joined(separator: " and ")
     }
 
     /// The rationale of a line re-sourced to the order's single warehouse.

@@ -11,8 +11,8 @@ struct SupplyLedger {
     private(set) var buckets: [SKU: [SupplyBucket]] = [:]
     /// Units of each loaded sku's supplies that the plan's lines use, per bucket.
     private var used: [SKU: [Int]] = [:]
-    /// Skus whose free units cannot be known from the lines alone (a substitute allocation does not say which of
-    /// the substitute's supplies it drew on; a commitment withholds units no line shows): the passes leave them alone.
+    /// Skus whose free units cannot be known from the lines alone (a substitute allocation that more than one of the
+    /// substitute's supplies could have served; a commitment withholds units no line shows): the passes leave them alone.
     private(set) var closed: Set<SKU> = []
 
     init(index: PlanningIndex, policy: Policy, asOf: Day) {
@@ -51,7 +51,8 @@ struct SupplyLedger {
                 guard let r = SupplyLedger.find(index.snapshot.lines[li].key, in: lines) else { continue }
                 for a in lines[r].allocations {
                     if case .substitute(let s) = a.source {
-                        if s == sku { closed.insert(sku) }
+                        guard s == sku else { continue }
+                        if let b = substituteBucket(of: a, line: lines[r], in: list) { u[b] += a.qty } else { closed.insert(sku) }
                         continue
                     }
                     guard other == sku, let b = bucket(of: a, sku: sku) else { continue }
@@ -60,6 +61,23 @@ struct SupplyLedger {
             }
         }
         used[sku] = u
+    }
+
+    /// The supply a substitute allocation drew on: the one supply of the substitute sku whose route to the line ships
+    /// from the allocation's warehouse on its dates (nil when none or several match: the sku is then left alone).
+    func substituteBucket(of a: Allocation, line: LineRecommendation, in list: [SupplyBucket]) -> Int? {
+        guard let order = index.order(line.orderID), let ship = index.warehouseIndex[a.warehouseID],
+              let region = (order.shipToRegion ?? index.customer(of: order)?.region).flatMap({ index.regionIndex[$0] }) else { return nil }
+        var found: Int?
+        for (b, bucket) in list.enumerated() {
+            let match = Routing.candidates(bucket: bucket, region: region, index: index).contains {
+                $0.shipWarehouse == ship && $0.shipDay == a.shipDate.ordinal && $0.arrivalDay == a.arrivalDate.ordinal && $0.mode == a.mode
+            }
+            guard match else { continue }
+            if found != nil { return nil }
+            found = b
+        }
+        return found
     }
 
     /// The position of the line with `key` in lines sorted by key.
