@@ -136,35 +136,23 @@ extension WorkbenchReducer {
             let top = ScreenLayout.listTop(s)
             let row = m.row - top
             guard row >= 0, row < s.bodyHeight else { return [] }
-            let target = listScroll(s) + row
-            let current = listSelected(s)
-            var commands = move(&s, by: target - current)
-            if m.kind == .doubleClick, listSelected(s) == target { commands += open(&s) }
+            let target = listCursor(s).scroll + row
+            var commands = move(&s, by: target - listCursor(s).selected)
+            if m.kind == .doubleClick, listCursor(s).selected == target { commands += open(&s) }
             return commands
         }
     }
 
-    static func listScroll(_ s: WorkbenchState) -> Int {
+    /// The cursor of the list on screen (a fresh one where the screen has no list loaded yet).
+    static func listCursor(_ s: WorkbenchState) -> ListCursor {
         switch s.screen {
-        case .queue: return s.queue.cursor.scroll
-        case .held: return s.held.cursor.scroll
-        case .escalations: return s.escalations.cursor.scroll
-        case .audit: return s.audit.cursor.scroll
-        case .detail: return s.detail?.cursor.scroll ?? 0
-        case .supply: return s.supply?.cursor.scroll ?? 0
-        case .panel: return s.panelCursor.scroll
-        }
-    }
-
-    static func listSelected(_ s: WorkbenchState) -> Int {
-        switch s.screen {
-        case .queue: return s.queue.cursor.selected
-        case .held: return s.held.cursor.selected
-        case .escalations: return s.escalations.cursor.selected
-        case .audit: return s.audit.cursor.selected
-        case .detail: return s.detail?.cursor.selected ?? 0
-        case .supply: return s.supply?.cursor.selected ?? 0
-        case .panel: return s.panelCursor.selected
+        case .queue: return s.queue.cursor
+        case .held: return s.held.cursor
+        case .escalations: return s.escalations.cursor
+        case .audit: return s.audit.cursor
+        case .detail: return s.detail?.cursor ?? ListCursor()
+        case .supply: return s.supply?.cursor ?? ListCursor()
+        case .panel: return s.panelCursor
         }
     }
 
