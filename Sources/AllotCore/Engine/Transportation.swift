@@ -1,0 +1,159 @@
+/// The least-cost sourcing of fixed demands from capacitated supplies: a transportation problem solved exactly by
+/// successive shortest paths with node potentials, written for Allot's shape (few sinks — a sku's buckets — and
+/// any number of sources).
+///
+/// Each source's demand is routed along shortest paths in the residual graph compressed to the sinks: an edge
+/// `b → b2` moves one unit of some source already at `b` over to `b2` (at that source's cost difference), and a sink
+/// with free units ends a path. Potentials on the sinks keep every reduced cost non-negative, so each path is one
+/// Dijkstra over the sinks; augmenting along shortest paths never creates a negative cycle, so the final flow is
+/// optimal (the classic successive-shortest-path argument), with no round cap.
+struct Transportation {
+    /// Sinks (buckets).
+    let m: Int
+    /// Per `source * m + sink`: the unit cost (only read for eligible pairs).
+    let cost: [Double]
+    /// Per source: the sinks it may use.
+    let eligible: [[Int]]
+
+    /// Routes every source's demand; returns the flow per `source * m + sink`, or nil when the demands do not fit
+    /// the capacities (the caller's flow was then not feasible, which the fill step rules out).
+    func solve(demand: [Int], capacity: [Int]) -> [Int]? {
+        let n = demand.count, m = self.m, t = m
+        var x = [Int](repeating: 0, count: n * m)
+        var free = capacity
+        var pi = [Double](repeating: 0, count: m + 1)
+        // Sources holding units of each sink, with each one's slot in that list (swap-removal keeps it O(1)).
+        var holders = [[Int]](repeating: [], count: m)
+        var slot = [Int](repeating: -1, count: n * m)
+        var dist = [Double](repeating: 0, count: m + 1)
+        var done = [Bool](repeating: false, count: m + 1)
+        var prev = [Int](repeating: -1, count: m + 1)
+        var via = [Int](repeating: -1, count: m)
+        let ok: Bool = cost.withUnsafeBufferPointer { cp in
+            func add(_ h: Int, _ b: Int, _ d: Int) {
+                let k = h * m + b
+                let before = x[k]
+                x[k] += d
+                if before == 0 && x[k] > 0 {
+                    slot[k] = holders[b].count; holders[b].append(h)
+                } else if before > 0 && x[k] == 0 {
+                    let s = slot[k], last = holders[b].removeLast()
+                    if last != h { holders[b][s] = last; slot[last * m + b] = s }
+                    slot[k] = -1
+                }
+            }
+            for g in 0..<n {
+                var rem = demand[g]
+                while rem > 0 {
+                    for v in 0...m { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
+                    // Entering at a sink costs the source's own unit cost (in reduced terms).
+                    for b in eligible[g] { dist[b] = cp[g * m + b] - pi[b] }
+                    while true {
+                        var u = -1, best = Double.infinity
+                        for v in 0...m where !done[v] && dist[v] < best { best = dist[v]; u = v }
+                        if u < 0 { return false }
+                        if u == t { break }
+                        done[u] = true
+                        if free[u] > 0 {
+                            let nd = best + pi[u] - pi[t]
+                            if nd < dist[t] { dist[t] = nd; prev[t] = u }
+                        }
+                        for h in holders[u] {
+                            let base = best - cp[h * m + u] + pi[u]
+                            for b2 in eligible[h] where !done[b2] {
+                                let nd = base + cp[h * m + b2] - pi[b2]
+                                if nd < dist[b2] { dist[b2] = nd; prev[b2] = u; via[b2] = h }
+                            }
+                        }
+                    }
+                    // Nodes beyond the sink's distance get that distance: reduced costs stay non-negative.
+                    let dt = dist[t]
+                    for v in 0...m { pi[v] += min(dist[v], dt) }
+                    let end = prev[t]
+                    var d = min(rem, free[end])
+                    var v = end
+                    while prev[v] >= 0 { d = min(d, x[via[v] * m + prev[v]]); v = prev[v] }
+                    let entry = v
+                    v = end
+                    while prev[v] >= 0 { let from = prev[v], h = via[v]; add(h, from, -d); add(h, v, d); v = from }
+                    add(g, entry, d)
+                    free[end] -= d
+                    rem -= d
+                }
+            }
+            return true
+        }
+        return ok ? x : nil
+    }
+}
+
+extension GroupSolver {
+    /// Re-routes the classes' flow to the cheapest sourcing of the same per-class totals.
+    ///
+    /// Classes whose eligible buckets and unit costs are identical are interchangeable for cost, so they are solved
+    /// as one source (a sku's lines collapse to a handful of sources), then handed back to the classes in class
+    /// order, cheapest bucket first, which keeps each class on as few buckets as possible.
+    func minimizeCost() {
+        let B = self.B, C = self.C
+        guard B > 1 || C > 0 else { return }
+        var demand = [Int](repeating: 0, count: C)
+        var capacity = cap
+        var any = false
+        for c in 0..<C {
+            for b in eligible[c] { let q = flow[c * B + b]; demand[c] += q; capacity[b] += q }
+            if demand[c] > 0 { any = true }
+        }
+        guard any else { return }
+        // Sources: classes with demand, merged when their rows are the same.
+        struct RowKey: Hashable { var eligible: [Int]; var costs: [Double] }
+        var sourceOf: [RowKey: Int] = [:]
+        var members: [[Int]] = []
+        var sourceDemand: [Int] = []
+        var sourceEligible: [[Int]] = []
+        var sourceCost: [Double] = []
+        for c in 0..<C where demand[c] > 0 {
+            let row = RowKey(eligible: eligible[c], costs: eligible[c].map { p.objective[c * B + $0] })
+            if let s = sourceOf[row] {
+                members[s].append(c); sourceDemand[s] += demand[c]
+            } else {
+                sourceOf[row] = members.count
+                members.append([c]); sourceDemand.append(demand[c]); sourceEligible.append(row.eligible)
+                sourceCost.append(contentsOf: repeatElement(0, count: B))
+                let base = sourceCost.count - B
+                for (k, b) in row.eligible.enumerated() { sourceCost[base + b] = row.costs[k] }
+            }
+        }
+        let solver = Transportation(m: B, cost: sourceCost, eligible: sourceEligible)
+        guard let x = solver.solve(demand: sourceDemand, capacity: capacity) else { return }
+        // Hand each source's units back to its classes (northwest corner over the cheapest-first bucket order).
+        for i in flow.indices { flow[i] = 0 }
+        for (s, list) in members.enumerated() {
+            var k = 0
+            var left = x[s * B + sourceEligible[s][0]]
+            for c in list {
+                var need = demand[c]
+                while need > 0 {
+                    while left == 0 { k += 1; left = x[s * B + sourceEligible[s][k]] }
+                    let take = min(need, left)
+                    flow[c * B + sourceEligible[s][k]] += take
+                    need -= take; left -= take
+                }
+            }
+        }
+        rebuildFromFlow(capacity: capacity)
+    }
+
+    /// Recomputes free units and re-routing reach from the flow (after a solve replaced it wholesale).
+    func rebuildFromFlow(capacity: [Int]) {
+        cap = capacity
+        for i in reach.indices { reach[i] = 0 }
+        for c in 0..<C {
+            for b in eligible[c] {
+                let q = flow[c * B + b]
+                guard q > 0 else { continue }
+                cap[b] -= q
+                for b2 in eligible[c] where b2 != b { reach[b * B + b2] += q }
+            }
+        }
+    }
+}
