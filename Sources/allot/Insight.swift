@@ -144,7 +144,14 @@ struct InsightHistory: ParsableCommand {
 struct InsightApprove: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
-        abstract: "Approve a recommended rebalancing transfer (supervisors and admins only).")
+        abstract: "Approve a recommended rebalancing transfer (supervisors and admins only); it becomes a real transfer.",
+        discussion: """
+        In one transaction: the units are held at the sending warehouse (its reserved count grows until the WMS \
+        reports the move), an inbound transfer receipt ALLOT-TR-<n> arrives at the receiving warehouse on the \
+        recommended date (the next `allot plan` draws on it), a receipt.upserted event (kind transfer, with \
+        from_warehouse) goes to the outbox for the ERP/WMS to execute (`allot export`), and the audit log records \
+        who approved it. Refused, with nothing written, when the user may not approve or the stock is no longer free.
+        """)
 
     @OptionGroup var options: InsightOptions
 
@@ -167,12 +174,15 @@ struct InsightApprove: ParsableCommand {
         guard let t = d.rebalance.first(where: { $0.id == id }) else {
             throw ValidationError("no current rebalancing recommendation '\(id)' (see `allot insight rebalance`)")
         }
+        let approved: TransferApprovals.Approved
         do {
-            try TransferApprovals(mirror: mirror).approve(t, user: user, note: note)
+            approved = try TransferApprovals(mirror: mirror).approve(t, user: user, note: note)
         } catch let e as TransferApprovals.Refusal {
             throw ValidationError(e.description)
         }
         print("approved \(t.id): \(t.qty) × \(t.sku) \(t.from)→\(t.to), arriving \(t.arrivalDate), cost \(Fmt.fixed(t.cost, 2))")
+        print("  inbound receipt \(approved.receiptID) at \(t.to) (the next plan draws on it); \(t.qty) held at \(t.from); "
+              + "outbox event \(approved.eventID) (receipt.upserted); audit #\(approved.auditSeq)")
     }
 }
 

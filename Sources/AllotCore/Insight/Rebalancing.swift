@@ -18,6 +18,12 @@ public struct TransferRecommendation: Hashable, Sendable, Codable {
     public var reason: String
     public var basis: SignalBasis
 
+    public init(id: String, sku: SKU, from: WarehouseID, to: WarehouseID, qty: Int, arrivalDate: Day, cost: Double, runOutDate: Day? = nil,
+                beforeShortage: Bool = true, reason: String = "", basis: SignalBasis = SignalBasis(inputs: [], historySize: 0, confidence: .none)) {
+        self.id = id; self.sku = sku; self.from = from; self.to = to; self.qty = qty; self.arrivalDate = arrivalDate; self.cost = cost
+        self.runOutDate = runOutDate; self.beforeShortage = beforeShortage; self.reason = reason; self.basis = basis
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, sku, from, to, qty, arrivalDate = "arrival_date", cost, runOutDate = "run_out_date",
              beforeShortage = "before_shortage", reason, basis

@@ -85,5 +85,9 @@ extension Schema {
             ) STRICT;
             """)
         }
+        // An approved transfer becomes an inbound receipt at the receiving warehouse; the approval names it.
+        m.registerMigration("v2-insight-transfer-receipt") { db in
+            try db.execute(sql: "ALTER TABLE transfer_approval ADD COLUMN receipt_id TEXT")
+        }
     }
 }
