@@ -13,7 +13,9 @@ struct BenchTUI: ParsableCommand {
         Builds (or reuses, with --db) a mirror holding a synthetic current plan of --lines lines, opens the planner's \
         queue on an in-memory 120×40 terminal, replays a script of key presses (moves, pages, jumps to the end and \
         back, filters, sorts, opening lines) and prints start-to-first-screen and key-to-frame p50/p99. Goals: \
-        300 ms and 16 ms. Store reads run inline, so a key's time includes any page it had to read.
+        300 ms and 16 ms. Store reads run inline, so a key's time includes any page it had to read. A mirror \
+        without line history gets --history past planner decisions, so the queue's override likelihood (learned \
+        from them) is drawn and measured too.
         """)
 
     @Option(help: "Order lines in the synthetic mirror.")
@@ -24,6 +26,9 @@ struct BenchTUI: ParsableCommand {
 
     @Option(help: "Times to replay the key script.")
     var rounds = 3
+
+    @Option(help: "Past planner decisions to write into a mirror that has no line history (0: none, no override column).")
+    var history = 20_000
 
     func run() throws {
         let path = db ?? (NSTemporaryDirectory() + "allot-bench-tui-\(lines).sqlite")
@@ -42,6 +47,11 @@ struct BenchTUI: ParsableCommand {
             print("built a mirror of \(lines) lines in \(String(format: "%.1f", Date().timeIntervalSince(t))) s: \(path)")
         } else {
             print("reusing \(path)")
+        }
+        let historyMirror = try Mirror(path: path)
+        if history > 0, try InsightReads(mirror: historyMirror).lineHistoryMark() == 0 {
+            try SyntheticHistory.fill(historyMirror, decisions: history)
+            print("wrote \(history) past planner decisions into the line history")
         }
 
         // Start: open the mirror, read the first page, draw. The counts header and a line's options table are

@@ -41,4 +41,38 @@ struct InsightScreenTests {
         #expect(d.state.detail?.options.filter { $0.source != .substitute("MX-250") }.allSatisfy { $0.acceptance == nil } == true)
         expectGolden("detail-substitute-\(cols)x\(rows)", d)
     }
+
+    /// `n` past decisions by planners: recommendations from RNO overridden 4 times in 5, the others once in 10.
+    static func overrideHistory(_ n: Int) -> (Database) throws -> Void {
+        { db in
+            for i in 0..<n {
+                let fromReno = i % 3 == 0
+                let overridden = fromReno ? i % 5 != 0 : i % 10 == 1
+                try db.execute(sql: """
+                    INSERT INTO line_history(order_id, line_no, customer_id, sku, qty, received_at, requested_date, exceptions, queue,
+                      recommended_warehouse, decided_at, actor, role, action, reason)
+                    VALUES (?, 1, ?, 'MX-200', 10, '2026-11-01T09:00:00Z', '2026-11-10', 'SHORTAGE', 'planner', ?, ?, 'ann', 'planner', ?, ?)
+                    """, arguments: ["H-\(i)", ["C1", "C2", "C4"][i % 3 == 0 ? (i / 3) % 3 : i % 3], fromReno ? "RNO" : (i % 2 == 0 ? "DAL" : "ATL"),
+                                     "2026-11-0\(1 + i % 9)T10:00:00Z", overridden ? "override" : "accept", overridden ? "WAREHOUSE_ISSUE" : nil])
+            }
+        }
+    }
+
+    @Test("the queue shows how likely each recommendation is to be overridden, learned from planners' past overrides", arguments: sizes)
+    func overrideLikelihood(rows: Int, cols: Int) throws {
+        let d = try Fixture.driver(rows: rows, cols: cols, extra: Self.overrideHistory(60))
+        let byLine = Dictionary(uniqueKeysWithValues: d.state.queue.rows.map { ($0.key.description, $0.overrideLikelihood) })
+        let reno = try #require(byLine["SO-1002:1"] ?? nil), dallas = try #require(byLine["SO-1001:1"] ?? nil)
+        #expect(reno > 0.5, "RNO's recommendations were overridden 4 times in 5")
+        #expect(dallas < 0.3)
+        expectGolden("queue-overrides-\(cols)x\(rows)", d)
+    }
+
+    @Test("with too little history the queue says nothing about overrides (no column, no guess)")
+    func overrideLikelihoodNeedsHistory() throws {
+        let d = try Fixture.driver(extra: Self.overrideHistory(12))
+        #expect(!d.state.queue.rows.isEmpty)
+        #expect(d.state.queue.rows.allSatisfy { $0.overrideLikelihood == nil })
+        #expect(!Fixture.screen(d).contains("ov?"))
+    }
 }

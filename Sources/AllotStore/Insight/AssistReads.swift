@@ -24,6 +24,14 @@ extension InsightReads {
         }
     }
 
+    /// A mark that changes whenever the line history does (its newest row id): a trained model is reused until then.
+    public func lineHistoryMark() throws -> Int64 {
+        try mirror.db.read { db in
+            guard try db.tableExists("line_history") else { return 0 }
+            return try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM line_history") ?? 0
+        }
+    }
+
     /// The override model trained on planners' past decisions of the line history, or nil when there is too
     /// little history for it to say anything (it then stays silent rather than guess).
     public func overrideSignal() throws -> OverrideSignal? {

@@ -29,6 +29,9 @@ public struct QueueRow: Hashable, Sendable {
     public var decisionState: String?
     /// A change in the mirror invalidated an earlier decision: the line is back for a new one.
     public var needsRecheck = false
+    /// How likely a planner is to override the recommendation, learned from past overrides; nil when the model has
+    /// too little history to say (filled by the workbench for the rows it shows, never stored).
+    public var overrideLikelihood: Double?
     /// The raw columns the queue sorts by, so the next page can start right after this row.
     public var sortKey: SortKey
 

@@ -25,12 +25,15 @@ public struct WorkbenchServices: Sendable {
     public var reads: WorkbenchReads
     public var decisions: any DecisionGateway
     public var options: any SourcingOptionsSource
+    /// Learned signals drawn beside the queue's rows (override likelihood).
+    public var signals: QueueSignals
 
     public init(mirror: Mirror, decisions: (any DecisionGateway)? = nil, options: (any SourcingOptionsSource)? = nil) {
         self.mirror = mirror
         reads = WorkbenchReads(mirror: mirror)
         self.decisions = decisions ?? GovernedDecisions(mirror: mirror)
         self.options = options ?? EngineOptions(mirror: mirror)
+        signals = QueueSignals(mirror: mirror)
     }
 
     /// Runs one store command; a failure becomes a `.failed` action for the flash line.
@@ -41,10 +44,10 @@ public struct WorkbenchServices: Sendable {
                 let health = try? mirror.integrationHealth(now: now, staleAfterHours: mirror.storedPolicy().exceptions.staleInventoryHours)
                 return [.planLoaded(try reads.currentPlan()), .sourcesChecked(health.flatMap(SourcesPanel.alert))]
             case .loadQueue(let request, let query, let anchor, let limit, let placement):
-                return [.queueLoaded(request: request, placement: placement, rows: try reads.queuePage(query, from: anchor, limit: limit))]
+                return [.queueLoaded(request: request, placement: placement, rows: try signals.annotate(reads.queuePage(query, from: anchor, limit: limit)))]
             case .loadQueueAround(let request, let query, let key, let before, let after, let placement):
                 let window = try reads.queueWindow(query, around: key, before: before, after: after)
-                return [.queueLoaded(request: request, placement: placement, rows: window.rows, reachedStart: window.reachedStart)]
+                return [.queueLoaded(request: request, placement: placement, rows: try signals.annotate(window.rows), reachedStart: window.reachedStart)]
             case .loadCounts(let request, let filter):
                 return [.countsLoaded(request: request, try reads.queueCounts(filter))]
             case .loadHeld:
