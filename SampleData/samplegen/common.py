@@ -51,6 +51,64 @@ def boolean(b):
     return "true" if b else "false"
 
 
+def network_tables(warehouses, lanes, transfers):
+    """Every snapshot table, empty, but for the network: warehouses, lanes and transfer routes filled in."""
+    t = {name: [] for name in ("warehouses.csv", "customers.csv", "items.csv", "lanes.csv", "transfers.csv",
+                               "inventory.csv", "receipts.csv", "orders.csv", "order_lines.csv", "substitutes.csv",
+                               "commitments.csv", "quotas.csv", "users.csv")}
+    for w, name, region, handling, cap in warehouses:
+        t["warehouses.csv"].append(dict(warehouse_id=w, name=name, region=region, handling_days=handling, daily_line_capacity=cap))
+    for f, r, days, cost, mode in lanes:
+        t["lanes.csv"].append(dict(from_warehouse=f, to_region=r, transit_days=days, cost_per_unit=money(cost), mode=mode))
+    for f, to, days, cost in transfers:
+        t["transfers.csv"].append(dict(from_warehouse=f, to_warehouse=to, lead_days=days, cost_per_unit=money(cost)))
+    return t
+
+
+def story_order_maker(rng, items, customers, orders, line):
+    """The `special(order_id, customer_id, order_date, requested_date, lines, **order_fields)` that adds a story order.
+
+    The story's lines state their rules: partial allowed and no substitute unless said otherwise; every line has a price.
+    """
+    def special(oid, cid, od, req, lines, **kw):
+        tier = customers[cid]["tier"]
+        ls = [line(rng, items, s, q, tier, **{"partial": True, "substitute": False, "may_omit_price": False, **opts})
+              for s, q, opts in lines]
+        orders.append(dict(order_id=oid, customer_id=cid, order_date=day(od), requested_date=day(req), lines=ls, **kw))
+    return special
+
+
+def add_orders(t, orders):
+    """Writes the orders and their numbered lines into orders.csv and order_lines.csv."""
+    for o in orders:
+        t["orders.csv"].append(dict(order_id=o["order_id"], customer_id=o["customer_id"], order_date=iso(o["order_date"]),
+                                    requested_date=iso(o["requested_date"]), ship_to_region=o.get("ship_to_region"),
+                                    ship_complete=boolean(o.get("ship_complete", False)), status=o.get("status", "open"),
+                                    hold_reason=o.get("hold_reason")))
+        for n, ln in enumerate(o["lines"], start=1):
+            t["order_lines.csv"].append(dict(order_id=o["order_id"], line_no=n, **ln))
+
+
+def open_demand(orders, skus):
+    """Units ordered per sku over the orders that are not cancelled (every sku of `skus` present, in its order)."""
+    demand = {s: 0 for s in skus}
+    for o in orders:
+        if o.get("status", "open") != "cancelled":
+            for ln in o["lines"]:
+                demand[ln["sku"]] += ln["qty"]
+    return demand
+
+
+USERS = (("planner1", "planner"), ("planner2", "planner"), ("cs1", "customer_service"), ("cs2", "customer_service"),
+         ("super1", "supervisor"), ("super2", "supervisor"), ("finance1", "finance"), ("admin", "admin"))
+
+
+def add_users(t):
+    """The same eight users, one or two per role, in every scenario."""
+    for user, role in USERS:
+        t["users.csv"].append(dict(user=user, role=role))
+
+
 def write_scenario(directory, tables, policy_text):
     """Writes every table of `tables` (file name -> list of dict rows) and policy.toml into `directory`."""
     os.makedirs(directory, exist_ok=True)

@@ -6,7 +6,7 @@ while an RSV/flu surge hits CENTRAL and MOUNTAIN ICUs, so the engine must choose
 the circuits there are. See SampleData/README.md for the story and what to check.
 """
 import random
-from .common import day, iso, plus, money, boolean
+from .common import day, iso, plus, money, boolean, network_tables, story_order_maker, add_orders, open_demand, add_users
 
 AS_OF = day("2026-11-29")
 PERIOD_START, PERIOD_END = day("2026-11-23"), day("2026-12-31")
@@ -141,15 +141,7 @@ VC_STOCK = {"EDI": (170, 20, 10, "2026-10-02"), "MEM": (255, 0, 15, "2026-10-21"
 
 def build():
     rng = random.Random(SEED)
-    t = {name: [] for name in ("warehouses.csv", "customers.csv", "items.csv", "lanes.csv", "transfers.csv",
-                               "inventory.csv", "receipts.csv", "orders.csv", "order_lines.csv", "substitutes.csv",
-                               "commitments.csv", "quotas.csv", "users.csv")}
-    for w, name, region, handling, cap in WAREHOUSES:
-        t["warehouses.csv"].append(dict(warehouse_id=w, name=name, region=region, handling_days=handling, daily_line_capacity=cap))
-    for f, r, days, cost, mode in LANES:
-        t["lanes.csv"].append(dict(from_warehouse=f, to_region=r, transit_days=days, cost_per_unit=money(cost), mode=mode))
-    for f, to, days, cost in TRANSFERS:
-        t["transfers.csv"].append(dict(from_warehouse=f, to_warehouse=to, lead_days=days, cost_per_unit=money(cost)))
+    t = network_tables(WAREHOUSES, LANES, TRANSFERS)
     items = {}
     for sku, desc, fam, cost, price, crit, base, weight in ITEMS:
         items[sku] = dict(cost=cost, price=price, base=base, weight=weight, critical=crit)
@@ -203,11 +195,7 @@ def build():
         orders.append(d)
     rng.choice(orders[50:250])["status"] = "cancelled"
 
-    def special(oid, cid, od, req, lines, **kw):
-        tier = customers[cid]["tier"]
-        ls = [line(rng, items, s, q, tier, **{"partial": True, "substitute": False, "may_omit_price": False, **opts})
-              for s, q, opts in lines]
-        orders.append(dict(order_id=oid, customer_id=cid, order_date=day(od), requested_date=day(req), lines=ls, **kw))
+    special = story_order_maker(rng, items, customers, orders, line)
     # The surge: Front Range (MOUNTAIN, no warehouse) needs 90 heated circuits by 11-30.
     special("SO-5901", "H-104", "2026-11-27", "2026-11-30", [
         ("VC-AD22H", 90, {"substitute": True}), ("HME-FLT", 30, {}), ("ETT-75", 20, {})])
@@ -232,19 +220,9 @@ def build():
     # Pacific Crest needs circuits, but Reno's counts are stale and its stock thin.
     special("SO-5910", "H-105", "2026-11-27", "2026-12-01", [("VC-AD22H", 60, {"substitute": True}), ("VC-PD15H", 10, {})])
 
-    for o in orders:
-        t["orders.csv"].append(dict(order_id=o["order_id"], customer_id=o["customer_id"], order_date=iso(o["order_date"]),
-                                    requested_date=iso(o["requested_date"]), ship_to_region=o.get("ship_to_region"),
-                                    ship_complete=boolean(o.get("ship_complete", False)), status=o.get("status", "open"),
-                                    hold_reason=o.get("hold_reason")))
-        for n, ln in enumerate(o["lines"], start=1):
-            t["order_lines.csv"].append(dict(order_id=o["order_id"], line_no=n, **ln))
+    add_orders(t, orders)
 
-    demand = {s: 0 for s in items}
-    for o in orders:
-        if o.get("status", "open") != "cancelled":
-            for ln in o["lines"]:
-                demand[ln["sku"]] += ln["qty"]
+    demand = open_demand(orders, items)
     receipts = []
     shares_base = (0.30, 0.36, 0.20, 0.14)
     for s in items:
@@ -284,9 +262,7 @@ def build():
     for sku, tier, cap in (("VC-AD22H", "acute", 150), ("FLUID", "trauma", 4000), ("FLUID", "acute", 1800),
                            ("FLUID", "clinic", 200), ("FLUID", "long_term_care", 120)):
         t["quotas.csv"].append(dict(sku_or_family=sku, tier=tier, max_qty=cap, period_start=iso(PERIOD_START), period_end=iso(PERIOD_END)))
-    for user, role in (("planner1", "planner"), ("planner2", "planner"), ("cs1", "customer_service"), ("cs2", "customer_service"),
-                       ("super1", "supervisor"), ("super2", "supervisor"), ("finance1", "finance"), ("admin", "admin")):
-        t["users.csv"].append(dict(user=user, role=role))
+    add_users(t)
     return t, dict(demand=demand, orders=orders)
 
 

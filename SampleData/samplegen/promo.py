@@ -5,7 +5,7 @@ only by long lanes from DAL and CHI. The promoted MX family is short; a strategi
 (SO-1901) lands on top of hundreds of smaller orders. See SampleData/README.md for the story and what to check.
 """
 import random
-from .common import day, iso, plus, money, boolean
+from .common import day, iso, plus, money, boolean, network_tables, story_order_maker, add_orders, open_demand, add_users
 
 AS_OF = day("2026-11-29")
 PROMO_START, PROMO_END = day("2026-11-23"), day("2026-12-20")
@@ -111,15 +111,7 @@ MX200_STOCK = {"DAL": (420, 0, 20, "2026-10-19"), "ATL": (275, 10, 15, "2026-10-
 
 def build():
     rng = random.Random(SEED)
-    t = {name: [] for name in ("warehouses.csv", "customers.csv", "items.csv", "lanes.csv", "transfers.csv",
-                               "inventory.csv", "receipts.csv", "orders.csv", "order_lines.csv", "substitutes.csv",
-                               "commitments.csv", "quotas.csv", "users.csv")}
-    for w, name, region, handling, cap in WAREHOUSES:
-        t["warehouses.csv"].append(dict(warehouse_id=w, name=name, region=region, handling_days=handling, daily_line_capacity=cap))
-    for f, r, days, cost, mode in LANES:
-        t["lanes.csv"].append(dict(from_warehouse=f, to_region=r, transit_days=days, cost_per_unit=money(cost), mode=mode))
-    for f, to, days, cost in TRANSFERS:
-        t["transfers.csv"].append(dict(from_warehouse=f, to_warehouse=to, lead_days=days, cost_per_unit=money(cost)))
+    t = network_tables(WAREHOUSES, LANES, TRANSFERS)
     items = {}
     for sku, desc, fam, cost, price, promo, weight in ITEMS:
         items[sku] = dict(cost=cost, price=price, promo=promo, weight=weight, family=fam)
@@ -197,11 +189,7 @@ def build():
             o["ship_to_region"] = "EAST"
 
     # The special orders that carry the story (fixed numbers so the README and tests can name them).
-    def special(oid, cid, od, req, lines, **kw):
-        tier = customers[cid]["tier"]
-        # The story's lines state their rules: partial allowed and no substitute unless said otherwise.
-        ls = [line(rng, items, s, q, tier, **{"partial": True, "substitute": False, "may_omit_price": False, **opts}) for s, q, opts in lines]
-        orders.append(dict(order_id=oid, customer_id=cid, order_date=day(od), requested_date=day(req), lines=ls, **kw))
+    special = story_order_maker(rng, items, customers, orders, line)
     # The big strategic promo order: Crestline's Black-Friday-week replenishment for its SOUTH stores.
     special("SO-1901", "C-1001", "2026-11-27", "2026-12-03", [
         ("MX-200", 900, {}), ("MX-300", 220, {}), ("MX-100", 300, {}), ("MXA-BOWL", 400, {})])
@@ -224,20 +212,10 @@ def build():
     # Magnolia (credit hold) still sends promo orders.
     special("SO-1910", "C-3001", "2026-11-26", "2026-12-03", [("MX-200", 30, {}), ("BL-500", 12, {})])
 
-    for o in orders:
-        t["orders.csv"].append(dict(order_id=o["order_id"], customer_id=o["customer_id"], order_date=iso(o["order_date"]),
-                                    requested_date=iso(o["requested_date"]), ship_to_region=o.get("ship_to_region"),
-                                    ship_complete=boolean(o.get("ship_complete", False)), status=o.get("status", "open"),
-                                    hold_reason=o.get("hold_reason")))
-        for n, ln in enumerate(o["lines"], start=1):
-            t["order_lines.csv"].append(dict(order_id=o["order_id"], line_no=n, **ln))
+    add_orders(t, orders)
 
     # Supply: on hand per site shaped to open demand, so MX is short and some sites are out of what their region needs.
-    demand = {s: 0 for s in skus}
-    for o in orders:
-        if o.get("status", "open") != "cancelled":
-            for ln in o["lines"]:
-                demand[ln["sku"]] += ln["qty"]
+    demand = open_demand(orders, skus)
     receipts = []
     for s in skus:
         if s == "MX-200":
@@ -281,9 +259,7 @@ def build():
     for tier, cap in (("strategic", 1650), ("A", 650), ("B", 480), ("C", 160)):
         t["quotas.csv"].append(dict(sku_or_family="MX", tier=tier, max_qty=cap, period_start=iso(PROMO_START), period_end=iso(PROMO_END)))
     t["quotas.csv"].append(dict(sku_or_family="ES-900", tier="C", max_qty=6, period_start=iso(PROMO_START), period_end=iso(PROMO_END)))
-    for user, role in (("planner1", "planner"), ("planner2", "planner"), ("cs1", "customer_service"), ("cs2", "customer_service"),
-                       ("super1", "supervisor"), ("super2", "supervisor"), ("finance1", "finance"), ("admin", "admin")):
-        t["users.csv"].append(dict(user=user, role=role))
+    add_users(t)
     return t, dict(demand=demand, orders=orders)
 
 
