@@ -49,6 +49,11 @@ public struct OverrideModel: Sendable {
     /// Per feature and value: (overridden, seen).
     public var counts: [String: [String: (Int, Int)]]
 
+    /// A model from counts already tallied (by the store, in SQL, for a large history).
+    public init(overridden: Int, total: Int, counts: [String: [String: (Int, Int)]]) {
+        self.overridden = overridden; self.total = total; self.counts = counts
+    }
+
     public init(training history: [OverrideObservation]) {
         overridden = history.filter(\.overridden).count
         total = history.count

@@ -34,24 +34,41 @@ extension InsightReads {
 
     /// The override model trained on planners' past decisions of the line history, or nil when there is too
     /// little history for it to say anything (it then stays silent rather than guess).
+    ///
+    /// The model is only counts (overridden / seen per feature value), so SQL tallies them: a large history
+    /// trains in milliseconds, the same model `OverrideModel(training:)` learns from `insightInputs`.
     public func overrideSignal() throws -> OverrideSignal? {
         try mirror.db.read { db in
             guard try db.tableExists("line_history") else { return nil }
-            let ctx = try Context(db)
             // Only decisions a person made teach the model (an auto-release was never open to an override).
-            let observations = try Row.fetchAll(db, sql: """
-                SELECT customer_id, sku, exceptions, recommended_warehouse, action, decided_at FROM line_history
-                WHERE actor <> 'policy' AND action <> 'auto' ORDER BY decided_at, order_id, line_no
-                """).map { r in
-                let customer: String = r[0], sku: String = r[1]
-                return OverrideObservation(
-                    features: OverrideFeatures.of(warehouse: r[3], family: ctx.family(sku), tier: ctx.tier[customer] ?? "",
-                                                  exception: Context.exceptionKinds(r[2]).first, customer: customer),
-                    overridden: (r[4] as String) == "override", at: Timestamp(r[5] as String) ?? Timestamp(seconds: 0))
+            let person = "h.actor <> 'policy' AND h.action <> 'auto'"
+            let overridden = "sum(h.action = 'override')"
+            guard let totals = try Row.fetchOne(db, sql: "SELECT coalesce(\(overridden), 0), count(*) FROM line_history h WHERE \(person)") else { return nil }
+            var counts: [String: [String: (Int, Int)]] = [:]
+            func tally(_ feature: String, _ value: String, _ k: Int, _ n: Int) {
+                let old = counts[feature, default: [:]][value] ?? (0, 0)
+                counts[feature, default: [:]][value] = (old.0 + k, old.1 + n)
             }
-            let model = OverrideModel(training: observations)
+            let groups: [(feature: String, expression: String, join: String)] = [
+                ("warehouse", "h.recommended_warehouse", ""),
+                ("customer", "h.customer_id", ""),
+                ("tier", "coalesce(c.tier, '')", "LEFT JOIN customer c ON c.customer_id = h.customer_id"),
+                ("family", "coalesce(nullif(i.family, ''), h.sku)", "LEFT JOIN item i ON i.sku = h.sku"),
+                ("exception", "h.exceptions", ""),
+            ]
+            for g in groups {
+                for r in try Row.fetchAll(db, sql: """
+                    SELECT \(g.expression), \(overridden), count(*) FROM line_history h \(g.join) WHERE \(person) GROUP BY 1
+                    """) {
+                    guard let value: String = r[0] else { continue }  // no recommended warehouse: the feature is absent
+                    // Exceptions are stored as a list; the model knows a line by its first (the one that routed it).
+                    tally(g.feature, g.feature == "exception" ? Context.exceptionKinds(value).first?.rawValue ?? "none" : value, r[1], r[2])
+                }
+            }
+            let model = OverrideModel(overridden: totals[0], total: totals[1], counts: counts)
             guard OverrideSignal.isTrustworthy(model) else { return nil }
-            return OverrideSignal(model: model, families: ctx.families)
+            let families = try Row.fetchAll(db, sql: "SELECT sku, family FROM item WHERE family IS NOT NULL AND family <> ''")
+            return OverrideSignal(model: model, families: Dictionary(families.map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 }
