@@ -38,7 +38,8 @@ struct InsightShow: ParsableCommand {
         commandName: "show",
         abstract: "Show the signals (all, or one: stockout, promises, substitutes, rebalance, unusual, overrides).",
         discussion: """
-        stockout: demand per sku × warehouse by exponential smoothing of order history, projected against ATP, \
+        stockout: demand per sku × warehouse from order history (lumps cleaned; mean, damped trend, their average or \
+        exponential smoothing, whichever best predicted the last days of the history), projected against ATP, \
         open demand and inbound receipts: days of cover and run-out date; flagged under insight.stockout_cover_days.
         promises: lines waiting on a receipt whose supplier slipped etas before: probability of missing.
         substitutes: acceptance of a substitute by a customer (Beta prior borrowing from the pair and the family); \

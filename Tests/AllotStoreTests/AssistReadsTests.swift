@@ -35,4 +35,15 @@ struct AssistReadsTests {
         #expect(!read.isEmpty)
         #expect(Set(read) == Set(reference))
     }
+
+    @Test("on both samples' history the demand forecast beats the plain mean of the training days, held out", arguments: ["promo-three-warehouses", "medical-supplies"])
+    func forecastBeatsMeanOnSamples(scenario: String) throws {
+        let m = try SampleStoryTests.imported(scenario)
+        _ = try HistoryLoader(mirror: m).load(directory: SampleStoryTests.folder(scenario).path)
+        let policy = try m.storedPolicy()
+        let inputs = try InsightReads(mirror: m).insightInputs(asOf: SampleStoryTests.asOf, policy: policy)
+        let e = AssistedDecisions.evaluate(inputs, policy: policy.insight)
+        #expect(e.stockout.series > 50)
+        #expect(e.stockout.mae! < e.stockout.naiveMAE!, "\(String(describing: e.stockout.method)): \(e.stockout.mae!) vs \(e.stockout.naiveMAE!)")
+    }
 }

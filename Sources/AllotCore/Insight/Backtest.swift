@@ -41,13 +41,17 @@ public struct BinaryScore: Hashable, Sendable, Codable {
 /// How well the demand forecast predicted the later part of each series.
 public struct ForecastScore: Hashable, Sendable, Codable {
     public var series: Int
-    /// Mean absolute error of the smoothed rate against the held-out mean daily demand (units a day).
+    /// Mean absolute error of the forecast rate against the held-out mean daily demand (units a day).
     public var mae: Double?
     /// The same for the plain mean of the training days: the bar to beat.
     public var naiveMAE: Double?
     /// Mean (forecast − actual): positive means over-forecasting.
     public var bias: Double?
-    enum CodingKeys: String, CodingKey { case series, mae, naiveMAE = "naive_mae", bias }
+    /// The demand model chosen on the training days (by its error on their last part).
+    public var method: DemandMethod?
+    /// The held-out MAE of every candidate model, for comparison (the choice was made without seeing these).
+    public var methodMAE: [String: Double] = [:]
+    enum CodingKeys: String, CodingKey { case series, mae, naiveMAE = "naive_mae", bias, method, methodMAE = "method_mae" }
 }
 
 public struct EvaluationReport: Hashable, Sendable, Codable {
@@ -67,19 +71,26 @@ public enum Backtest {
         return (Array(xs[..<cut]), Array(xs[cut...]))
     }
 
-    /// Demand forecast: per sku × warehouse series with at least 21 days, smoothed on the first part, compared
-    /// with the mean daily demand of the rest.
+    /// Demand forecast: per sku × warehouse series with at least 21 days; the model is chosen and fitted on the
+    /// first part only (exactly as `StockoutModel` does on the whole history), then its rate is compared with the
+    /// mean daily demand of the rest.
     public static func stockout(history: [DemandObservation], from: Day, to: Day, alpha: Double, trainFraction: Double) -> ForecastScore {
-        var errors: [Double] = [], naive: [Double] = [], bias: [Double] = []
-        for (_, obs) in Dictionary(grouping: history, by: { "\($0.sku)\u{1F}\($0.warehouseID)" }) {
-            let series = DemandForecast.dailySeries(obs, from: from, to: to)
-            guard series.count >= 21 else { continue }
-            let (train, test) = split(series, trainFraction)
-            guard !train.isEmpty, let actual = Stats.mean(test), let trainMean = Stats.mean(train) else { continue }
-            let f = DemandForecast.fitted(train, fallbackAlpha: alpha)
+        let all = Dictionary(grouping: history, by: { "\($0.sku)\u{1F}\($0.warehouseID)" }).sorted { $0.key < $1.key }
+            .map { DemandForecast.dailySeries($0.value, from: from, to: to) }.filter { $0.count >= 21 }
+        let splits = all.map { split($0, trainFraction) }.filter { !$0.0.isEmpty && !$0.1.isEmpty }
+        guard let horizon = splits.first?.1.count else { return ForecastScore(series: 0) }
+        let method = DemandForecast.chooseMethod(splits.map(\.0), horizon: horizon, fallbackAlpha: alpha).method
+        var errors: [Double] = [], naive: [Double] = [], bias: [Double] = [], byMethod: [String: [Double]] = [:]
+        for (train, test) in splits {
+            guard let actual = Stats.mean(test), let trainMean = Stats.mean(train) else { continue }
+            for m in DemandMethod.allCases {
+                byMethod[m.rawValue, default: []].append(abs(DemandForecast.forecast(train, method: m, horizon: test.count, fallbackAlpha: alpha).rate - actual))
+            }
+            let f = DemandForecast.forecast(train, method: method, horizon: test.count, fallbackAlpha: alpha)
             errors.append(abs(f.rate - actual)); naive.append(abs(trainMean - actual)); bias.append(f.rate - actual)
         }
-        return ForecastScore(series: errors.count, mae: Stats.mean(errors), naiveMAE: Stats.mean(naive), bias: Stats.mean(bias))
+        return ForecastScore(series: errors.count, mae: Stats.mean(errors), naiveMAE: Stats.mean(naive), bias: Stats.mean(bias), method: method,
+                             methodMAE: byMethod.compactMapValues { Stats.mean($0) })
     }
 
     /// Promise risk: receipts in order of first eta; did each held-out receipt slip at all (slack 0)?

@@ -71,7 +71,12 @@ extension InsightText {
         func f(_ v: Double?) -> String { v.map { Fmt.fixed($0, 3) } ?? "–" }
         var out = ["Backtest: trained on the earliest \(Fmt.percent(e.trainFraction, 0)) of each history, tested on the rest", ""]
         let s = e.stockout
-        out.append("  demand forecast (stockout)  \(s.series) series: MAE \(f(s.mae)) units/day (plain mean: \(f(s.naiveMAE))), bias \(f(s.bias))")
+        out.append("  demand forecast (stockout)  \(s.series) series: MAE \(f(s.mae)) units/day (plain mean: \(f(s.naiveMAE))), bias \(f(s.bias))"
+                   + (s.method.map { ", model \($0.phrase)" } ?? ""))
+        if !s.methodMAE.isEmpty {
+            out.append("                              held-out MAE of each candidate (chosen on the training days alone): "
+                       + DemandMethod.allCases.compactMap { m in s.methodMAE[m.rawValue].map { "\(m.rawValue) \(f($0))" } }.joined(separator: ", "))
+        }
         for b in [e.promises, e.substitutes, e.overrides, e.unusual] {
             var line = "  \(pad(b.model, 27)) trained \(b.trained), tested \(b.tested): \(b.positives) happened, \(b.flagged) flagged, precision \(p(b.precision)), recall \(p(b.recall))"
             if let br = b.brier { line += ", Brier \(f(br)) (base rate: \(f(b.baselineBrier)))" }

@@ -1,6 +1,6 @@
-/// Stockout risk: a demand rate per sku × warehouse from order history (simple exponential smoothing, its factor
-/// fitted to each series), run
-/// forward against available-to-promise and inbound receipts to get days of cover and the run-out date.
+/// Stockout risk: a demand rate per sku × warehouse from order history (the demand model chosen by held-out error,
+/// `DemandModels.swift`), run forward against available-to-promise and inbound receipts to get days of cover and the
+/// run-out date.
 
 /// Units of a sku demanded at a warehouse on one day (ordered lines, attributed to the warehouse serving them).
 public struct DemandObservation: Hashable, Sendable {
@@ -34,7 +34,7 @@ public struct StockPosition: Hashable, Sendable {
     public func hash(into h: inout Hasher) { h.combine(sku); h.combine(warehouseID); h.combine(atp) }
 }
 
-/// A smoothed daily demand rate with its one-step forecast error.
+/// A daily demand rate with its forecast error and the model that gave it.
 public struct DemandForecast: Hashable, Sendable, Codable {
     /// Units a day.
     public var rate: Double
@@ -44,10 +44,16 @@ public struct DemandForecast: Hashable, Sendable, Codable {
     public var historyDays: Int
     /// Days with any demand.
     public var activeDays: Int
-    /// The smoothing factor used.
+    /// The smoothing factor used (exponential smoothing only).
     public var alpha: Double = 0
+    /// The model that gave the rate.
+    public var method: DemandMethod = .smoothing
+    /// The slope kept by a trend model (units a day, per day).
+    public var trendPerDay: Double?
 
-    enum CodingKeys: String, CodingKey { case rate, errorSD = "error_sd", historyDays = "history_days", activeDays = "active_days", alpha }
+    enum CodingKeys: String, CodingKey {
+        case rate, errorSD = "error_sd", historyDays = "history_days", activeDays = "active_days", alpha, method, trendPerDay = "trend_per_day"
+    }
 
     /// Simple exponential smoothing of a daily series (zeros included), level seeded with the mean of the first week.
     public static func smooth(_ daily: [Double], alpha: Double) -> DemandForecast {
@@ -118,14 +124,18 @@ public enum StockoutModel {
     public static let horizonDays = 90
 
     /// Forecasts every position's demand from `history` (the days before `asOf`) and projects its cover.
-    /// `historyStart` is when the mirror's order history begins (earlier days are unknown, not zero).
+    /// `historyStart` is when the mirror's order history begins (earlier days are unknown, not zero). The demand
+    /// model is the one that best predicted the last `stockoutCoverDays` of these series from the days before.
     public static func assess(positions: [StockPosition], history: [DemandObservation], historyStart: Day, asOf: Day,
                               policy: Policy.Insight) -> [StockoutRisk] {
         let bySeries = Dictionary(grouping: history) { "\($0.sku)\u{1F}\($0.warehouseID)" }
-        return positions.map { p in
-            let obs = bySeries["\(p.sku)\u{1F}\(p.warehouseID)"] ?? []
-            let series = DemandForecast.dailySeries(obs, from: historyStart, to: asOf)
-            let f = DemandForecast.fitted(series, fallbackAlpha: policy.demandSmoothing)
+        let series = positions.map { p in
+            DemandForecast.dailySeries(bySeries["\(p.sku)\u{1F}\(p.warehouseID)"] ?? [], from: historyStart, to: asOf)
+        }
+        let horizon = max(1, Int(policy.stockoutCoverDays.rounded(.up)))
+        let method = DemandForecast.chooseMethod(series.filter { $0.contains { $0 > 0 } }, horizon: horizon, fallbackAlpha: policy.demandSmoothing).method
+        return zip(positions, series).map { p, s in
+            let f = DemandForecast.forecast(s, method: method, horizon: horizon, fallbackAlpha: policy.demandSmoothing)
             return project(p, forecast: f, asOf: asOf, coverDays: policy.stockoutCoverDays)
         }.sorted { ($0.daysOfCover ?? .infinity, $0.sku, $0.warehouseID) < ($1.daysOfCover ?? .infinity, $1.sku, $1.warehouseID) }
     }
@@ -158,7 +168,9 @@ public enum StockoutModel {
         if f.historyDays < 7 { confidence = .none }
         let atRisk = confidence > .none && (cover.map { $0 < coverDays } ?? false)
         let inboundQty = p.inbound.reduce(0) { $0 + $1.qty }
-        var inputs = ["\(f.historyDays) days of order history (\(f.activeDays) with demand), smoothed rate \(Fmt.fixed(f.rate, 2))/day (α \(Fmt.fixed(f.alpha, 2)))"]
+        let how = f.method == .smoothing ? "α \(Fmt.fixed(f.alpha, 2))"
+            : f.trendPerDay.map { "trend \($0 >= 0 ? "+" : "")\(Fmt.fixed($0, 3))/day/day" } ?? "no trend"
+        var inputs = ["\(f.historyDays) days of order history (\(f.activeDays) with demand), rate \(Fmt.fixed(f.rate, 2))/day by \(f.method.phrase) (\(how))"]
         inputs.append("ATP \(p.atp), open demand \(p.openDemand), inbound \(inboundQty) in \(p.inbound.count) receipt(s)")
         if let sd = f.errorSD { inputs.append("one-day forecast error ±\(Fmt.fixed(sd, 2))") }
         return StockoutRisk(sku: p.sku, warehouseID: p.warehouseID, atp: p.atp, inboundQty: inboundQty, openDemand: p.openDemand,

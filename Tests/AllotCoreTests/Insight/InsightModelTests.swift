@@ -57,6 +57,53 @@ struct StockoutRiskTests {
         #expect(r.stockoutProbability! < 0.01)
     }
 
+    /// Twenty series of `days` days: each day's demand from `daily(series, day, rng)`.
+    static func series(_ days: Int, seed: UInt64, _ daily: (Int, Int, inout SeededRandom) -> Int) -> [DemandObservation] {
+        var rng = SeededRandom(state: seed)
+        var out: [DemandObservation] = []
+        for s in 0..<20 { for d in 0..<days {
+            let q = daily(s, d, &rng)
+            if q > 0 { out.append(DemandObservation(sku: "S\(s)", warehouseID: "DAL", day: asOf - days + d, qty: q)) }
+        } }
+        return out
+    }
+
+    /// Stationary lumpy demand is where a plain mean is hardest to beat (the sample's gain comes from demand that
+    /// shifts); the chosen model must not do much worse there.
+    @Test("on stationary lumpy demand (small orders most days, now and then a huge one) the forecast stays close to the plain mean")
+    func lumpyDemandStaysNearMean() {
+        let history = Self.series(56, seed: 11) { s, _, rng in
+            let small = rng.next() % 3 == 0 ? Int(rng.next() % 8) + 1 : 0
+            return small + (rng.next() % 25 == 0 ? 60 + 10 * (s % 5) : 0)
+        }
+        let score = Backtest.stockout(history: history, from: Self.asOf - 56, to: Self.asOf, alpha: 0.3, trainFraction: 0.7)
+        #expect(score.series == 20)
+        #expect(score.mae! < score.naiveMAE! * 1.15, "model \(String(describing: score.method)): \(score.mae!) vs mean \(score.naiveMAE!); \(score.methodMAE)")
+    }
+
+    @Test("demand ramping up is found: a trend model is chosen and forecasts above the history's mean, beating it held out")
+    func rampIsFound() {
+        let history = Self.series(56, seed: 5) { _, d, rng in Int((2 + Double(d) * 0.3) * Double.random(in: 0.6...1.4, using: &rng)) }
+        let score = Backtest.stockout(history: history, from: Self.asOf - 56, to: Self.asOf, alpha: 0.3, trainFraction: 0.7)
+        #expect(score.method != .cleanedMean)
+        #expect(score.mae! < score.naiveMAE! / 2)
+        let r = StockoutModel.assess(positions: [StockPosition(sku: "S0", warehouseID: "DAL", atp: 100)], history: history,
+                                     historyStart: Self.asOf - 56, asOf: Self.asOf, policy: Policy().insight)[0]
+        #expect(r.forecast.rate > 14)  // the last weeks run at 15–19 a day; the 56-day mean is about 10
+    }
+
+    @Test("on flat noise the forecast claims no trend and stays near the true rate")
+    func flatNoiseNoTrend() {
+        let history = Self.series(56, seed: 9) { _, _, rng in Int(rng.next() % 11) }
+        let risks = StockoutModel.assess(positions: (0..<20).map { StockPosition(sku: "S\($0)", warehouseID: "DAL", atp: 1000) }, history: history,
+                                         historyStart: Self.asOf - 56, asOf: Self.asOf, policy: Policy().insight)
+        for r in risks {
+            #expect(abs(r.forecast.rate - 5) < 1.5, "\(r.sku): \(r.forecast.rate) by \(r.forecast.method)")
+            #expect(abs(r.forecast.trendPerDay ?? 0) < 0.05)
+            #expect(!r.atRisk)
+        }
+    }
+
     @Test("rebalancing moves surplus from a well-stocked warehouse to one about to run out, before the run-out")
     func rebalance() {
         let history = (0..<42).flatMap { i in [DemandObservation(sku: "MX", warehouseID: "DAL", day: Self.start + i, qty: 10),
