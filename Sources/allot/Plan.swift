@@ -45,6 +45,8 @@ struct PlanCommand: ParsableCommand {
         let day = try PlanInputs.day(asOf)
         let policy = try PlanInputs.policy(file: self.policy, mirror: mirror)
         let started = Date()
+        // Read before the snapshot: every change up to it is in the plan (the incremental re-plan starts after it).
+        let basis = try mirror.lastChangeID()
         let snapshot = try mirror.loadSnapshot()
         let loaded = Date()
         let index = PlanningIndex(snapshot)
@@ -59,7 +61,7 @@ struct PlanCommand: ParsableCommand {
             return
         }
         let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day)
-        let planID = try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
+        let planID = try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash, changeID: basis)
         let stored = Date()
         var released = 0
         if release {
@@ -84,10 +86,11 @@ enum PlanInputs {
     static func planAndStore(mirror: Mirror) throws -> String {
         let day = try day(nil)
         let policy = try mirror.storedPolicy()
+        let basis = try mirror.lastChangeID()
         let snapshot = try mirror.loadSnapshot()
         let plan = Engine.plan(index: PlanningIndex(snapshot), policy: policy, asOf: day)
         let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day)
-        return try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
+        return try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash, changeID: basis)
     }
 
     static func day(_ text: String?) throws -> Day {

@@ -15,13 +15,24 @@ enum Invalidation {
     static func apply(_ db: Database, now: Timestamp) throws -> Int {
         guard try db.tableExists("change_log") else { return 0 }
         let last = try Int64.fetchOne(db, sql: "SELECT last_id FROM decision_cursor WHERE name = ?", arguments: [cursorName]) ?? 0
-        let rows = try Row.fetchAll(db, sql: "SELECT id, at, source, kind, sku, order_id, detail FROM change_log WHERE id > ? ORDER BY id",
-                                    arguments: [last])
-        guard let newest = rows.last?[0] as Int64? else { return 0 }
         let decided = "state IN (\(LineStateSQL.decidedNotReleased)) AND needs_recheck = 0"
+        // With no decided line left to mark (the usual case during a large import), only the cursor moves.
+        guard let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM change_log WHERE id > ?", arguments: [last]) else { return 0 }
+        var rows: [Row] = []
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM line_state WHERE \(decided))") == true {
+            rows = try Row.fetchAll(db, sql: "SELECT id, at, source, kind, sku, order_id, detail FROM change_log WHERE id > ? AND id <= ? ORDER BY id",
+                                    arguments: [last, newest])
+        }
         var marked = 0
+        // A sku (or order) already handled in this call has marked all its lines: a later entry for it finds none.
+        var seenSkus = Set<String>(), seenOrders = Set<String>()
         for r in rows {
             let kind: String = r[3], sku: String? = r[4], order: String? = r[5], at: String = r[1], detail: String? = r[6]
+            if kind != "snapshot" {
+                let newSku = sku.map { seenSkus.insert($0).inserted } ?? false
+                let newOrder = order.map { seenOrders.insert($0).inserted } ?? false
+                if !newSku && !newOrder { continue }
+            }
             let about = [sku, order.map { "order \($0)" }].compactMap { $0 }.joined(separator: ", ")
             let reason = "\(kind)\(about.isEmpty ? "" : " of \(about)")\(detail.map { " (\($0))" } ?? "") at \(at)"
             var lines: [Row] = []

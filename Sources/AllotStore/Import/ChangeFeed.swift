@@ -50,6 +50,23 @@ enum ChangeFeed {
         try statement.execute(arguments: [at, source, kind, sku, order, detail])
     }
 
+    /// A change-feed row waiting to be written with the rest of its batch.
+    struct Row {
+        var at: String
+        var source: String
+        var kind: String
+        var sku: SKU?
+        var order: OrderID?
+        var detail: String?
+    }
+
+    /// Writes buffered rows in their order (their ids grow in that order), many rows to a statement.
+    static func append(_ db: Database, rows: [Row]) throws {
+        try MultiRowInsert(table: "change_log", columns: ["at", "source", "kind", "sku", "order_id", "detail"])
+            .insert(db, rows.map { [$0.at.databaseValue, $0.source.databaseValue, $0.kind.databaseValue,
+                                    $0.sku.databaseValue, $0.order.databaseValue, $0.detail.databaseValue] })
+    }
+
     /// Now, as the mirror writes times.
     static func now() -> String { Timestamp(seconds: Date().timeIntervalSince1970).description }
 }

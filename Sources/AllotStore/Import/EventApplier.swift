@@ -12,6 +12,8 @@ struct EventApplier {
     let event: Event
     let file: String
     let line: Int?
+    /// What a batch shares between its events (known references, buffered feed rows); nil applies on its own.
+    var context: ApplyContext? = nil
 
     typealias L = SnapshotLayout
     static let orders = L.file(named: "orders.csv")!
@@ -105,16 +107,25 @@ struct EventApplier {
 
     /// Refuses the event when `value` names no row of `entity`.
     func requireKnown(_ entity: L.Entity, _ value: String, field: String) throws {
+        if context?.known[entity]?.contains(value) == true { return }
         let f = L.file(defining: entity)
         let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(f.table) WHERE \(f.key[0]) = ?)"),
                                        arguments: [value]) ?? false
         if !exists { throw problem(field, value, "unknown \(SnapshotReferences.noun(entity)) (not in the mirror)") }
+        // Events never delete warehouses, items, customers or orders: once seen, a reference stays known.
+        context?.known[entity, default: []].insert(value)
     }
 
     /// Inserts or updates one row with the given columns; true when the mirror changed.
     func upsert(_ spec: L.File, _ cells: [String: DatabaseValue]) throws -> Bool {
         var cols = spec.columns.map(\.name).filter { cells[$0] != nil }
         for k in spec.key where cells[k] == nil { cols.append(k) }
+        let values = cols.map { c in cells[c] ?? spec.columns.first { $0.name == c }!.fallback }
+        let memo = spec.table + "|" + cols.joined(separator: ",")
+        if let sql = context?.upsertSQL[memo] {
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
+            return db.changesCount > 0
+        }
         let nonKey = cols.filter { !spec.key.contains($0) }
         var sql = "INSERT INTO \(spec.table)(\(cols.joined(separator: ", "))) VALUES (\(cols.map { _ in "?" }.joined(separator: ", ")))"
         sql += " ON CONFLICT(\(spec.key.joined(separator: ", "))) DO "
@@ -126,7 +137,7 @@ struct EventApplier {
             sql += "UPDATE SET \(nonKey.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))"
             sql += nonKey.count == 1 ? " WHERE \(mine) IS NOT \(theirs)" : " WHERE (\(mine)) IS NOT (\(theirs))"
         }
-        let values = cols.map { c in cells[c] ?? spec.columns.first { $0.name == c }!.fallback }
+        context?.upsertSQL[memo] = sql
         try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
         return db.changesCount > 0
     }
@@ -172,25 +183,34 @@ struct EventApplier {
             if spec.name == Self.lanes.name { try requireKnown(.warehouse, text(c, "from_warehouse"), field: "from_warehouse") }
             guard try upsert(spec, c) else { return ChangeSet() }
             // A customer, warehouse or lane can change the sourcing of any line: everything is re-checked.
-            try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, detail: try entity())
+            try feed(at: now, detail: try entity())
             return ChangeSet(full: true)
         default:
             throw problem(nil, event.type, "is not a known event type")
         }
     }
 
+    /// Appends a change-feed row: to the batch's buffer (written with the batch) or straight to the table.
+    private func feed(at now: String, sku: SKU? = nil, order: OrderID? = nil, detail: String?) throws {
+        if let context {
+            context.feed.append(ChangeFeed.Row(at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail))
+        } else {
+            try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail)
+        }
+    }
+
     private func changed(sku: SKU, detail: String?, _ now: String) throws -> ChangeSet {
-        try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, sku: sku, detail: detail)
+        try feed(at: now, sku: sku, detail: detail)
         return ChangeSet(skus: [sku])
     }
 
     /// Writes the feed rows of an order change: one per sku its lines touch (or one bare row without lines).
     private func changedOrder(_ id: OrderID, skus: Set<SKU>, detail: String?, _ now: String) throws -> ChangeSet {
         if skus.isEmpty {
-            try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, order: id, detail: detail)
+            try feed(at: now, order: id, detail: detail)
         }
         for sku in skus.sorted() {
-            try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, sku: sku, order: id, detail: detail)
+            try feed(at: now, sku: sku, order: id, detail: detail)
         }
         return ChangeSet(skus: skus, orders: [id])
     }

@@ -43,44 +43,29 @@ public struct EventImporter: Sendable {
                              beforeCommit: ((Database, ImportSummary) throws -> Void)? = nil) throws -> ImportSummary {
         let started = ChangeFeed.now()
         return try mirror.db.write { db in
-            var summary = ImportSummary()
-            var session = EventSession(db: db, file: name)
+            // A file's pages stay in memory until it commits, rather than spilling to the WAL and being read back.
+            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            if cache > -65536 { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            defer { if cache > -65536 { try? db.execute(sql: "PRAGMA cache_size = \(cache)") } }
+            var batch = EventBatch(db: db, file: name)
+            var chunk: [EventBatch.Decoded] = []
+            chunk.reserveCapacity(EventBatch.chunkSize)
             var sawEvent = false
             try Self.forEachLine(of: data) { lineNo, bytes in
                 guard bytes.contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) else { return }
                 sawEvent = true
-                guard bytes.count <= Self.maxLineBytes else {
-                    let problem = ImportProblem(file: name, line: lineNo,
-                        message: "is \(bytes.count) bytes long, more than the \(Self.maxLineBytes) an event line may have")
-                    let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-                    try session.deadLetter(problem, raw: head + "… (clipped: \(bytes.count) bytes)", source: nil)
-                    summary.rejected += 1
-                    summary.problems.append(problem)
-                    return
-                }
-                guard let raw = String(validating: bytes, as: UTF8.self) else {
-                    let problem = ImportProblem(file: name, line: lineNo, message: "is not UTF-8 text")
-                    try session.deadLetter(problem, raw: String(decoding: bytes, as: UTF8.self), source: nil)
-                    summary.rejected += 1
-                    summary.problems.append(problem)
-                    return
-                }
-                let outcome = try session.apply(raw: raw, line: lineNo)
-                switch outcome {
-                case .applied(let changes): summary.applied += 1; summary.changes.formUnion(changes)
-                case .duplicate: summary.duplicate += 1
-                case .stale: summary.stale += 1
-                case .rejected(let problem):
-                    try session.deadLetter(problem, raw: raw, source: session.lastSource)
-                    summary.rejected += 1
-                    summary.problems.append(problem)
+                chunk.append(EventBatch.decode(bytes, line: lineNo, file: name))
+                if chunk.count == EventBatch.chunkSize {
+                    try batch.apply(chunk)
+                    chunk.removeAll(keepingCapacity: true)
                 }
             }
+            if !chunk.isEmpty { try batch.apply(chunk) }
+            var summary = batch.summary
             if !sawEvent {
                 summary.rejected += 1
                 summary.problems.append(ImportProblem(file: name, message: "the file is empty; expected one JSON event a line"))
             }
-            summary.gaps = session.gaps
             try db.executeCached(sql: """
                 INSERT INTO import_run(path, kind, started_at, finished_at, applied, duplicate, stale, rejected)
                 VALUES (?, 'events', ?, ?, ?, ?, ?, ?)
@@ -103,15 +88,19 @@ public struct EventImporter: Sendable {
 
     /// Calls `body` with each line (1-based number, bytes without the newline).
     static func forEachLine(of data: Data, _ body: (Int, Data) throws -> Void) throws {
-        var lineNo = 0
-        var start = data.startIndex
-        while start < data.endIndex {
-            lineNo += 1
-            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
-            var line = data[start..<end]
-            if line.last == 13 { line = line.dropLast() }
-            try body(lineNo, Data(line))
-            start = end < data.endIndex ? data.index(after: end) : end
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            guard let base = buffer.baseAddress else { return }
+            var lineNo = 0
+            var start = 0
+            while start < buffer.count {
+                lineNo += 1
+                let rest = buffer.count - start
+                let end = memchr(base + start, 0x0A, rest).map { base.distance(to: UnsafeRawPointer($0)) } ?? buffer.count
+                var stop = end
+                if stop > start, buffer[stop - 1] == 13 { stop -= 1 }
+                try body(lineNo, Data(bytes: base + start, count: stop - start))
+                start = end + 1
+            }
         }
     }
 }

@@ -59,9 +59,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
             if last > 0 { try moveCursor(to: last) }
             return nil
         }
-        // Without a cursor, the plan reflects every change made before it was created (a change in the same
-        // second is taken again: re-planning it is harmless).
-        let storedCursor = try cursor() ?? planCreationCursor(currentID)
+        let storedCursor = try startingCursor(for: currentID)
         let changes = try mirror.changes(after: storedCursor, limit: Int.max)
         if changes.isEmpty && currentID == planID { return nil }
         let lastID = changes.last?.id ?? storedCursor
@@ -105,16 +103,27 @@ public final class IncrementalReplanner: @unchecked Sendable {
     /// The plan this replanner last stored (or read), as the engine produced it.
     public var latestPlan: Plan? { plan }
 
-    private func planCreationCursor(_ planID: String) throws -> Int64 {
+    private func moveCursor(to id: Int64) throws {
+        try mirror.db.write { db in try PlanStore.setCursor(db, name: cursorName, to: id, planID: nil) }
+    }
+
+    /// Where to start reading the feed for plan `planID`: the cursor, when it was last moved for this plan;
+    /// otherwise the change the plan was made from (recorded by `allot plan`), or, for a plan saved without
+    /// one, the last change before it was created (a change in the same second is taken again: re-planning it
+    /// is harmless).
+    private func startingCursor(for planID: String) throws -> Int64 {
         try mirror.db.read { db in
-            try Int64.fetchOne(db, sql: """
+            if let r = try Row.fetchOne(db, sql: "SELECT change_id, plan_id FROM replan_cursor WHERE name = ?", arguments: [cursorName]),
+               (r[1] as String?) == planID {
+                return r[0]
+            }
+            if let basis = try Int64.fetchOne(db, sql: "SELECT change_id FROM plan_basis WHERE plan_id = ?", arguments: [planID]) {
+                return basis
+            }
+            return try Int64.fetchOne(db, sql: """
                 SELECT coalesce(max(id), 0) FROM change_log WHERE at < (SELECT created_at FROM plan WHERE plan_id = ?)
                 """, arguments: [planID]) ?? 0
         }
-    }
-
-    private func moveCursor(to id: Int64) throws {
-        try mirror.db.write { db in try PlanStore.setCursor(db, name: cursorName, to: id) }
     }
 
     private func skusOfOrder(_ id: OrderID) throws -> [SKU] {
@@ -156,7 +165,7 @@ extension PlanStore {
         while i < a.count || j < b.count {
             if j == b.count || (i < a.count && a[i].key < b[j].key) { removed.append(a[i].key); i += 1; continue }
             if i == a.count || b[j].key < a[i].key { changed.append(b[j]); j += 1; continue }
-            if a[i] != b[j] { changed.append(b[j]) }
+            if !PlanStore.sameStored(a[i], b[j]) { changed.append(b[j]) }
             i += 1; j += 1
         }
         var itemPrice: [SKU: Double] = [:]
@@ -202,15 +211,33 @@ extension PlanStore {
             }
             try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",
                            arguments: [summary, new.policyVersion, planID])
-            try PlanStore.setCursor(db, name: cursorName, to: cursor)
+            try PlanStore.setCursor(db, name: cursorName, to: cursor, planID: planID)
         }
         return changed.count + removed.count
     }
 
-    static func setCursor(_ db: Database, name: String, to id: Int64) throws {
+    /// True when two recommendations would be stored alike. A plan read back from the mirror has its costs
+    /// rounded as the contract writes them (4 decimals), so comparing it with a fresh plan field by field found
+    /// lines "changed" that were not, and rewrote them.
+    static func sameStored(_ a: LineRecommendation, _ b: LineRecommendation) -> Bool {
+        a.key == b.key && a.sku == b.sku && a.requested == b.requested && a.priorityClass == b.priorityClass && a.short == b.short
+            && a.status == b.status && a.exceptions == b.exceptions && a.rationale == b.rationale
+            && a.allocations.count == b.allocations.count && PlanJSON.allocations(a.allocations) == PlanJSON.allocations(b.allocations)
+    }
+
+    static func setCursor(_ db: Database, name: String, to id: Int64, planID: String?) throws {
         try db.execute(sql: """
-            INSERT INTO replan_cursor(name, change_id, updated_at) VALUES (?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET change_id = excluded.change_id, updated_at = excluded.updated_at
-            """, arguments: [name, id, Timestamp(seconds: Date().timeIntervalSince1970).description])
+            INSERT INTO replan_cursor(name, change_id, updated_at, plan_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT(name) DO UPDATE SET change_id = excluded.change_id, updated_at = excluded.updated_at, plan_id = excluded.plan_id
+            """, arguments: [name, id, Timestamp(seconds: Date().timeIntervalSince1970).description, planID])
+    }
+
+    /// Records that the plan `planID` reflects every change-feed entry up to `changeID` (its snapshot was read
+    /// after that entry), so that the incremental re-plan starts from there and not from the plan's creation time.
+    static func recordBasis(_ db: Database, planID: String, changeID: Int64) throws {
+        try db.execute(sql: "DELETE FROM plan_basis WHERE plan_id NOT IN (SELECT plan_id FROM plan)")
+        try db.execute(sql: """
+            INSERT INTO plan_basis(plan_id, change_id) VALUES (?, ?) ON CONFLICT(plan_id) DO UPDATE SET change_id = excluded.change_id
+            """, arguments: [planID, changeID])
     }
 }

@@ -130,5 +130,16 @@ extension Schema {
             CREATE INDEX dead_letter_open_raw ON dead_letter(raw) WHERE status = 'open';
             """)
         }
+        // The change-feed entry each plan was made from (`allot plan` reads it before the snapshot), and the plan
+        // the re-plan cursor was last moved for: a new plan starts the incremental re-plan from its own basis.
+        m.registerMigration("v4-plan-basis") { db in
+            try db.execute(sql: """
+            CREATE TABLE plan_basis (
+              plan_id TEXT PRIMARY KEY NOT NULL,
+              change_id INTEGER NOT NULL
+            ) STRICT;
+            ALTER TABLE replan_cursor ADD COLUMN plan_id TEXT;
+            """)
+        }
     }
 }

@@ -80,9 +80,11 @@ public struct PlanStore: Sendable {
         return out
     }
 
+    /// `changeID`, when given, is the newest change-feed entry read before the snapshot was loaded
+    /// (`Mirror.lastChangeID()`): the incremental re-plan then starts after it.
     @discardableResult
     public func save(_ plan: Plan, snapshot: Snapshot, policy: Policy, inputHash: String,
-                     now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970)) throws -> String {
+                     now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970), changeID: Int64? = nil) throws -> String {
         let planID = "P-\(now.description.filter { $0.isNumber })-\(inputHash.prefix(8))"
         var price: [LineKey: Double] = [:]
         var itemPrice: [SKU: Double] = [:]
@@ -137,6 +139,7 @@ public struct PlanStore: Sendable {
                     version, first, tiers[r.orderID] ?? "",
                 ])
             }
+            if let changeID { try PlanStore.recordBasis(db, planID: planID, changeID: changeID) }
             // Keep only the newest plans (the current one and a few before it, for comparison).
             try db.execute(sql: """
                 DELETE FROM plan WHERE plan_id NOT IN (SELECT plan_id FROM plan ORDER BY created_at DESC, plan_id DESC LIMIT ?)

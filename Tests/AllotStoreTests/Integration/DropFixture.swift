@@ -10,8 +10,14 @@ struct DropFixture {
     let folder: DropFolder
 
     init(loaded: Bool = true) throws {
-        mirror = try Fixture.mirror()
+        let mirror = try Fixture.mirror()
         if loaded { try SnapshotImporter(mirror: mirror).importSnapshot(directory: try Fixture.folder().path) }
+        try self.init(mirror: mirror)
+    }
+
+    /// A drop folder beside an existing mirror.
+    init(mirror: Mirror) throws {
+        self.mirror = mirror
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-drop-\(UUID().uuidString)")
         folder = try DropFolder(path: dir.path)
     }

@@ -107,5 +107,50 @@ struct IncrementalReplanTests {
         #expect(outcome.changes == 1)
         #expect(try Self.stored(f.mirror) == (try Self.fullPlan(f.mirror)).lines.map(Self.row))
     }
-}
 
+    @Test("after allot plan, a stock event on one sku re-plans only that sku's group and rewrites no other line")
+    func afterAllotPlanOnlyTheGroup() throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        // As `allot plan` does, in the same second as the import: the feed position is read before the snapshot.
+        let basis = try mirror.lastChangeID()
+        let snapshot = try mirror.loadSnapshot()
+        let policy = try mirror.storedPolicy()
+        let plan = Engine.plan(snapshot: snapshot, policy: policy, asOf: Self.asOf)
+        let importedAt = Timestamp(try #require(try mirror.changes().last?.at))
+        try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy,
+                                           inputHash: PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: Self.asOf),
+                                           now: try #require(importedAt), changeID: basis)
+        let sku = try #require(plan.lines.first { $0.status != .held && $0.allocated > 0 }?.sku)
+        let position = try #require(snapshot.inventory.first { $0.sku == sku && $0.onHand > 0 })
+        let group = Set(PlanningIndex(snapshot).group(of: sku))
+        let groupLines = plan.lines.filter { group.contains($0.sku) }.count
+
+        let f = try DropFixture(mirror: mirror)
+        try f.drop("wms-1.jsonl", [F.stock("s1", 1, position.warehouseID, sku, 0)])
+        let replanner = IncrementalReplanner(mirror: mirror)
+        var outcome: IncrementalReplanner.Outcome?
+        _ = try f.intake.processPending(afterEach: { _ in outcome = try replanner.catchUp() })
+        let o = try #require(outcome)
+        #expect(!o.full, "the snapshot the plan was made from is not taken again")
+        #expect(o.changes == 1)
+        #expect(o.skus == 1)
+        #expect(o.linesChanged > 0 && o.linesChanged <= groupLines, "\(o.linesChanged) lines rewritten; the group has \(groupLines)")
+        let full = Engine.plan(snapshot: try mirror.loadSnapshot(), policy: policy, asOf: Self.asOf)
+        #expect(try Self.stored(mirror) == full.lines.map(Self.row))
+    }
+
+    @Test("a plan read back from the mirror (costs rounded to 4 decimals) counts as unchanged against the same fresh plan")
+    func roundedCostsAreNotChanges() throws {
+        let a = Allocation(warehouseID: "DAL", qty: 3, source: .onHand, shipDate: Self.asOf, arrivalDate: Self.asOf, cost: 1.0 / 3, mode: .ground)
+        var b = a
+        b.cost = 0.3333
+        let line = LineRecommendation(orderID: "SO-1", lineNo: 1, sku: "MX-200", requested: 3, priorityClass: 1, allocations: [a],
+                                      short: 0, status: .auto, exceptions: [], rationale: "r")
+        var read = line
+        read.allocations = [b]
+        #expect(line != read)
+        #expect(PlanStore.sameStored(line, read))
+        read.allocations[0].qty = 2
+        #expect(!PlanStore.sameStored(line, read))
+    }
+}
