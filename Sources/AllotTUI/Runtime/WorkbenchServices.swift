@@ -44,12 +44,14 @@ public struct WorkbenchServices: Sendable {
                 let health = try? mirror.integrationHealth(now: now, staleAfterHours: mirror.storedPolicy().exceptions.staleInventoryHours)
                 return [.planLoaded(try reads.currentPlan()), .sourcesChecked(health.flatMap(SourcesPanel.alert))]
             case .loadQueue(let request, let query, let anchor, let limit, let placement):
-                return [.queueLoaded(request: request, placement: placement, rows: try signals.annotate(reads.queuePage(query, from: anchor, limit: limit)))]
+                return [.queueLoaded(request: request, placement: placement, rows: signals.annotate(try reads.queuePage(query, from: anchor, limit: limit)))]
             case .loadQueueAround(let request, let query, let key, let before, let after, let placement):
                 let window = try reads.queueWindow(query, around: key, before: before, after: after)
-                return [.queueLoaded(request: request, placement: placement, rows: try signals.annotate(window.rows), reachedStart: window.reachedStart)]
+                return [.queueLoaded(request: request, placement: placement, rows: signals.annotate(window.rows), reachedStart: window.reachedStart)]
             case .loadCounts(let request, let filter):
-                return [.countsLoaded(request: request, try reads.queueCounts(filter))]
+                // Background work already: the override model (re)trains here, never in the way of a page of rows.
+                let retrained = try signals.refresh()
+                return [.countsLoaded(request: request, try reads.queueCounts(filter))] + (retrained ? [.signalsUpdated] : [])
             case .loadHeld:
                 return [.heldLoaded(try reads.heldOrders())]
             case .loadEscalations:

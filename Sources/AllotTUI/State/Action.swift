@@ -14,6 +14,8 @@ public enum Action: Hashable, Sendable {
     /// Rows of the queue; `reachedStart` says the rows begin at the queue's first line (known for windows around a line).
     case queueLoaded(request: Int, placement: QueuePlacement, rows: [QueueRow], reachedStart: Bool = false)
     case countsLoaded(request: Int, QueueCounts)
+    /// The learned signals drawn beside the queue (override likelihood) were retrained: redraw the rows shown with them.
+    case signalsUpdated
     case heldLoaded([HeldOrder])
     case escalationsLoaded([EscalationRow])
     case auditLoaded([AuditRow])

@@ -93,6 +93,8 @@ public enum WorkbenchReducer {
         case .failed(let message):
             s.flash = Flash(message, isError: true)
             return []
+        case .signalsUpdated:
+            return s.screen == .queue && s.queue.loaded ? reloadKeepingPlace(&s) : []
         }
     }
 
