@@ -209,4 +209,23 @@ struct DecisionReducerTests {
         #expect(s.flash?.isError == true && s.flash!.text.contains("stale"))
         #expect(s.queue == before)
     }
+
+    @Test("the next key on a line just decided carries the version that decision made, before the reload arrives")
+    func ownDecisionMovesTheVersion() {
+        var s = loadedQueue(3)
+        let accepted = ConfirmedDecision(action: .accept, target: .line(line, version: 1, lineVersion: 0), reason: "AS_RECOMMENDED", note: "")
+        _ = WorkbenchReducer.reduce(&s, .decided(accepted, .recorded("")))
+        #expect(s.queue.selectedRow?.lineVersion == 1)
+        _ = press(&s, .char("e"))
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt"); return }
+        #expect(p.request.target == .line(line, version: 1, lineVersion: 1))
+        _ = press(&s, .escape)
+        // A note does not move the version; a reload that already brought a newer version is left alone.
+        let noted = ConfirmedDecision(action: .note, target: .line(line, version: 1, lineVersion: 1), reason: "", note: "called")
+        _ = WorkbenchReducer.reduce(&s, .decided(noted, .recorded("")))
+        #expect(s.queue.selectedRow?.lineVersion == 1)
+        s.queue.rows[0].lineVersion = 5
+        _ = WorkbenchReducer.reduce(&s, .decided(accepted, .recorded("")))
+        #expect(s.queue.selectedRow?.lineVersion == 5)
+    }
 }

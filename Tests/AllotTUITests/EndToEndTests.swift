@@ -120,7 +120,7 @@ struct Terminal {
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session]).output }
 
     /// Waits until the screen shows `text` (up to `timeout` seconds); fails with the screen as it is.
-    func waitFor(_ text: String, timeout: Double = 15) throws {
+    func waitFor(_ text: String, timeout: Double = 30) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {

@@ -82,6 +82,21 @@ extension WorkbenchReducer {
         return []
     }
 
+    /// Brings the decided line's version up to date on the rows in view before the reload arrives, so that the next
+    /// key on the same line is judged against the decision just made, not refused as stale. The store moves the
+    /// addressed line's version on by exactly one for every decision but a note, and refuses any decision made
+    /// against a version other than the one seen, so the new version is known.
+    static func noteOwnDecision(_ s: inout WorkbenchState, _ request: ConfirmedDecision) {
+        guard request.action != .note, case .line(let key, _, let seen) = request.target else { return }
+        for i in s.queue.rows.indices where s.queue.rows[i].key == key && s.queue.rows[i].lineVersion == seen {
+            s.queue.rows[i].lineVersion = seen + 1
+        }
+        if s.detail?.detail?.row.key == key, s.detail?.detail?.row.lineVersion == seen { s.detail?.detail?.row.lineVersion = seen + 1 }
+        for i in s.escalations.rows.indices where s.escalations.rows[i].key == key && s.escalations.rows[i].lineVersion == seen {
+            s.escalations.rows[i].lineVersion = seen + 1
+        }
+    }
+
     static func rationaleKey(_ s: inout WorkbenchState, _ prompt: RationalePrompt, _ key: Key) -> [Command] {
         var p = prompt
         switch key {

@@ -81,6 +81,7 @@ public enum WorkbenchReducer {
             switch outcome {
             case .recorded(let message):
                 s.flash = Flash(message.isEmpty ? "\(request.target) \(request.action.pastTense) (\(request.reason))" : message)
+                noteOwnDecision(&s, request)
                 return [.loadPlan] + reloadKeepingPlace(&s)
             case .refused(let why):
                 s.flash = Flash("\(request.action.rawValue) \(request.target) refused: \(why)", isError: true)
