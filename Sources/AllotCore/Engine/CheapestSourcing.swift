@@ -1,27 +1,64 @@
 /// The third step of a group's solve: with every line's fill fixed and the cheapest sourcing found
 /// (`Transportation`), lines are handed their units and merged against the split penalty.
 extension GroupSolver {
-    /// Hands each class's units per bucket to its lines, keeping lines whole where the amounts allow.
+    /// Hands the units per bucket to the lines, keeping lines whole where the amounts allow.
+    ///
+    /// Lines of classes merged into one cost source are interchangeable, so they are packed together (largest
+    /// first, each into the smallest amount that takes it whole); the classes' flows are then rewritten to match.
     func assignToLines() {
         allocations = Array(repeating: [], count: p.lines.count)
-        for c in 0..<C {
-            var left = eligible[c].filter { flow[c * B + $0] > 0 }.map { (b: $0, q: flow[c * B + $0]) }
-            let members = p.classes[c].lines.filter { p.lines[$0].fill > 0 && fixedAt[$0] < 0 }
-                .sorted { (p.lines[$0].fill, -$0) > (p.lines[$1].fill, -$1) }
-            for l in members {
+        if costSources == nil { costSources = CostSources(self) }
+        let src = costSources!
+        var changed = false
+        var left: [(b: Int, q: Int)] = []
+        for (s, members) in src.members.enumerated() {
+            left.removeAll(keepingCapacity: true)
+            for b in src.eligible[s] {
+                var q = 0
+                for c in members { q += flow[c * B + b] }
+                if q > 0 { left.append((b, q)) }
+            }
+            guard !left.isEmpty else { continue }
+            var lines: [Int] = []
+            for c in members { for l in p.classes[c].lines where p.lines[l].fill > 0 && fixedAt[l] < 0 { lines.append(l) } }
+            lines.sort { (p.lines[$0].fill, -$0) > (p.lines[$1].fill, -$1) }
+            for l in lines {
                 var need = p.lines[l].fill
                 // Best fit: the smallest remaining amount that takes the whole line.
-                if let k = left.indices.filter({ left[$0].q >= need }).min(by: { (left[$0].q, $0) < (left[$1].q, $1) }) {
-                    allocations[l].append((left[k].b, need)); left[k].q -= need; need = 0
-                }
+                var fit = -1
+                for k in left.indices where left[k].q >= need && (fit < 0 || left[k].q < left[fit].q) { fit = k }
+                if fit >= 0 { allocations[l].append((left[fit].b, need)); left[fit].q -= need; need = 0 }
                 while need > 0 {
-                    guard let k = left.indices.filter({ left[$0].q > 0 }).max(by: { (left[$0].q, -$0) < (left[$1].q, -$1) }) else { break }
-                    let take = min(need, left[k].q)
-                    allocations[l].append((left[k].b, take)); left[k].q -= take; need -= take
+                    var big = -1
+                    for k in left.indices where left[k].q > 0 && (big < 0 || left[k].q > left[big].q) { big = k }
+                    guard big >= 0 else { break }
+                    let take = min(need, left[big].q)
+                    allocations[l].append((left[big].b, take)); left[big].q -= take; need -= take
                 }
                 precondition(need == 0, "class flow does not cover its lines' fills")
             }
+            guard members.count > 1 else { continue }
+            // Rewrite the member classes' flows from the packing (line-less classes take what the lines left).
+            var lineless: [(c: Int, q: Int)] = []
+            for c in members where p.classes[c].lines.isEmpty {
+                var q = 0
+                for b in src.eligible[s] { q += flow[c * B + b] }
+                if q > 0 { lineless.append((c, q)) }
+            }
+            for c in members { for b in src.eligible[s] { flow[c * B + b] = 0 } }
+            for l in lines { for a in allocations[l] { flow[p.lines[l].cls * B + a.b] += a.q } }
+            var k = 0
+            for (c, q) in lineless {
+                var need = q
+                while need > 0 {
+                    while left[k].q == 0 { k += 1 }
+                    let take = min(need, left[k].q)
+                    flow[c * B + left[k].b] += take; left[k].q -= take; need -= take
+                }
+            }
+            changed = true
         }
+        if changed { rebuildReach() }
         for l in fixedAt.indices where fixedAt[l] >= 0 { allocations[l] = [(fixedAt[l], p.lines[l].fill)] }
     }
 
@@ -73,6 +110,9 @@ extension GroupSolver {
             if cap[t] < 0 && !pushOut(from: t, units: -cap[t]) { continue }
             minimizeCost()
             assignToLines()
+            // Cheap merges finish what the re-solve left split (a re-solve optimises cost, not pieces).
+            mergeSplits(maxPasses: 2, wholeLineChains: false)
+            syncFlowWithAllocations(keepingFixed: true)
             var v = totalObjective()
             if depth > 1 {
                 for j in allocations.indices where allocations[j].count > 1 && fixedAt[j] < 0 && !before.contains(j) {
@@ -115,92 +155,5 @@ extension GroupSolver {
             left -= d
         }
         return true
-    }
-
-    /// Local moves that make a split line whole whenever the total of cost and split penalties falls: the line moves
-    /// all its units to one bucket, and the units that bucket lacks are pushed out along a short chain of other
-    /// lines' re-routings (each moving whole pieces) to free units elsewhere.
-    func mergeSplits(maxPasses: Int = 8, maxChain: Int = 3) {
-        let penalty = policy.cost.splitPenalty
-        guard penalty > 0, allocations.contains(where: { $0.count > 1 }) else { return }
-        func obj(_ l: Int, _ b: Int) -> Double { p.objective[p.lines[l].cls * B + b] }
-        func qty(_ l: Int, _ b: Int) -> Int { allocations[l].first(where: { $0.b == b })?.q ?? 0 }
-        func add(_ l: Int, _ b: Int, _ d: Int) {
-            if let k = allocations[l].firstIndex(where: { $0.b == b }) {
-                allocations[l][k].q += d
-                if allocations[l][k].q == 0 { allocations[l].remove(at: k) }
-            } else { allocations[l].append((b, d)) }
-            cap[b] -= d
-        }
-        var holders = [[Int]](repeating: [], count: B)
-        func rebuildHolders() {
-            for b in 0..<B { holders[b].removeAll(keepingCapacity: true) }
-            for l in allocations.indices { for a in allocations[l] { holders[a.b].append(l) } }
-        }
-        var weight = [Double](repeating: .infinity, count: B * B)
-        var mover = [Int](repeating: -1, count: B * B)
-        for _ in 0..<maxPasses {
-            var improved = false
-            rebuildHolders()
-            for i in allocations.indices where allocations[i].count > 1 {
-                let c = p.lines[i].cls
-                let parts = allocations[i]
-                var best: (delta: Double, t: Int, chain: [(from: Int, to: Int, line: Int)], m: Int)?
-                for t in eligible[c] {
-                    var free = cap
-                    var own = -penalty * Double(parts.count - 1)
-                    for s in parts where s.b != t { free[s.b] += s.q; own += Double(s.q) * (obj(i, t) - obj(i, s.b)) }
-                    let need = p.lines[i].fill - qty(i, t)
-                    let m = need - free[t]
-                    if m <= 0 {
-                        if own < -1e-9 && (best == nil || own < best!.delta) { best = (own, t, [], 0) }
-                        continue
-                    }
-                    // Chains pushing m units out of t, each step one line moving a whole piece of m units.
-                    for k in 0..<(B * B) { weight[k] = .infinity; mover[k] = -1 }
-                    for b in 0..<B {
-                        for j in holders[b] where j != i {
-                            let jb = qty(j, b)
-                            guard jb >= m else { continue }
-                            for b2 in eligible[p.lines[j].cls] where b2 != b {
-                                let w = Double(m) * (obj(j, b2) - obj(j, b)) + (qty(j, b2) > 0 ? 0 : penalty) - (jb == m ? penalty : 0)
-                                if w < weight[b * B + b2] { weight[b * B + b2] = w; mover[b * B + b2] = j }
-                            }
-                        }
-                    }
-                    var dist = [Double](repeating: .infinity, count: B)
-                    var pred = [[Int]](repeating: [], count: B)
-                    dist[t] = 0; pred[t] = [t]
-                    for _ in 0..<maxChain {
-                        var next = dist, nextPred = pred
-                        for u in 0..<B where dist[u].isFinite {
-                            for v in 0..<B where mover[u * B + v] >= 0 && !pred[u].contains(v) {
-                                let d = dist[u] + weight[u * B + v]
-                                if d < next[v] - 1e-12 { next[v] = d; nextPred[v] = pred[u] + [v] }
-                            }
-                        }
-                        dist = next; pred = nextPred
-                    }
-                    for e in 0..<B where e != t && dist[e].isFinite && free[e] >= m {
-                        let total = own + dist[e]
-                        if total < -1e-9 && (best == nil || total < best!.delta) {
-                            let path = pred[e]
-                            var chain: [(Int, Int, Int)] = []
-                            for k in 0..<(path.count - 1) { chain.append((path[k], path[k + 1], mover[path[k] * B + path[k + 1]])) }
-                            // A line may move only once per chain (its piece sizes were checked one step at a time).
-                            if Set(chain.map(\.2)).count == chain.count { best = (total, t, chain, m) }
-                        }
-                    }
-                }
-                guard let mv = best else { continue }
-                for s in parts where s.b != mv.t { add(i, s.b, -s.q) }
-                for step in mv.chain { add(step.line, step.from, -mv.m); add(step.line, step.to, mv.m) }
-                add(i, mv.t, p.lines[i].fill - qty(i, mv.t))
-                precondition(cap.allSatisfy { $0 >= 0 }, "a merge over-used a bucket")
-                improved = true
-                rebuildHolders()
-            }
-            if !improved { break }
-        }
     }
 }

@@ -97,14 +97,7 @@ public enum Engine {
         solver.minimizeCost()
         solver.markCommitmentConflicts()
         solver.assignToLines()
-        // Re-solving is exact but costs a transportation solve per try: spend it where the group is small.
-        let splitLines = solver.allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
-        if splitLines > 0 {
-            // Small groups get a thorough search; large ones a few tries per split line (each try re-solves the group).
-            let size = solver.C * solver.B
-            solver.repairSplits(budget: size <= 64 ? 200 : size <= 1_000 ? min(40, 4 * splitLines) : min(12, 2 * splitLines))
-            solver.mergeSplits()
-        }
+        solver.improveSplits()
         return solver
     }
 

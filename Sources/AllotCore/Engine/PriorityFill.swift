@@ -30,6 +30,8 @@ final class GroupSolver {
     var quotaUsed: [Int] = []
     /// Units withheld for commitments' customers beyond what they ordered.
     var protectedUnits = 0
+    /// Classes merged into the sources of the cost step (same eligible buckets at the same costs), built on first use.
+    var costSources: CostSources?
 
     init(problem: GroupProblem, policy: Policy) {
         p = problem

@@ -42,7 +42,10 @@ struct Transportation {
                     slot[k] = -1
                 }
             }
-            for g in 0..<n {
+            // Larger demands first: they claim whole buckets before small ones fill the gaps (among equally cheap
+            // routings this leaves fewer lines split).
+            let order = (0..<n).filter { demand[$0] > 0 }.sorted { (demand[$0], -$0) > (demand[$1], -$1) }
+            for g in order {
                 var rem = demand[g]
                 while rem > 0 {
                     for v in 0...m { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
@@ -104,43 +107,67 @@ extension GroupSolver {
             if demand[c] > 0 { any = true }
         }
         guard any else { return }
-        // Sources: classes with demand, merged when their rows are the same.
-        struct RowKey: Hashable { var eligible: [Int]; var costs: [Double] }
-        var sourceOf: [RowKey: Int] = [:]
-        var members: [[Int]] = []
-        var sourceDemand: [Int] = []
-        var sourceEligible: [[Int]] = []
-        var sourceCost: [Double] = []
-        for c in 0..<C where demand[c] > 0 {
-            let row = RowKey(eligible: eligible[c], costs: eligible[c].map { p.objective[c * B + $0] })
-            if let s = sourceOf[row] {
-                members[s].append(c); sourceDemand[s] += demand[c]
-            } else {
-                sourceOf[row] = members.count
-                members.append([c]); sourceDemand.append(demand[c]); sourceEligible.append(row.eligible)
-                sourceCost.append(contentsOf: repeatElement(0, count: B))
-                let base = sourceCost.count - B
-                for (k, b) in row.eligible.enumerated() { sourceCost[base + b] = row.costs[k] }
-            }
-        }
-        let solver = Transportation(m: B, cost: sourceCost, eligible: sourceEligible)
+        if costSources == nil { costSources = CostSources(self) }
+        let src = costSources!
+        var sourceDemand = [Int](repeating: 0, count: src.eligible.count)
+        for c in 0..<C { if src.ofClass[c] >= 0 { sourceDemand[src.ofClass[c]] += demand[c] } }
+        let solver = Transportation(m: B, cost: src.cost, eligible: src.eligible)
         guard let x = solver.solve(demand: sourceDemand, capacity: capacity) else { return }
         // Hand each source's units back to its classes (northwest corner over the cheapest-first bucket order).
         for i in flow.indices { flow[i] = 0 }
-        for (s, list) in members.enumerated() {
+        for (s, list) in src.members.enumerated() where sourceDemand[s] > 0 {
+            let elig = src.eligible[s]
             var k = 0
-            var left = x[s * B + sourceEligible[s][0]]
+            var left = x[s * B + elig[0]]
             for c in list {
                 var need = demand[c]
                 while need > 0 {
-                    while left == 0 { k += 1; left = x[s * B + sourceEligible[s][k]] }
+                    while left == 0 { k += 1; left = x[s * B + elig[k]] }
                     let take = min(need, left)
-                    flow[c * B + sourceEligible[s][k]] += take
+                    flow[c * B + elig[k]] += take
                     need -= take; left -= take
                 }
             }
         }
         rebuildFromFlow(capacity: capacity)
+    }
+
+    /// Classes grouped by identical cost rows: the sources of the cost step.
+    struct CostSources {
+        /// Per class its source, or -1 for a class with no eligible bucket.
+        var ofClass: [Int]
+        var members: [[Int]] = []
+        var eligible: [[Int]] = []
+        /// Per `source * B + bucket`.
+        var cost: [Double] = []
+
+        init(_ s: GroupSolver) {
+            let B = s.B
+            struct RowKey: Hashable { var eligible: [Int]; var costs: [Double] }
+            var index: [RowKey: Int] = [:]
+            ofClass = [Int](repeating: -1, count: s.C)
+            for c in 0..<s.C where !s.eligible[c].isEmpty {
+                let row = RowKey(eligible: s.eligible[c], costs: s.eligible[c].map { s.p.objective[c * B + $0] })
+                if let k = index[row] { ofClass[c] = k; members[k].append(c); continue }
+                let k = members.count
+                index[row] = k; ofClass[c] = k
+                members.append([c]); eligible.append(row.eligible)
+                cost.append(contentsOf: repeatElement(0, count: B))
+                for (i, b) in row.eligible.enumerated() { cost[k * B + b] = row.costs[i] }
+            }
+        }
+    }
+
+    /// Recomputes re-routing reach from the flow (after the flow of some classes was rewritten).
+    func rebuildReach() {
+        for i in reach.indices { reach[i] = 0 }
+        for c in 0..<C {
+            for b in eligible[c] {
+                let q = flow[c * B + b]
+                guard q > 0 else { continue }
+                for b2 in eligible[c] where b2 != b { reach[b * B + b2] += q }
+            }
+        }
     }
 
     /// Recomputes free units and re-routing reach from the flow (after a solve replaced it wholesale).

@@ -130,8 +130,9 @@ struct ExhaustiveOptimalityTests {
         for seed in UInt64(batch * 40)..<UInt64(batch * 40 + 40) { ExhaustiveOptimalityTests.check(seed: seed, splitPenalty: 0) }
     }
 
-    /// The split penalty makes the exact problem a MIP; the engine's local search gets most instances exactly
-    /// and stays within 1% of the optimum on average (a few instances need a two-line exchange it does not try).
+    /// The split penalty makes the exact problem a MIP; the engine's repair (re-solves with split lines fixed whole,
+    /// merges of pieces with chains of other lines' moves) finds the optimum on every one of these instances.
+    /// (On 800 other seeds, 2 ended above it, the worst by 16%: a local search, not an exact solver.)
     @Test("with a split penalty, fills stay exact and cost is near the true minimum")
     func nearWithPenalty() {
         var ratios: [Double] = []
@@ -139,7 +140,7 @@ struct ExhaustiveOptimalityTests {
             if let r = ExhaustiveOptimalityTests.check(seed: seed, splitPenalty: 5) { ratios.append(r) }
         }
         let within = ratios.filter { $0 <= 1.01 }.count
-        #expect(within * 100 >= ratios.count * 95, "only \(within) of \(ratios.count) within 1%")
-        #expect(ratios.reduce(0, +) / Double(ratios.count) <= 1.01, "mean ratio \(ratios.reduce(0, +) / Double(ratios.count))")
+        #expect(within == ratios.count, "only \(within) of \(ratios.count) within 1%")
+        #expect(ratios.max() ?? 1 <= 1.01, "worst ratio \(ratios.max() ?? 1)")
     }
 }
