@@ -39,24 +39,25 @@ struct StaleDataTests {
     @Test("a line served from a count older than the limit is STALE_DATA until a fresh count arrives; an adjustment without as_of does not refresh it")
     func freshCountClearsStaleData() throws {
         let f = try Self.fixture()
-        try f.drop("erp-1.jsonl", [F.event("o1", 1, "order.upserted", #"{"order_id":"SO-8","customer_id":"C1","order_date":"2026-11-29","requested_date":"2026-12-05","lines":[{"line_no":1,"sku":"MX-200","qty":10}]}"#)])
+        // Gloves are stocked at DAL only, counted at 06:00 the day before: the line can only come from that count.
+        try f.drop("wms-0.jsonl", [F.stock("g0", 1, "DAL", "GL-1", 1000, asOf: "2026-11-29T06:00:00Z")])
+        try f.drop("erp-1.jsonl", [F.event("o1", 1, "order.upserted", #"{"order_id":"SO-8","customer_id":"C1","order_date":"2026-11-29","requested_date":"2026-12-05","lines":[{"line_no":1,"sku":"GL-1","qty":10}]}"#)])
         _ = try f.intake.processPending()
         let first = try Self.plan(f.mirror)
         let line = try #require(first.lines.first { $0.key == LineKey(orderID: "SO-8", lineNo: 1) })
-        // Served from counted stock: on hand at a site, or moved from another site's on hand (both counts are stale).
-        // (The two cost the same here: DAL's lane, or CHI's transfer into DAL; which one wins the tie is the solver's.)
-        #expect(line.allocations.contains { [SupplySource.onHand, .transfer(from: "CHI")].contains($0.source) })
+        #expect(line.allocations.map(\.source) == [.onHand] && line.allocations.map(\.warehouseID) == ["DAL"])
         #expect(line.exceptions.contains(.staleData))
         let replanner = IncrementalReplanner(mirror: f.mirror)
 
         // A same-size adjustment in and out again without as_of: the count stays as old as it was.
-        try f.drop("wms-1.jsonl", [F.event("a1", 1, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":5}"#, source: "wms"),
-                                   F.event("a2", 2, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"MX-200","delta":-5}"#, source: "wms")])
+        try f.drop("wms-1.jsonl", [F.event("a1", 2, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"GL-1","delta":5}"#, source: "wms"),
+                                   F.event("a2", 3, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"GL-1","delta":-5}"#, source: "wms")])
         _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
         #expect(try Self.exceptions(f.mirror, "SO-8:1").contains(.staleData))
 
-        try f.drop("wms-2.jsonl", [F.stock("s2", 3, "DAL", "MX-200", 45, asOf: "2026-11-29T20:00:00Z"),
-                                   F.stock("s3", 4, "CHI", "MX-200", 10, asOf: "2026-11-29T20:00:00Z")])
+        try f.drop("wms-2.jsonl", [F.stock("s2", 4, "DAL", "GL-1", 990, asOf: "2026-11-29T20:00:00Z"),
+                                   F.stock("s3", 5, "DAL", "MX-200", 45, asOf: "2026-11-29T20:00:00Z"),
+                                   F.stock("s4", 6, "CHI", "MX-200", 10, asOf: "2026-11-29T20:00:00Z")])
         _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
         #expect(try !Self.exceptions(f.mirror, "SO-8:1").contains(.staleData))
         #expect(replanner.latestPlan == Engine.plan(snapshot: try f.mirror.loadSnapshot(), policy: try f.mirror.storedPolicy(), asOf: Self.asOf))
