@@ -19,8 +19,8 @@ public enum Engine {
             let first = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: [])
             below = customersBelowTarget(first, index: index)
         }
-        let recs = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: below)
-        return assemble(recs, index: index, policy: policy, asOf: asOf)
+        let (recs, free) = solveAllWithSupply(index: index, policy: policy, asOf: asOf, serviceBelow: below)
+        return finish(recs, free: free, index: index, policy: policy, asOf: asOf)
     }
 
     /// Re-plans only the groups of `skus` and splices them into `previous`: the same result as a full plan when
@@ -29,7 +29,7 @@ public enum Engine {
     /// from storage lacks them, and then the whole plan is made again. Service targets keep the previous plan's
     /// view of who is below target.
     public static func replan(skus: Set<SKU>, previous: Plan, index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
-        if !previous.solverRecord.known && (policy.cost.respectCapacity || index.snapshot.orders.contains(where: \.shipComplete)) {
+        if !previous.solverRecord.known {
             return plan(index: index, policy: policy, asOf: asOf)
         }
         var groupSkus = Set<SKU>()
@@ -39,9 +39,12 @@ public enum Engine {
             below = customersBelowTarget(previous.lines.map { ($0.key, $0) }, index: index)
         }
         var fresh: [LineKey: LineRecommendation] = [:]
+        var free = previous.solverRecord.free
         for group in Set(groupSkus.map { index.group(of: $0) }).sorted(by: { $0.first ?? "" < $1.first ?? "" }) {
             let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: group, serviceBelow: below)
             for (_, rec) in recommendations(solver, index: index, policy: policy, asOf: asOf) { fresh[rec.key] = rec }
+            for sku in group { free[sku] = nil }
+            for (sku, f) in freeSupply(solver) { free[sku] = f }
         }
         var lines: [LineRecommendation] = []
         lines.reserveCapacity(previous.lines.count + fresh.count)
@@ -49,7 +52,7 @@ public enum Engine {
         for rec in previous.lines where !groupSkus.contains(rec.sku) { lines.append(solved[rec.key] ?? rec) }
         lines.append(contentsOf: fresh.values)
         lines.sort { $0.key < $1.key }
-        return finish(lines.map { ($0.key, $0) }, index: index, policy: policy, asOf: asOf, sorted: true)
+        return finish(lines.map { ($0.key, $0) }, free: free, index: index, policy: policy, asOf: asOf)
     }
 
     /// Re-solves only the groups of `skus` and returns their lines' recommendations, in line order: the fast
@@ -103,44 +106,54 @@ public enum Engine {
 
     /// Solves every group, in parallel, returning each line's recommendation keyed by its snapshot position.
     static func solveAll(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>) -> [(LineKey, LineRecommendation)] {
+        solveAllWithSupply(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow).recs
+    }
+
+    /// Solves every group, in parallel: each line's recommendation in line-key order, and the supplies each sku has
+    /// left free (what the passes after the solver may use).
+    static func solveAllWithSupply(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
+        -> (recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]]) {
         let groups = index.groups
         let chunks = max(1, min(groups.count, 256))
-        var perChunk = [[(Int, LineRecommendation)]](repeating: [], count: chunks)
+        var perChunk = [([(Int, LineRecommendation)], [(SKU, [FreeSupply])])](repeating: ([], []), count: chunks)
         perChunk.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 var mine: [(Int, LineRecommendation)] = []
+                var free: [(SKU, [FreeSupply])] = []
                 var g = chunk
                 while g < groups.count {
                     let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
                     mine.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf))
+                    free.append(contentsOf: freeSupply(solver))
                     g += chunks
                 }
-                out[chunk] = mine
+                out[chunk] = (mine, free)
             }
         }
         // Place each line at its snapshot position, then order by line key (usually already in order).
         var slots = [LineRecommendation?](repeating: nil, count: index.snapshot.lines.count)
-        for chunk in perChunk { for (i, r) in chunk { slots[i] = r } }
+        var free: [SKU: [FreeSupply]] = [:]
+        for chunk in perChunk {
+            for (i, r) in chunk.0 { slots[i] = r }
+            for (sku, f) in chunk.1 { free[sku] = f }
+        }
         var out: [(LineKey, LineRecommendation)] = []
         out.reserveCapacity(slots.count)
         for r in slots { if let r { out.append((r.key, r)) } }
         var sorted = true
         for i in out.indices.dropFirst() where !(out[i - 1].0 < out[i].0) { sorted = false; break }
         if !sorted { out.sort { $0.0 < $1.0 } }
-        return out
-    }
-
-    static func assemble(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
-        finish(recs, index: index, policy: policy, asOf: asOf, sorted: true)
+        return (out, free)
     }
 
     /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, and
     /// totals the summary.
-    static func finish(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex, policy: Policy, asOf: Day, sorted: Bool) -> Plan {
+    static func finish(_ recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
+                       asOf: Day) -> Plan {
         var lines = recs.map(\.1)
         var solver: [LineKey: LineRecommendation] = [:]
-        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf)
+        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
         ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
         if policy.cost.respectCapacity { SiteCapacity.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy) }
         var s = PlanSummary(lines: lines.count)
@@ -160,7 +173,7 @@ public enum Engine {
         s.fillRate = requested > 0 ? Double(allocated) / Double(requested) : 1
         s.totalCost = cost
         var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: s)
-        plan.solverRecord = SolverRecord(known: true, lines: solver)
+        plan.solverRecord = SolverRecord(known: true, lines: solver, free: free)
         return plan
     }
 
@@ -196,5 +209,14 @@ public enum Engine {
             if Double(got[c.id] ?? 0) / Double(a) < target { below.insert(c.id) }
         }
         return below
+    }
+}
+
+extension Plan {
+    /// The solver's own recommendation of a line, before the passes after it (ship complete, site capacity) re-sourced,
+    /// delayed or flagged it: what `Engine.replanLines` returns for that line.
+    public func solverRecommendation(_ key: LineKey) -> LineRecommendation? {
+        if let r = solverRecord.lines[key] { return r }
+        return SupplyLedger.find(key, in: lines).map { lines[$0] }
     }
 }

@@ -35,6 +35,19 @@ extension GroupSolver {
 }
 
 extension Engine {
+    /// The supplies of a solved group with units left free, by sku: what the passes after the solver may still use
+    /// (units withheld for a commitment are not free).
+    static func freeSupply(_ s: GroupSolver) -> [(SKU, [FreeSupply])] {
+        var out: [(SKU, [FreeSupply])] = []
+        for (b, bucket) in s.p.buckets.enumerated() where s.cap[b] > 0 {
+            var receipt: String?
+            if case .receipt(let id) = bucket.kind { receipt = id }
+            let f = FreeSupply(warehouse: bucket.warehouse, receipt: receipt, units: s.cap[b])
+            if let k = out.lastIndex(where: { $0.0 == bucket.sku }) { out[k].1.append(f) } else { out.append((bucket.sku, [f])) }
+        }
+        return out
+    }
+
     static func recommendations(_ s: GroupSolver, index: PlanningIndex, policy: Policy, asOf: Day) -> [(Int, LineRecommendation)] {
         let p = s.p
         let holders = p.lines.contains { $0.cls >= 0 && $0.fill < $0.line.qty } ? s.firstHolders() : []

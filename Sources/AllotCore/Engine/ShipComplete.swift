@@ -64,18 +64,43 @@ enum ShipComplete {
             return
         }
         let members = all.filter { !pinned.contains($0) }
-        for m in members { ledger.load(lines[m].sku, lines: lines) }
+        for m in members { ledger.load(lines[m].sku) }
         // The order's own units count as free while it looks for one warehouse.
         for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
         var best: Offer?
         var offers: [Offer] = []
         let candidates = pinnedSites.isEmpty ? Array(index.snapshot.warehouses.indices) : pinnedSites.compactMap { index.warehouseIndex[$0] }
+        // Each line's ways to be served, by the warehouse they ship from: routes are worked out once per supply.
+        let warehouseCount = index.snapshot.warehouses.count
+        let region = ledger.region(of: order)
+        let routes: [[[Option]]] = members.map { m in
+            var byWarehouse = [[Option]](repeating: [], count: warehouseCount)
+            guard let region else { return byWarehouse }
+            for b in (ledger.buckets[lines[m].sku] ?? []).indices where ledger.free(lines[m].sku, b) > 0 {
+                for (w, arc, obj) in ledger.routesByWarehouse(line: lines[m], order: order, region: region, bucket: b) {
+                    byWarehouse[w].append(Option(b: b, arc: arc, obj: obj))
+                }
+            }
+            for w in byWarehouse.indices where byWarehouse[w].count > 1 { byWarehouse[w].sort { ($0.obj, $0.b) < ($1.obj, $1.b) } }
+            return byWarehouse
+        }
         for w in candidates {
-            let offer = self.offer(from: w, members: members, lines: lines, order: order, ledger: ledger, policy: policy)
-            if offer.lacking.isEmpty {
-                if best == nil || offer.objective < best!.objective - 1e-9 { best = offer }
-            } else if offer.lacking.count < members.count || offer.lacking.contains(where: { $0.1 > 0 }) || !pinned.isEmpty {
-                offers.append(offer)
+            // A quick count first: a warehouse that lacks units for some line is only named in the reason.
+            var lacking: [(Int, Int)] = []
+            for (k, m) in members.enumerated() {
+                let have = routes[k][w].reduce(0) { $0 + ledger.free(lines[m].sku, $1.b) }
+                if have < lines[m].allocated { lacking.append((k, have)) }
+            }
+            if lacking.isEmpty {
+                let offer = self.offer(from: w, members: members, routes: routes, lines: lines, ledger: ledger, policy: policy)
+                if offer.lacking.isEmpty {
+                    if best == nil || offer.objective < best!.objective - 1e-9 { best = offer }
+                    continue
+                }
+                lacking = offer.lacking
+            }
+            if lacking.count < members.count || lacking.contains(where: { $0.1 > 0 }) || !pinned.isEmpty {
+                offers.append(Offer(warehouse: w, allocations: [], taken: [], objective: 0, lacking: lacking))
             }
         }
         guard let chosen = best else {
@@ -101,33 +126,33 @@ enum ShipComplete {
         }
     }
 
+    /// One supply a line could ship from a given warehouse: the route and the objective per unit.
+    struct Option { var b: Int; var arc: ArcRoute; var obj: Double }
+
     /// What warehouse `w` can do for the order's lines, from free units only, each line from its cheapest supplies.
-    static func offer(from w: Int, members: [Int], lines: [LineRecommendation], order: Order, ledger: SupplyLedger, policy: Policy) -> Offer {
+    static func offer(from w: Int, members: [Int], routes: [[[Option]]], lines: [LineRecommendation], ledger: SupplyLedger,
+                      policy: Policy) -> Offer {
         var offer = Offer(warehouse: w, allocations: [], taken: [], objective: 0, lacking: [])
         for (k, m) in members.enumerated() {
             let r = lines[m]
             let need = r.allocated
-            var options: [(b: Int, alloc: Allocation, obj: Double, free: Int)] = []
-            for b in (ledger.buckets[r.sku] ?? []).indices {
-                var free = ledger.free(r.sku, b)
-                for t in offer.taken where t.sku == r.sku && t.b == b { free -= t.q }
-                guard free > 0, let (a, obj) = ledger.route(line: r, order: order, bucket: b, qty: 1, via: w) else { continue }
-                options.append((b, a, obj, free))
+            var options: [(o: Option, free: Int)] = []
+            for o in routes[k][w] {
+                var free = ledger.free(r.sku, o.b)
+                for t in offer.taken where t.sku == r.sku && t.b == o.b { free -= t.q }
+                if free > 0 { options.append((o, free)) }
             }
-            options.sort { ($0.obj, $0.b) < ($1.obj, $1.b) }
             var left = need
             var allocs: [Allocation] = []
             var objective = 0.0
             // A whole line from one supply saves the split penalty: prefer the cheapest supply that holds it all.
-            if let whole = options.filter({ $0.free >= need }).min(by: { ($0.obj, $0.b) < ($1.obj, $1.b) }),
-               options.first.map({ Double(need) * (whole.obj - $0.obj) < policy.cost.splitPenalty }) ?? false {
+            if let whole = options.first(where: { $0.free >= need }),
+               options.first.map({ Double(need) * (whole.o.obj - $0.o.obj) < policy.cost.splitPenalty }) ?? false {
                 options = [whole]
             }
-            for o in options where left > 0 {
-                let q = min(left, o.free)
-                var a = o.alloc
-                a.qty = q; a.cost *= Double(q)
-                allocs.append(a)
+            for (o, free) in options where left > 0 {
+                let q = min(left, free)
+                if let bucket = ledger.buckets[r.sku]?[o.b] { allocs.append(ledger.allocation(o.arc, bucket: bucket, qty: q)) }
                 offer.taken.append((r.sku, o.b, q))
                 objective += Double(q) * o.obj
                 left -= q

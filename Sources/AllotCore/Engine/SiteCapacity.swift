@@ -56,7 +56,7 @@ enum SiteCapacity {
                 var elsewhere: Allocation?
                 var fromBucket = -1, toBucket = -1
                 if !order.shipComplete, !isSubstitute(a) {
-                    ledger.load(next.sku, lines: lines)
+                    ledger.load(next.sku)
                     fromBucket = ledger.bucket(of: a, sku: next.sku) ?? -1
                     for b in (ledger.buckets[next.sku] ?? []).indices where b != fromBucket && ledger.free(next.sku, b) >= a.qty {
                         guard let (alt, _) = ledger.route(line: next, order: order, bucket: b, qty: a.qty) else { continue }

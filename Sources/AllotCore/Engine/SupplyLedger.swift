@@ -1,5 +1,12 @@
+/// One supply of a sku with units the solver left free: the warehouse's stock (no receipt) or one receipt.
+struct FreeSupply: Hashable, Sendable {
+    var warehouse: Int
+    var receipt: String?
+    var units: Int
+}
+
 /// The units of each supply a plan leaves free, for the passes that re-source whole lines after the solver (ship
-/// complete, site capacity): built on demand, one sku at a time, from the index and the plan's lines of that sku.
+/// complete, site capacity): the solver's free units per supply, loaded one sku at a time with the supplies' details.
 ///
 /// The passes only ever move a line's units into free units, so no other line loses anything: fills (and with them
 /// priority, commitments and quotas) stay exactly as the solver left them.
@@ -7,20 +14,22 @@ struct SupplyLedger {
     let index: PlanningIndex
     let policy: Policy
     let asOf: Day
+    /// What the solver left free, by sku.
+    let solverFree: [SKU: [FreeSupply]]
     /// Supplies of each loaded sku, in the solver's order (stock by warehouse, then receipts by eta).
     private(set) var buckets: [SKU: [SupplyBucket]] = [:]
-    /// Units of each loaded sku's supplies that the plan's lines use, per bucket.
-    private var used: [SKU: [Int]] = [:]
-    /// Skus whose free units cannot be known from the lines alone (a substitute allocation that more than one of the
-    /// substitute's supplies could have served; a commitment withholds units no line shows): the passes leave them alone.
-    private(set) var closed: Set<SKU> = []
+    /// Free units of each loaded sku's supplies, per bucket.
+    private var freeUnits: [SKU: [Int]] = [:]
+    /// Ways from a supply to a region, by sku, bucket and region.
+    private var routeCache: [RouteKey: [RouteCandidate]] = [:]
+    struct RouteKey: Hashable { var sku: SKU; var bucket: Int; var region: Int }
 
-    init(index: PlanningIndex, policy: Policy, asOf: Day) {
-        self.index = index; self.policy = policy; self.asOf = asOf
+    init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]]) {
+        self.index = index; self.policy = policy; self.asOf = asOf; solverFree = free
     }
 
-    /// Loads `sku` from the plan's lines (sorted by key) unless already loaded.
-    mutating func load(_ sku: SKU, lines: [LineRecommendation]) {
+    /// Loads `sku`'s supplies and their free units unless already loaded.
+    mutating func load(_ sku: SKU) {
         guard buckets[sku] == nil else { return }
         var list: [SupplyBucket] = []
         let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
@@ -42,42 +51,15 @@ struct SupplyLedger {
                                      availableDay: max(asOf.ordinal, r.eta.ordinal), capacity: max(0, atp), atp: atp,
                                      ageDays: 0, stale: false))
         }
+        var free = [Int](repeating: 0, count: list.count)
+        for f in solverFree[sku] ?? [] {
+            let kind: SupplyBucket.Kind = f.receipt.map { .receipt($0) } ?? .onHand
+            let b = list.firstIndex { $0.warehouse == f.warehouse && $0.kind == kind }
+            // Never more than the supply holds, whatever the record says.
+            if let b { free[b] = min(f.units, list[b].capacity) }
+        }
         buckets[sku] = list
-        var u = [Int](repeating: 0, count: list.count)
-        if !(index.commitmentsBySku[sku] ?? []).isEmpty { closed.insert(sku) }
-        // Every line that can draw on this sku's supplies is in its group (its own lines, and lines substituting it).
-        for other in index.group(of: sku) {
-            for li in index.linesBySku[other] ?? [] {
-                guard let r = SupplyLedger.find(index.snapshot.lines[li].key, in: lines) else { continue }
-                for a in lines[r].allocations {
-                    if case .substitute(let s) = a.source {
-                        guard s == sku else { continue }
-                        if let b = substituteBucket(of: a, line: lines[r], in: list) { u[b] += a.qty } else { closed.insert(sku) }
-                        continue
-                    }
-                    guard other == sku, let b = bucket(of: a, sku: sku) else { continue }
-                    u[b] += a.qty
-                }
-            }
-        }
-        used[sku] = u
-    }
-
-    /// The supply a substitute allocation drew on: the one supply of the substitute sku whose route to the line ships
-    /// from the allocation's warehouse on its dates (nil when none or several match: the sku is then left alone).
-    func substituteBucket(of a: Allocation, line: LineRecommendation, in list: [SupplyBucket]) -> Int? {
-        guard let order = index.order(line.orderID), let ship = index.warehouseIndex[a.warehouseID],
-              let region = (order.shipToRegion ?? index.customer(of: order)?.region).flatMap({ index.regionIndex[$0] }) else { return nil }
-        var found: Int?
-        for (b, bucket) in list.enumerated() {
-            let match = Routing.candidates(bucket: bucket, region: region, index: index).contains {
-                $0.shipWarehouse == ship && $0.shipDay == a.shipDate.ordinal && $0.arrivalDay == a.arrivalDate.ordinal && $0.mode == a.mode
-            }
-            guard match else { continue }
-            if found != nil { return nil }
-            found = b
-        }
-        return found
+        freeUnits[sku] = free
     }
 
     /// The position of the line with `key` in lines sorted by key.
@@ -107,41 +89,93 @@ struct SupplyLedger {
         }
     }
 
-    /// Units of a loaded sku's bucket nobody uses (0 for a closed sku).
-    func free(_ sku: SKU, _ b: Int) -> Int {
-        guard !closed.contains(sku), let list = buckets[sku], let u = used[sku] else { return 0 }
-        return max(0, list[b].capacity - u[b])
-    }
+    /// Units of a loaded sku's bucket nobody uses.
+    func free(_ sku: SKU, _ b: Int) -> Int { freeUnits[sku]?[b] ?? 0 }
 
-    /// Records that a line's allocations of its own `sku` stop using their supplies (substitute units are not tracked).
+    /// Records that a line's allocations of its own `sku` stop using their supplies (substitute units are not moved).
     mutating func release(_ allocations: [Allocation], sku: SKU) {
-        for a in allocations { if let b = bucket(of: a, sku: sku) { used[sku]![b] -= a.qty } }
+        load(sku)
+        for a in allocations { if let b = bucket(of: a, sku: sku) { freeUnits[sku]![b] += a.qty } }
     }
 
     /// Records that a line's allocations of its own `sku` use their supplies.
     mutating func take(_ allocations: [Allocation], sku: SKU) {
-        for a in allocations { if let b = bucket(of: a, sku: sku) { used[sku]![b] += a.qty } }
+        load(sku)
+        for a in allocations {
+            if let b = bucket(of: a, sku: sku) {
+                freeUnits[sku]![b] -= a.qty
+                precondition(freeUnits[sku]![b] >= 0, "a pass after the solver over-used a supply")
+            }
+        }
     }
 
-    /// One way to serve a line from bucket `b` of its sku, shipping from `via` when given: the allocation for `qty`
-    /// units, and the solver's objective per unit (contract cost minus the aging bonus) for ranking.
-    func route(line: LineRecommendation, order: Order, bucket b: Int, qty: Int, via: Int? = nil) -> (Allocation, Double)? {
-        guard let bucket = buckets[line.sku]?[b] else { return nil }
-        let regionName = order.shipToRegion ?? index.customer(of: order)?.region
-        guard let region = regionName.flatMap({ index.regionIndex[$0] }) else { return nil }
-        var cands = Routing.candidates(bucket: bucket, region: region, index: index)
-        if let via { cands.removeAll { $0.shipWarehouse != via } }
-        guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, policy: policy) else { return nil }
+    /// The ways from bucket `b` of `sku` to `region` (worked out once per ledger).
+    mutating func candidates(_ sku: SKU, _ b: Int, region: Int) -> [RouteCandidate] {
+        let key = RouteKey(sku: sku, bucket: b, region: region)
+        if let c = routeCache[key] { return c }
+        guard let bucket = buckets[sku]?[b] else { return [] }
+        let c = Routing.candidates(bucket: bucket, region: region, index: index)
+        routeCache[key] = c
+        return c
+    }
+
+    func region(of order: Order) -> Int? {
+        (order.shipToRegion ?? index.customer(of: order)?.region).flatMap { index.regionIndex[$0] }
+    }
+
+    /// Every warehouse a line's units from bucket `b` of its sku could ship from, each with the route the solver's
+    /// rules would pick among that warehouse's ways: (warehouse, allocation of one unit, objective per unit).
+    mutating func routesByWarehouse(line: LineRecommendation, order: Order, region: Int, bucket b: Int) -> [(Int, ArcRoute, Double)] {
+        guard let bucket = buckets[line.sku]?[b] else { return [] }
+        let cands = candidates(line.sku, b, region: region)
+        if cands.count == 1 {
+            guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, policy: policy) else { return [] }
+            return [(cands[0].shipWarehouse, arc, objective(arc, bucket: bucket))]
+        }
+        var out: [(Int, ArcRoute, Double)] = []
+        for w in Set(cands.map(\.shipWarehouse)).sorted() {
+            guard let arc = Routing.choose(cands.filter { $0.shipWarehouse == w }, requested: order.requestedDate.ordinal, policy: policy)
+            else { continue }
+            out.append((w, arc, objective(arc, bucket: bucket)))
+        }
+        return out
+    }
+
+    func allocation(_ arc: ArcRoute, bucket: SupplyBucket, qty: Int) -> Allocation {
         let r = arc.route
         let whs = index.snapshot.warehouses
         let source: SupplySource
         if r.transferFrom >= 0 { source = .transfer(from: whs[r.transferFrom].id) }
         else if case .receipt(let id) = bucket.kind { source = .receipt(id) } else { source = .onHand }
-        let alloc = Allocation(warehouseID: whs[r.shipWarehouse].id, qty: qty, source: source, shipDate: Day(ordinal: r.shipDay),
-                               arrivalDate: Day(ordinal: r.arrivalDay), cost: Double(qty) * arc.unitCost, mode: r.mode)
-        var objective = arc.unitCost
-        if bucket.kind == .onHand { objective -= policy.cost.agingBonusPerUnitDay * Double(bucket.ageDays) }
-        return (alloc, objective)
+        return Allocation(warehouseID: whs[r.shipWarehouse].id, qty: qty, source: source, shipDate: Day(ordinal: r.shipDay),
+                          arrivalDate: Day(ordinal: r.arrivalDay), cost: Double(qty) * arc.unitCost, mode: r.mode)
+    }
+
+    func objective(_ arc: ArcRoute, bucket: SupplyBucket) -> Double {
+        arc.unitCost - (bucket.kind == .onHand ? policy.cost.agingBonusPerUnitDay * Double(bucket.ageDays) : 0)
+    }
+
+    /// One way to serve a line from bucket `b` of its sku, shipping from `via` when given: the allocation for `qty`
+    /// units, and the solver's objective per unit (contract cost minus the aging bonus) for ranking.
+    mutating func route(line: LineRecommendation, order: Order, bucket b: Int, qty: Int, via: Int? = nil) -> (Allocation, Double)? {
+        guard let bucket = buckets[line.sku]?[b], let region = region(of: order) else { return nil }
+        var cands = candidates(line.sku, b, region: region)
+        if let via { cands.removeAll { $0.shipWarehouse != via } }
+        guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, policy: policy) else { return nil }
+        return (allocation(arc, bucket: bucket, qty: qty), objective(arc, bucket: bucket))
+    }
+
+    /// The snapshot's order line with `key`: found by halving when the snapshot lists lines in key order (it usually
+    /// does), else among the sku's lines.
+    func orderLine(_ key: LineKey, sku: SKU) -> OrderLine? {
+        let lines = index.snapshot.lines
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid].key < key { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < lines.count && lines[lo].key == key { return lines[lo] }
+        return (index.linesBySku[sku] ?? []).lazy.map { lines[$0] }.first { $0.key == key }
     }
 
     /// Re-derives the exceptions that depend on where a line's units come from (split, late, transfer, expedite,
@@ -154,7 +188,7 @@ struct SupplyLedger {
         if r.allocations.contains(where: { if case .substitute = $0.source { return true }; return false }) { ex.append(.substitution) }
         if r.allocations.contains(where: { if case .transfer = $0.source { return true }; return false }) { ex.append(.transfer) }
         if r.allocations.contains(where: { $0.mode == .expedite }) { ex.append(.expedite) }
-        let line = (index.linesBySku[r.sku] ?? []).lazy.map { self.index.snapshot.lines[$0] }.first { $0.key == r.key }
+        let line = orderLine(r.key, sku: r.sku)
         let item = index.item(r.sku)
         let allocated = r.allocated
         if let price = line?.unitPrice ?? item?.unitPrice, price > 0, allocated > 0 {

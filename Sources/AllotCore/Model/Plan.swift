@@ -111,6 +111,8 @@ public struct Plan: Hashable, Sendable, Codable {
 struct SolverRecord: Hashable, Sendable {
     var known = false
     var lines: [LineKey: LineRecommendation] = [:]
+    /// The supplies each sku had left free after the solver.
+    var free: [SKU: [FreeSupply]] = [:]
     static func == (a: SolverRecord, b: SolverRecord) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
 }

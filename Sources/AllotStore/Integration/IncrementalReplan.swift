@@ -79,7 +79,9 @@ public final class IncrementalReplanner: @unchecked Sendable {
 
         let policy = try mirror.storedPolicy()
         if self.policy != nil && policy != self.policy { mustRebuild = true; full = true }
-        guard let previous = mustRebuild ? try store.currentPlan() : plan else { return nil }
+        // The plan this replanner stored last is still the current one unless someone saved another: keeping it keeps
+        // the engine's record of its passes after the solver, so that the re-plan need not plan everything again.
+        guard let previous = (currentID != planID || plan == nil) ? try store.currentPlan() : plan else { return nil }
         var index: PlanningIndex
         if mustRebuild {
             index = PlanningIndex(try mirror.loadSnapshot())

@@ -79,6 +79,24 @@ struct EngineOrderRulesTests {
         #expect(r.rationale.contains("DAL lacks FP-8"))
     }
 
+    @Test("a line served by a substitute keeps it, and the order's other lines move to the substitute's warehouse")
+    func substituteStays() {
+        var s = EngineOrderRulesTests.base()
+        s.snapshot.substitutes.append(Substitute(sku: "FP-8", substituteSKU: "AF-4"))
+        s.stock("DAL", "MX", 10)
+        s.stock("ATL", "MX", 10); s.stock("ATL", "AF-4", 10)
+        s.order("SO-1", customer: "CA", due: 5, lines: [("MX", 5), ("FP-8", 5)], substitute: true, shipComplete: true)
+        let p = s.plan()
+        #expect(p.line("SO-1", 2).allocations.map(\.source) == [.substitute("AF-4")])
+        #expect(p.line("SO-1", 2).allocations.map(\.warehouseID) == ["ATL"])
+        #expect(p.line("SO-1", 1).allocations.map(\.warehouseID) == ["ATL"] && !p.line("SO-1", 1).exceptions.contains(.shipComplete))
+        // When ATL has no MX to spare, the order goes to review saying so.
+        s.snapshot.inventory[1].onHand = 0
+        let q = s.plan()
+        #expect(q.line("SO-1", 1).exceptions.contains(.shipComplete))
+        #expect(q.line("SO-1", 1).rationale.contains("line 2 is served by a substitute from ATL, and ATL lacks MX"))
+    }
+
     /// DAL ships one line a day; ATL reaches the south in 2 days for 2.00 a unit; both hold plenty of MX.
     static func capacityWorld(lateness: Double) -> Scenario {
         var s = EngineExceptionTests.base()
