@@ -115,7 +115,7 @@ struct BenchIngest: ParsableCommand {
         }
         let position = try mirror.loadSnapshot().inventory.first { $0.sku == sku }
         let warehouse = position?.warehouseID ?? snapshot.warehouses[0].id
-        var times: [Double] = []
+        var times: [Double] = [], replans: [Double] = []
         var moved = 0
         for i in 0..<probes {
             let before = try store.recommendation(planID: planID, line)?.version ?? 0
@@ -125,15 +125,20 @@ struct BenchIngest: ParsableCommand {
             let event = #"{"id":"probe-\#(i)-\#(seed)","source":"probe","seq":\#(i + 1),"type":"inventory.snapshot","at":"\#(Timestamp(seconds: t0.timeIntervalSince1970))","data":{"warehouse_id":"\#(warehouse)","sku":"\#(sku)","on_hand":\#(qty),"as_of":"\#(Timestamp(seconds: t0.timeIntervalSince1970))"}}"#
             try Data((event + "\n").utf8).write(to: URL(fileURLWithPath: drop.path + "/" + name + ".tmp"))
             try fm.moveItem(atPath: drop.path + "/" + name + ".tmp", toPath: drop.path + "/" + name)
-            _ = try intake.processPending(afterEach: { _ in try replanner.catchUp() })
+            _ = try intake.processPending(afterEach: { _ in
+                let t = Date()
+                try replanner.catchUp()
+                replans.append(Date().timeIntervalSince(t))
+            })
             let after = try store.recommendation(planID: planID, line)?.version ?? 0
             times.append(Date().timeIntervalSince(t0))
             if after != before { moved += 1 }
         }
         guard !times.isEmpty else { return }
         times.sort()
+        replans.sort()
         let ms = { (x: Double) in String(format: "%.1f ms", x * 1000) }
-        say("event to updated recommendation (\(sku) at \(warehouse), line \(line); \(moved)/\(probes) probes moved it): p50 \(ms(times[times.count / 2])), max \(ms(times.last ?? 0))")
+        say("event to updated recommendation (\(sku) at \(warehouse), line \(line); \(moved)/\(probes) probes moved it): p50 \(ms(times[times.count / 2])), max \(ms(times.last ?? 0)); of which the re-plan p50 \(ms(replans.isEmpty ? 0 : replans[replans.count / 2]))")
     }
 
     /// The sku with the most open order lines in the current plan, and one of its lines.

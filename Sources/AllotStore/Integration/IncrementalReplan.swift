@@ -19,6 +19,10 @@ public final class IncrementalReplanner: @unchecked Sendable {
     private var plan: Plan?
     private var planID: String?
     private var policy: Policy?
+    private var policyText: String?
+    /// What the stored rows need beside a recommendation (prices, dates, tiers), kept from the last rebuild so
+    /// that a stock event is stored without walking the whole snapshot.
+    private var lookups: StoredLineLookups?
 
     /// What one catch-up did.
     public struct Outcome: Sendable, CustomStringConvertible {
@@ -77,11 +81,12 @@ public final class IncrementalReplanner: @unchecked Sendable {
         }
         if full || !onlyInventory { mustRebuild = true }
 
-        let policy = try mirror.storedPolicy()
+        let policy = try storedPolicy()
         if self.policy != nil && policy != self.policy { mustRebuild = true; full = true }
-        // The plan this replanner stored last is still the current one unless someone saved another: keeping it keeps
-        // the engine's record of its passes after the solver, so that the re-plan need not plan everything again.
-        guard let previous = (currentID != planID || plan == nil) ? try store.currentPlan() : plan else { return nil }
+        // The plan in memory is what was stored last (and carries the engine's record of how it solved each line,
+        // which lets it re-solve just the touched groups); it is read back only for a plan this replanner did not make.
+        let reread = currentID != planID || plan == nil
+        guard let previous = reread ? try store.currentPlan() : plan else { return nil }
         var index: PlanningIndex
         if mustRebuild {
             index = PlanningIndex(try mirror.loadSnapshot())
@@ -92,15 +97,29 @@ public final class IncrementalReplanner: @unchecked Sendable {
         let asOf = previous.asOf
         let next = full ? Engine.plan(index: index, policy: policy, asOf: asOf)
                         : Engine.replan(skus: skus, previous: previous, index: index, policy: policy, asOf: asOf)
-        let changed = try store.replaceChangedLines(planID: currentID, from: previous, to: next, snapshot: index.snapshot,
+        // A stock event leaves orders, lines, items and customers as they were: what the stored rows need from them holds.
+        let lookups = mustRebuild ? StoredLineLookups(index.snapshot) : self.lookups ?? StoredLineLookups(index.snapshot)
+        let changed = try store.replaceChangedLines(planID: currentID, from: previous, to: next, lookups: lookups,
                                                     policy: policy, cursorName: cursorName, cursor: lastID)
-        self.index = index; self.plan = next; self.planID = currentID; self.policy = policy
+        self.index = index; self.plan = next; self.planID = currentID; self.policy = policy; self.lookups = lookups
         return Outcome(changes: changes.count, full: full, skus: full ? index.snapshot.items.count : skus.count,
                        linesChanged: changed, planID: currentID, seconds: Date().timeIntervalSince(started))
     }
 
+    /// The stored policy, parsed again only when its text changed.
+    private func storedPolicy() throws -> Policy {
+        let row = try mirror.db.read { db in try Row.fetchOne(db, sql: "SELECT toml, file FROM policy WHERE id = 1") }
+        let text: String? = row?["toml"]
+        if let policy, text == policyText { return policy }
+        policyText = text
+        guard let row, let text else { return Policy() }
+        return try Policy(toml: text, file: row["file"] ?? "policy.toml")
+    }
+
     /// Forgets the in-memory index and plan (the next catch-up reads them from the mirror).
-    public func reset() { index = nil; plan = nil; planID = nil; policy = nil }
+    public func reset() {
+        index = nil; plan = nil; planID = nil; policy = nil; policyText = nil; lookups = nil
+    }
 
     /// The plan this replanner last stored (or read), as the engine produced it.
     public var latestPlan: Plan? { plan }
@@ -151,10 +170,9 @@ public final class IncrementalReplanner: @unchecked Sendable {
 }
 
 extension PlanStore {
-    /// Rewrites, inside the current plan, only the recommendations that differ between `old` and `new` (a changed
-    /// line gets version + 1 and keeps its first sighting), updates the plan's summary, and moves the change-feed
-    /// cursor — all in one transaction, so that after a crash the cursor never runs ahead of the plan.
-    func replaceChangedLines(planID: String, from old: Plan, to new: Plan, snapshot: Snapshot, policy: Policy,
+    /// Rewrites, inside the current plan, only the recommendations that differ between `old` and `new` (see
+    /// `storeLines`); returns how many.
+    func replaceChangedLines(planID: String, from old: Plan, to new: Plan, lookups: StoredLineLookups, policy: Policy,
                              cursorName: String, cursor: Int64) throws -> Int {
         // Both plans list their lines in key order: one merge walk finds what changed without copying either.
         var changed: [LineRecommendation] = []
@@ -167,26 +185,27 @@ extension PlanStore {
         while i < a.count || j < b.count {
             if j == b.count || (i < a.count && a[i].key < b[j].key) { removed.append(a[i].key); i += 1; continue }
             if i == a.count || b[j].key < a[i].key { changed.append(b[j]); j += 1; continue }
-            if !PlanStore.sameStored(a[i], b[j]) { changed.append(b[j]) }
+            if a[i] != b[j] && !PlanStore.sameStored(a[i], b[j]) { changed.append(b[j]) }
             i += 1; j += 1
         }
-        var itemPrice: [SKU: Double] = [:]
-        for i in snapshot.items { if let p = i.unitPrice { itemPrice[i.sku] = p } }
-        let changedKeys = Set(changed.map(\.key))
-        var price: [LineKey: Double] = [:]
-        for l in snapshot.lines where changedKeys.contains(l.key) { if let p = l.unitPrice ?? itemPrice[l.sku] { price[l.key] = p } }
-        var requested: [OrderID: Day] = [:]
-        for o in snapshot.orders { requested[o.id] = o.requestedDate }
-        let tiers = PlanStore.tierByOrder(snapshot)
-        let summary = String(decoding: try JSONEncoder.sorted.encode(new.summary), as: UTF8.self)
-        let now = Timestamp(seconds: Date().timeIntervalSince1970).description
+        try storeLines(planID: planID, changed: changed, removed: removed, summary: new.summary, policyVersion: new.policyVersion,
+                       asOf: new.asOf, lookups: lookups, policy: policy, cursorName: cursorName, cursor: cursor)
+        return changed.count + removed.count
+    }
 
+    /// Writes changed recommendations into the current plan (a changed line gets version + 1 and keeps its first
+    /// sighting), deletes removed ones, updates the plan's summary, and moves the change-feed cursor — all in
+    /// one transaction, so that after a crash the cursor never runs ahead of the plan.
+    func storeLines(planID: String, changed: [LineRecommendation], removed: [LineKey], summary planSummary: PlanSummary,
+                    policyVersion: String, asOf: Day, lookups: StoredLineLookups, policy: Policy, cursorName: String, cursor: Int64) throws {
+        let summary = String(decoding: try JSONEncoder.sorted.encode(planSummary), as: UTF8.self)
+        let now = Timestamp(seconds: Date().timeIntervalSince1970).description
         try mirror.db.write { db in
             for key in removed {
                 try db.execute(sql: "DELETE FROM recommendation WHERE plan_id = ? AND order_id = ? AND line_no = ?",
                                arguments: [planID, key.orderID, key.lineNo])
             }
-            let upsert = try db.makeStatement(sql: """
+            let upsert = try db.cachedStatement(sql: """
                 INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class,
                   status, exceptions, queue, cost, value, promise_date, requested_date, allocations_json, rationale,
                   version, first_seen_at, tier)
@@ -203,19 +222,19 @@ extension PlanStore {
                 """)
             for r in changed {
                 let promise = r.allocations.map(\.arrivalDate).max()
+                let price = lookups.linePrice[r.key] ?? lookups.itemPrice[r.sku] ?? 0
                 try upsert.execute(arguments: [
                     planID, r.orderID, r.lineNo, r.sku, r.requested, r.allocated, r.short, r.priorityClass,
                     r.status.rawValue, r.exceptions.map(\.rawValue).joined(separator: ","),
-                    Engine.queue(for: r, policy: policy)?.rawValue, r.cost, Double(r.allocated) * (price[r.key] ?? 0),
-                    promise?.description, (requested[r.orderID] ?? new.asOf).description, PlanJSON.allocations(r.allocations),
-                    r.rationale, now, tiers[r.orderID] ?? "",
+                    Engine.queue(for: r, policy: policy)?.rawValue, r.cost, Double(r.allocated) * price,
+                    promise?.description, (lookups.requested[r.orderID] ?? asOf).description, PlanJSON.allocations(r.allocations),
+                    r.rationale, now, lookups.tier[r.orderID] ?? "",
                 ])
             }
             try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",
-                           arguments: [summary, new.policyVersion, planID])
+                           arguments: [summary, policyVersion, planID])
             try PlanStore.setCursor(db, name: cursorName, to: cursor, planID: planID)
         }
-        return changed.count + removed.count
     }
 
     /// True when two recommendations would be stored alike. A plan read back from the mirror has its costs
@@ -241,5 +260,20 @@ extension PlanStore {
         try db.execute(sql: """
             INSERT INTO plan_basis(plan_id, change_id) VALUES (?, ?) ON CONFLICT(plan_id) DO UPDATE SET change_id = excluded.change_id
             """, arguments: [planID, changeID])
+    }
+}
+
+/// What a stored recommendation row needs beside the recommendation: unit prices, requested dates and tiers.
+struct StoredLineLookups {
+    var linePrice: [LineKey: Double] = [:]
+    var itemPrice: [SKU: Double] = [:]
+    var requested: [OrderID: Day] = [:]
+    var tier: [OrderID: String] = [:]
+
+    init(_ snapshot: Snapshot) {
+        for i in snapshot.items { if let p = i.unitPrice { itemPrice[i.sku] = p } }
+        for l in snapshot.lines { if let p = l.unitPrice { linePrice[l.key] = p } }
+        for o in snapshot.orders { requested[o.id] = o.requestedDate }
+        tier = PlanStore.tierByOrder(snapshot)
     }
 }

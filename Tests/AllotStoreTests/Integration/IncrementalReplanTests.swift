@@ -153,4 +153,24 @@ struct IncrementalReplanTests {
         read.allocations[0].qty = 2
         #expect(!PlanStore.sameStored(line, read))
     }
+
+    @Test("on the promo sample (ship-complete orders, substitutes), stock events re-planned from memory keep the stored plan equal to a full plan")
+    func sampleStockEvents() throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try Self.planFully(mirror)
+        let f = try DropFixture(mirror: mirror)
+        let replanner = IncrementalReplanner(mirror: mirror)
+        let positions = try mirror.loadSnapshot().inventory
+        var rng = SeededRandom(state: 3)
+        for step in 1...12 {
+            let p = positions[Int(rng.next() % UInt64(positions.count))]
+            let qty = Int(rng.next() % UInt64(max(2, p.onHand * 2)))
+            try f.drop("wms-\(String(format: "%03d", step)).jsonl", [F.stock("p\(step)", step, p.warehouseID, p.sku, qty)])
+            _ = try f.intake.processPending(afterEach: { _ in try replanner.catchUp() })
+            let full = try Self.fullPlan(mirror)
+            #expect(try Self.stored(mirror) == full.lines.map(Self.row), "step \(step): \(p.warehouseID) \(p.sku) \(qty)")
+            #expect(try PlanStore(mirror: mirror).currentPlan()?.summary.lines == full.summary.lines)
+            #expect(replanner.latestPlan?.summary == full.summary, "step \(step)")
+        }
+    }
 }
