@@ -39,7 +39,10 @@ public struct LineExplanation: Sendable {
 
 extension Engine {
     /// Explains one line: re-solves its group (exactly as the plan does) and lists every supply that could serve it.
-    public static func explain(_ key: LineKey, index: PlanningIndex, policy: Policy, asOf: Day) -> LineExplanation? {
+    /// `planned`, the line's recommendation in the current plan when the caller has it, spares a whole re-plan for a
+    /// line that the passes after the solver may have changed (ship-complete orders, site capacity).
+    public static func explain(_ key: LineKey, index: PlanningIndex, policy: Policy, asOf: Day,
+                               planned: LineRecommendation? = nil) -> LineExplanation? {
         guard let li = index.snapshot.lines.firstIndex(where: { $0.key == key }) else { return nil }
         let line = index.snapshot.lines[li]
         // Service targets depend on every customer's fill, which only a whole plan gives.
@@ -53,16 +56,27 @@ extension Engine {
               var rec = recs.first(where: { $0.1.key == key })?.1 else { return nil }
         // The passes after the solver (ship complete, site capacity) weigh lines of other groups against each other:
         // only the whole plan says what they did to this line.
+        let solved = rec
         if policy.cost.respectCapacity || index.order(key.orderID)?.shipComplete == true {
-            let whole = plan(index: index, policy: policy, asOf: asOf)
-            if let i = SupplyLedger.find(key, in: whole.lines) { rec = whole.lines[i] }
+            if let planned, planned.key == key { rec = planned } else {
+                let whole = plan(index: index, policy: policy, asOf: asOf)
+                if let i = SupplyLedger.find(key, in: whole.lines) { rec = whole.lines[i] }
+            }
         }
         let w = solver.p.lines[l]
         var opts = options(solver, line: l, index: index, policy: policy)
-        if rec.allocations != recs.first(where: { $0.1.key == key })?.1.allocations { opts = repassed(opts, rec: rec) }
+        if !sameSourcing(rec.allocations, solved.allocations) { opts = repassed(opts, rec: rec) }
         return LineExplanation(recommendation: rec, options: opts,
                                requestedDate: w.order.requestedDate, customerID: w.order.customerID, tier: w.tier,
                                region: w.order.shipToRegion ?? w.customer?.region)
+    }
+
+    /// Whether two lists of allocations take the same units from the same places on the same days (costs aside:
+    /// a stored plan keeps them rounded).
+    static func sameSourcing(_ a: [Allocation], _ b: [Allocation]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy {
+            $0.warehouseID == $1.warehouseID && $0.source == $1.source && $0.qty == $1.qty && $0.shipDate == $1.shipDate && $0.mode == $1.mode
+        }
     }
 
     /// The options table of a line that a pass after the solver re-sourced or delayed: the units it now takes from

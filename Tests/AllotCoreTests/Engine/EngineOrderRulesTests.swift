@@ -160,6 +160,20 @@ struct EngineOrderRulesTests {
         #expect(atl.chosenQty == 5 && atl.note.contains("whole ship-complete order ships from ATL"))
         let dal = e.options.first { $0.warehouseID == "DAL" }!
         #expect(dal.chosenQty == 0 && dal.note == "the cheapest sourcing, but the order ships complete from one warehouse")
+        // Given the current plan's recommendation, explain shows the same without planning everything again.
+        let planned = Engine.explain(LineKey(orderID: "SO-1", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf,
+                                     planned: s.plan().line("SO-1", 1))!
+        #expect(planned.recommendation == e.recommendation && planned.options == e.options)
+    }
+
+    @Test("explain shows a line that went elsewhere for capacity: the other site chosen, the full one given way")
+    func explainCapacity() {
+        let s = EngineOrderRulesTests.capacityWorld(lateness: 2.0)
+        let e = Engine.explain(LineKey(orderID: "SO-2", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+        #expect(e.recommendation.allocations.map(\.warehouseID) == ["ATL"])
+        #expect(e.options.first { $0.warehouseID == "ATL" }?.chosenQty == 5)
+        #expect(e.options.first { $0.warehouseID == "DAL" }?.note
+                == "the cheapest sourcing, but its site was at its daily line capacity and another site costs less than waiting")
     }
 
     /// A random instance with multi-line ship-complete orders and, on odd seeds, site capacities in force.
