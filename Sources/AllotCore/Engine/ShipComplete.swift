@@ -74,15 +74,8 @@ enum ShipComplete {
         let warehouseCount = index.snapshot.warehouses.count
         let region = ledger.region(of: order)
         let routes: [[[Option]]] = members.map { m in
-            var byWarehouse = [[Option]](repeating: [], count: warehouseCount)
-            guard let region else { return byWarehouse }
-            for b in (ledger.buckets[lines[m].sku] ?? []).indices where ledger.free(lines[m].sku, b) > 0 {
-                for (w, arc, obj) in ledger.routesByWarehouse(line: lines[m], order: order, region: region, bucket: b) {
-                    byWarehouse[w].append(Option(b: b, arc: arc, obj: obj))
-                }
-            }
-            for w in byWarehouse.indices where byWarehouse[w].count > 1 { byWarehouse[w].sort { ($0.obj, $0.b) < ($1.obj, $1.b) } }
-            return byWarehouse
+            guard let region else { return [[Option]](repeating: [], count: warehouseCount) }
+            return ledger.optionsByWarehouse(sku: lines[m].sku, region: region, requested: order.requestedDate.ordinal)
         }
         for w in candidates {
             // A quick count first: a warehouse that lacks units for some line is only named in the reason.

@@ -23,6 +23,8 @@ struct SupplyLedger {
     /// Ways from a supply to a region, by sku, bucket and region.
     private var routeCache: [RouteKey: [RouteCandidate]] = [:]
     struct RouteKey: Hashable { var sku: SKU; var bucket: Int; var region: Int }
+    /// The same, per sku, by `bucket * regionCount + region` (the ship-complete pass's hot path).
+    private var routeSlots: [SKU: [[RouteCandidate]?]] = [:]
 
     init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]]) {
         self.index = index; self.policy = policy; self.asOf = asOf; solverFree = free
@@ -123,21 +125,30 @@ struct SupplyLedger {
         (order.shipToRegion ?? index.customer(of: order)?.region).flatMap { index.regionIndex[$0] }
     }
 
-    /// Every warehouse a line's units from bucket `b` of its sku could ship from, each with the route the solver's
-    /// rules would pick among that warehouse's ways: (warehouse, allocation of one unit, objective per unit).
-    mutating func routesByWarehouse(line: LineRecommendation, order: Order, region: Int, bucket b: Int) -> [(Int, ArcRoute, Double)] {
-        guard let bucket = buckets[line.sku]?[b] else { return [] }
-        let cands = candidates(line.sku, b, region: region)
-        if cands.count == 1 {
-            guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, policy: policy) else { return [] }
-            return [(cands[0].shipWarehouse, arc, objective(arc, bucket: bucket))]
+    /// For a line of `sku` to `region` due on `requested`: per warehouse, the supplies with free units it could ship
+    /// from there, each with the route the solver's rules would pick among that warehouse's ways, cheapest first.
+    mutating func optionsByWarehouse(sku: SKU, region: Int, requested: Int32) -> [[ShipComplete.Option]] {
+        var out = [[ShipComplete.Option]](repeating: [], count: index.snapshot.warehouses.count)
+        guard let list = buckets[sku], let free = freeUnits[sku] else { return out }
+        let regions = index.regionCount
+        var slots = routeSlots.removeValue(forKey: sku) ?? Array(repeating: nil, count: list.count * regions)
+        var ships: [Int] = []
+        for b in list.indices where free[b] > 0 {
+            let cands: [RouteCandidate]
+            if let c = slots[b * regions + region] { cands = c } else {
+                cands = Routing.candidates(bucket: list[b], region: region, index: index)
+                slots[b * regions + region] = cands
+            }
+            ships.removeAll(keepingCapacity: true)
+            for c in cands where !ships.contains(c.shipWarehouse) { ships.append(c.shipWarehouse) }
+            for w in ships {
+                let mine = ships.count == 1 ? cands : cands.filter { $0.shipWarehouse == w }
+                guard let arc = Routing.choose(mine, requested: requested, policy: policy) else { continue }
+                out[w].append(ShipComplete.Option(b: b, arc: arc, obj: objective(arc, bucket: list[b])))
+            }
         }
-        var out: [(Int, ArcRoute, Double)] = []
-        for w in Set(cands.map(\.shipWarehouse)).sorted() {
-            guard let arc = Routing.choose(cands.filter { $0.shipWarehouse == w }, requested: order.requestedDate.ordinal, policy: policy)
-            else { continue }
-            out.append((w, arc, objective(arc, bucket: bucket)))
-        }
+        routeSlots[sku] = slots
+        for w in out.indices where out[w].count > 1 { out[w].sort { ($0.obj, $0.b) < ($1.obj, $1.b) } }
         return out
     }
 
