@@ -17,7 +17,11 @@ public final class EngineOptions: SourcingOptionsSource, @unchecked Sendable {
         guard let plan = try reads.currentPlan() else { return [] }
         let asOf = plan.asOf ?? Timestamp(seconds: Date().timeIntervalSince1970).day
         let (index, policy, substitutions) = try context(plan.id)
-        guard let e = Engine.explain(key, index: index, policy: policy, asOf: asOf) else { return [] }
+        // The stored recommendation says what the passes after the solver did to the line, sparing a whole re-plan
+        // (seconds on a large mirror) for lines of ship-complete orders or under site capacity. A row that cannot be
+        // read back only costs that re-plan.
+        let planned = (try? PlanStore(mirror: mirror).recommendation(planID: plan.id, key))??.recommendation
+        guard let e = Engine.explain(key, index: index, policy: policy, asOf: asOf, planned: planned) else { return [] }
         return e.options.map { o in
             // A supply the line cannot reach (no lane, too late) offers nothing to an override.
             var choice = SourcingChoice(warehouseID: o.warehouseID, source: o.source, available: o.arrivalDate == nil ? 0 : o.free + o.chosenQty,
