@@ -11,7 +11,7 @@ struct BenchIngest: ParsableCommand {
         abstract: "Measure event intake: events/s through the watch path, and event-to-updated-recommendation time.",
         discussion: """
         Loads a scenario (the bundled sample, a folder, or a generated one of --orders lines) into a new temporary mirror and stores a full plan, writes --events mixed events (stock \
-        counts and adjustments, new orders, holds and releases, receipts, a few duplicates and invalid lines) as \
+        counts and adjustments, edits of open orders and a few new ones, holds and releases, receipt changes and a few new receipts, a few duplicates and invalid lines) as \
         drop-folder files of --file-events each, then takes them exactly as `allot watch` does: each file imported \
         in one transaction with its ledger row, moved, then the touched skus re-planned and the changed \
         recommendations stored. Prints events/s for the intake alone and with the re-plans. Then, --probes times, \
@@ -110,11 +110,11 @@ struct BenchIngest: ParsableCommand {
 
         // Event to updated recommendation: a one-event file changing the stock of the sku with most open demand.
         let store = PlanStore(mirror: mirror)
-        guard let planID = try store.currentPlanID(), let (sku, line) = try busiestSku(mirror) else {
+        guard let planID = try store.currentPlanID(), let (sku, line, source) = try busiestSku(mirror) else {
             say("no open line to probe"); return
         }
         let position = try mirror.loadSnapshot().inventory.first { $0.sku == sku }
-        let warehouse = position?.warehouseID ?? snapshot.warehouses[0].id
+        let warehouse = source ?? position?.warehouseID ?? snapshot.warehouses[0].id
         var times: [Double] = [], replans: [Double] = []
         var moved = 0
         for i in 0..<probes {
@@ -142,13 +142,18 @@ struct BenchIngest: ParsableCommand {
     }
 
     /// The sku with the most open order lines in the current plan, and one of its lines.
-    func busiestSku(_ mirror: Mirror) throws -> (SKU, LineKey)? {
+    /// The sku with most open lines, and its first line served from on-hand stock (so that emptying that stock and
+    /// filling it again must move the line's recommendation), with the warehouse it is served from.
+    func busiestSku(_ mirror: Mirror) throws -> (SKU, LineKey, WarehouseID?)? {
         guard let plan = try PlanStore(mirror: mirror).currentPlan() else { return nil }
         var count: [SKU: Int] = [:]
         for r in plan.lines where r.status != .held { count[r.sku, default: 0] += 1 }
-        guard let sku = count.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key,
-              let line = plan.lines.first(where: { $0.sku == sku && $0.status != .held }) else { return nil }
-        return (sku, line.key)
+        guard let sku = count.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else { return nil }
+        let open = plan.lines.filter { $0.sku == sku && $0.status != .held }
+        if let line = open.first(where: { $0.allocations.contains { $0.source == .onHand } }) {
+            return (sku, line.key, line.allocations.first { $0.source == .onHand }?.warehouseID)
+        }
+        return open.first.map { (sku, $0.key, nil) }
     }
 }
 
@@ -170,6 +175,8 @@ struct EventMix {
     let skus: [SKU]
     let customers: [CustomerID]
     let orders: [OrderID]
+    /// Open orders, re-sent with changed lines the way an ERP re-sends an order when a buyer edits it.
+    let openOrders: [Order]
     let receipts: [(Receipt)]
     var rng: SeededRandom
     var seq: [String: Int] = ["erp": 0, "wms": 0]
@@ -183,6 +190,7 @@ struct EventMix {
         skus = snapshot.items.map(\.sku)
         customers = snapshot.customers.map(\.id)
         orders = snapshot.orders.map(\.id)
+        openOrders = snapshot.orders.filter { $0.status == .open }
         receipts = snapshot.receipts
         rng = SeededRandom(state: seed)
     }
@@ -215,17 +223,30 @@ struct EventMix {
             type = "inventory.snapshot"
             body = #"{"warehouse_id":"\#(pick(warehouses))","sku":"\#(pick(skus))","on_hand":\#(rng.next() % 500),"as_of":"\#(at)"}"#
         case ..<850:
+            // Mostly edits of orders the mirror has (a buyer changes quantities); one event in a hundred a new order.
+            // A feed of a million events is a day of a distributor's life, not a million new orders.
             type = "order.upserted"
             let lines = (1...(1 + Int(rng.next() % 3))).map { n in
                 #"{"line_no":\#(n),"sku":"\#(pick(skus))","qty":\#(1 + rng.next() % 40)}"#
             }.joined(separator: ",")
-            body = #"{"order_id":"BX-\#(s)","customer_id":"\#(pick(customers))","order_date":"2026-11-28","requested_date":"2026-12-0\#(1 + rng.next() % 9)","lines":[\#(lines)]}"#
+            if roll < 660 || openOrders.isEmpty {
+                body = #"{"order_id":"BX-\#(s)","customer_id":"\#(pick(customers))","order_date":"2026-11-28","requested_date":"2026-12-0\#(1 + rng.next() % 9)","lines":[\#(lines)]}"#
+            } else {
+                let o = pick(openOrders)
+                body = #"{"order_id":"\#(o.id)","customer_id":"\#(o.customerID)","order_date":"\#(o.orderDate)","requested_date":"\#(o.requestedDate)","lines":[\#(lines)]}"#
+            }
         case ..<900:
             type = rng.next() % 2 == 0 ? "order.held" : "order.released"
             body = #"{"order_id":"\#(pick(orders))","reason":"credit review"}"#
         default:
+            // Mostly a purchase order's eta or quantity moving; one event in two hundred a new receipt.
             type = "receipt.upserted"
-            body = #"{"receipt_id":"BR-\#(s)","warehouse_id":"\#(pick(warehouses))","sku":"\#(pick(skus))","qty":\#(10 + rng.next() % 200),"eta":"2026-12-0\#(2 + rng.next() % 7)"}"#
+            if roll < 905 || receipts.isEmpty {
+                body = #"{"receipt_id":"BR-\#(s)","warehouse_id":"\#(pick(warehouses))","sku":"\#(pick(skus))","qty":\#(10 + rng.next() % 200),"eta":"2026-12-0\#(2 + rng.next() % 7)"}"#
+            } else {
+                let r = pick(receipts)
+                body = #"{"receipt_id":"\#(r.id)","warehouse_id":"\#(r.warehouseID)","sku":"\#(r.sku)","qty":\#(10 + rng.next() % 200),"eta":"2026-12-0\#(2 + rng.next() % 7)","kind":"\#(r.kind.rawValue)"}"#
+            }
         }
         let line = #"{"id":"\#(id)","source":"\#(source)","seq":\#(s),"type":"\#(type)","at":"\#(at)","data":\#(body)}"#
         lastID = line
