@@ -54,7 +54,8 @@ public enum PlanJSON {
         return (x < 0 && scaled != 0 ? "-" : "") + "\(whole).\(frac)"
     }
 
-    static func string(_ s: String, into out: inout String) {
+    /// Appends `s` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func string(_ s: String, into out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
             switch u {
