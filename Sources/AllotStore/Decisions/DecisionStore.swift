@@ -134,21 +134,11 @@ enum DecisionWriter {
             // The transaction is IMMEDIATE, so this cannot happen unless something bypassed it; never lose an update.
             guard changed == 1 else { throw DecisionRefusal.stale("\(t.key) changed while deciding; look again") }
 
-            let before = SituationLoading.encodeAllocations(t.allocationBefore)
-            try db.cachedStatement(sql: """
-                INSERT INTO decision(at, user, role, action, order_id, line_no, reason_code, note, plan_id, rec_version,
-                  state_before, state_after, before_json, after_json, escalation_reasons, line_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [at, o.actor.name, o.actor.roleName, o.action.rawValue, t.key.orderID, t.key.lineNo, o.reasonCode, o.note,
-                                 planID, line?.recommendation?.version ?? t.decidedRecVersion, t.before.rawValue, t.after.rawValue, before, allocation,
-                                 o.escalationReasons.isEmpty ? nil : o.escalationReasons.joined(separator: "\n"), newVersion])
-            let decisionID = db.lastInsertedRowID
+            let decisionID = try record(db, o, key: t.key, before: t.before, after: t.after,
+                                        allocationBefore: SituationLoading.encodeAllocations(t.allocationBefore), allocationAfter: allocation,
+                                        planID: planID, recVersion: line?.recommendation?.version ?? t.decidedRecVersion,
+                                        lineVersion: newVersion, detail: detail, at: at)
             ids.append(decisionID)
-            try AuditLog.append(db, AuditEntry(seq: 0, at: at, user: o.actor.name, role: o.actor.roleName, action: o.action.rawValue,
-                                               orderID: t.key.orderID, lineNo: t.key.lineNo, reasonCode: o.reasonCode, note: o.note,
-                                               planID: planID, recVersion: line?.recommendation?.version ?? t.decidedRecVersion,
-                                               stateBefore: t.before.rawValue, stateAfter: t.after.rawValue, before: before, after: allocation,
-                                               detail: detail, prevHash: "", hash: ""))
             if t.after == .released && t.before != .released, let sku = t.sku {
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO reservation(order_id, line_no, warehouse_id, sku, source, qty, decision_id, created_at)
@@ -183,19 +173,27 @@ enum DecisionWriter {
     /// Records a note against the line, in the decision log and the audit, leaving its state, allocation and version.
     static func note(_ db: Database, _ o: DecisionEffects, on line: LineSituation, planID: String?, at: String) throws -> Int64 {
         let allocation = SituationLoading.encodeAllocations(line.allocation)
-        let recVersion = line.recommendation?.version ?? line.decidedRecVersion
+        return try record(db, o, key: line.key, before: line.state, after: line.state, allocationBefore: allocation, allocationAfter: allocation,
+                          planID: planID, recVersion: line.recommendation?.version ?? line.decidedRecVersion, lineVersion: line.version,
+                          detail: nil, at: at)
+    }
+
+    /// Writes one line's decision row and its audit entry; returns the decision's id.
+    static func record(_ db: Database, _ o: DecisionEffects, key: LineKey, before: LineState, after: LineState,
+                       allocationBefore: String, allocationAfter: String, planID: String?, recVersion: Int?, lineVersion: Int,
+                       detail: String?, at: String) throws -> Int64 {
+        let reasons = o.escalationReasons.isEmpty ? nil : o.escalationReasons.joined(separator: "\n")
         try db.cachedStatement(sql: """
             INSERT INTO decision(at, user, role, action, order_id, line_no, reason_code, note, plan_id, rec_version,
               state_before, state_after, before_json, after_json, escalation_reasons, line_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-            """).execute(arguments: [at, o.actor.name, o.actor.roleName, o.action.rawValue, line.key.orderID, line.key.lineNo, o.reasonCode,
-                             o.note, planID, recVersion, line.state.rawValue, line.state.rawValue, allocation, allocation, line.version])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [at, o.actor.name, o.actor.roleName, o.action.rawValue, key.orderID, key.lineNo, o.reasonCode, o.note,
+                             planID, recVersion, before.rawValue, after.rawValue, allocationBefore, allocationAfter, reasons, lineVersion])
         let id = db.lastInsertedRowID
         try AuditLog.append(db, AuditEntry(seq: 0, at: at, user: o.actor.name, role: o.actor.roleName, action: o.action.rawValue,
-                                           orderID: line.key.orderID, lineNo: line.key.lineNo, reasonCode: o.reasonCode, note: o.note,
-                                           planID: planID, recVersion: recVersion, stateBefore: line.state.rawValue,
-                                           stateAfter: line.state.rawValue, before: allocation, after: allocation, detail: nil,
-                                           prevHash: "", hash: ""))
+                                           orderID: key.orderID, lineNo: key.lineNo, reasonCode: o.reasonCode, note: o.note,
+                                           planID: planID, recVersion: recVersion, stateBefore: before.rawValue, stateAfter: after.rawValue,
+                                           before: allocationBefore, after: allocationAfter, detail: detail, prevHash: "", hash: ""))
         return id
     }
 

@@ -14,6 +14,15 @@ struct EngineOrderRulesTests {
         return s
     }
 
+    /// Ten MX at DAL; `atlMX` MX and ten FP-8 at ATL; SO-1 asks 5 MX and 5 FP-8, shipped complete.
+    static func mxAtDALBothAtATL(atlMX: Int) -> Scenario {
+        var s = base()
+        s.stock("DAL", "MX", 10)
+        s.stock("ATL", "MX", atlMX); s.stock("ATL", "FP-8", 10)
+        s.order("SO-1", customer: "CA", due: 5, lines: [("MX", 5), ("FP-8", 5)], shipComplete: true)
+        return s
+    }
+
     @Test("a ship-complete order spread over two sites is re-sourced whole to the cheapest site with free units of every line")
     func resourcedToOneWarehouse() {
         var s = EngineOrderRulesTests.base()
@@ -70,11 +79,7 @@ struct EngineOrderRulesTests {
 
     @Test("a ship-complete order whose only other site has too few units says how many it has")
     func partlyHeld() {
-        var s = EngineOrderRulesTests.base()
-        s.stock("DAL", "MX", 10)
-        s.stock("ATL", "MX", 3); s.stock("ATL", "FP-8", 10)
-        s.order("SO-1", customer: "CA", due: 5, lines: [("MX", 5), ("FP-8", 5)], shipComplete: true)
-        let r = s.plan().line("SO-1", 1)
+        let r = EngineOrderRulesTests.mxAtDALBothAtATL(atlMX: 3).plan().line("SO-1", 1)
         #expect(r.rationale.contains("ATL has only 3 of 5 MX"))
         #expect(r.rationale.contains("DAL lacks FP-8"))
     }
@@ -150,10 +155,7 @@ struct EngineOrderRulesTests {
 
     @Test("explain shows the re-sourced ship-complete line's options: the single site chosen, the cheaper one given way")
     func explainResourced() {
-        var s = EngineOrderRulesTests.base()
-        s.stock("DAL", "MX", 10)
-        s.stock("ATL", "MX", 10); s.stock("ATL", "FP-8", 10)
-        s.order("SO-1", customer: "CA", due: 5, lines: [("MX", 5), ("FP-8", 5)], shipComplete: true)
+        let s = EngineOrderRulesTests.mxAtDALBothAtATL(atlMX: 10)
         let e = Engine.explain(LineKey(orderID: "SO-1", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
         #expect(e.recommendation.allocations.map(\.warehouseID) == ["ATL"])
         let atl = e.options.first { $0.warehouseID == "ATL" }!
