@@ -74,11 +74,14 @@ struct SnapshotFileReader {
         seen.reserveCapacity(data.count / 24)
         var chunk = RowChunk()
         var total = 0
-        var line = 1
+        var line = 1, nextLine = 2
         var rowValues = [DatabaseValue](repeating: .null, count: width)
 
         while let row = reader.next() {
-            line += 1
+            // A quoted cell may hold line breaks, so a row can span several file lines: messages name the line
+            // the row starts on, and the next row starts after the breaks inside this one.
+            line = nextLine
+            nextLine = line + 1 + Self.lineBreaks(in: row)
             if row.count == 1 && row[0].isEmpty { continue }  // a blank line
             if row.count > header.count {
                 problem(line: line, "has \(row.count) cells but the header names \(header.count) columns (an unquoted comma?)")
@@ -141,6 +144,20 @@ struct SnapshotFileReader {
             mapping.append(i)
         }
         return ok ? mapping : nil
+    }
+
+    /// How many line breaks the cells of a row hold (a CRLF counts once), from quoted cells spanning lines.
+    static func lineBreaks(in row: [String]) -> Int {
+        var n = 0
+        for cell in row where cell.utf8.contains(UInt8(ascii: "\n")) || cell.utf8.contains(UInt8(ascii: "\r")) {
+            var previous: UInt8 = 0
+            for b in cell.utf8 {
+                if b == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") { n += 1 }
+                if b == UInt8(ascii: "\r") { n += 1 }
+                previous = b
+            }
+        }
+        return n
     }
 
     /// The text of a UTF-8 file, or nil (with a problem naming the line) when it is not UTF-8.
@@ -218,8 +235,8 @@ enum CellParser {
         case .integer: return "is not a whole number"
         case let .decimal(min, max):
             switch (min, max) {
-            case let (lo?, hi?): return "is not a decimal number between \(lo) and \(hi)"
-            case let (lo?, nil): return "is not a decimal number >= \(lo)"
+            case let (lo?, hi?): return "is not a decimal number between \(plain(lo)) and \(plain(hi))"
+            case let (lo?, nil): return "is not a decimal number >= \(plain(lo))"
             default: return "is not a decimal number"
             }
         case .bool: return "is not true or false"
@@ -227,5 +244,10 @@ enum CellParser {
         case .timestamp: return "is not an RFC 3339 timestamp (2026-11-29T08:00:00Z)"
         case .oneOf(let allowed): return "is not one of \(allowed.joined(separator: ", "))"
         }
+    }
+
+    /// A bound as people write it: 0 rather than 0.0.
+    static func plain(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
     }
 }
