@@ -35,6 +35,10 @@ public final class Mirror: Sendable {
         config.label = "allot.mirror"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Savepoint and statement journals in memory, not in temporary files: an event import keeps a savepoint
+            // per chunk and writes many rows a statement, and on disk those journals cost five writes per event
+            // (the mirror itself is journalled by its WAL; these only undo a part of an open transaction).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return config
     }
