@@ -62,11 +62,17 @@ enum ChangeFeed {
 
     /// Writes buffered rows in their order (their ids grow in that order), many rows to a statement.
     static func append(_ db: Database, rows: [Row]) throws {
-        try MultiRowInsert(table: "change_log", columns: ["at", "source", "kind", "sku", "order_id", "detail"])
-            .insert(db, rows.map { [$0.at.databaseValue, $0.source.databaseValue, $0.kind.databaseValue,
-                                    $0.sku.databaseValue, $0.order.databaseValue, $0.detail.databaseValue] })
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(rows.count * 6)
+        for r in rows {
+            values.append(r.at.databaseValue); values.append(r.source.databaseValue); values.append(r.kind.databaseValue)
+            values.append(r.sku?.databaseValue ?? .null); values.append(r.order?.databaseValue ?? .null)
+            values.append(r.detail?.databaseValue ?? .null)
+        }
+        try MultiRowInsert(table: "change_log", columns: ["at", "source", "kind", "sku", "order_id", "detail"]).insert(db, flat: values)
     }
 
     /// Now, as the mirror writes times.
     static func now() -> String { Timestamp(seconds: Date().timeIntervalSince1970).description }
 }
+

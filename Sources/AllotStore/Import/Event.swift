@@ -2,7 +2,7 @@ import Foundation
 import AllotCore
 
 /// One event line, its envelope checked: `{"id","source","seq","type","at","data"}`.
-struct Event {
+struct Event: Sendable {
     /// The event types of the contract's section 2.
     static let types: Set<String> = [
         "order.upserted", "order.cancelled", "order.held", "order.released",
@@ -23,7 +23,7 @@ struct Event {
     var version: Int
     /// RFC 3339, as sent.
     var at: String
-    var data: [String: JSONValue]
+    var data: JSONObject
 
     /// Parses and checks the envelope; throws the `ImportProblem` that names what is wrong.
     init(raw: String, file: String, line: Int?) throws {

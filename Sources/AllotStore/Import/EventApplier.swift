@@ -69,79 +69,6 @@ struct EventApplier {
         return t
     }
 
-    // MARK: Fields
-
-    /// The given columns of `spec` from a JSON object, parsed; absent optional columns are left out.
-    func cells(_ spec: L.File, _ object: [String: JSONValue], path: String = "") throws -> [String: DatabaseValue] {
-        var out: [String: DatabaseValue] = [:]
-        for column in spec.columns {
-            let field = path + column.name
-            guard let v = object[column.name] else {
-                if column.required { throw problem(field, nil, "is missing") }
-                continue
-            }
-            switch v {
-            case .array, .object: throw problem(field, v.shown, "is not a single value")
-            default: break
-            }
-            let text = v.cellText ?? ""
-            if text.isEmpty {
-                if column.required { throw problem(field, v.shown, "is required") }
-                out[column.name] = column.fallback
-            } else if let parsed = CellParser.parse(text, column.kind) {
-                out[column.name] = parsed
-            } else {
-                throw problem(field, text, CellParser.expectation(column.kind))
-            }
-        }
-        return out
-    }
-
-    func text(_ cells: [String: DatabaseValue], _ name: String) -> String {
-        switch cells[name]?.storage {
-        case .string(let s)?: return s
-        case .int64(let i)?: return String(i)
-        default: return ""
-        }
-    }
-
-    /// Refuses the event when `value` names no row of `entity`.
-    func requireKnown(_ entity: L.Entity, _ value: String, field: String) throws {
-        if context?.known[entity]?.contains(value) == true { return }
-        let f = L.file(defining: entity)
-        let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(f.table) WHERE \(f.key[0]) = ?)"),
-                                       arguments: [value]) ?? false
-        if !exists { throw problem(field, value, "unknown \(SnapshotReferences.noun(entity)) (not in the mirror)") }
-        // Events never delete warehouses, items, customers or orders: once seen, a reference stays known.
-        context?.known[entity, default: []].insert(value)
-    }
-
-    /// Inserts or updates one row with the given columns; true when the mirror changed.
-    func upsert(_ spec: L.File, _ cells: [String: DatabaseValue]) throws -> Bool {
-        var cols = spec.columns.map(\.name).filter { cells[$0] != nil }
-        for k in spec.key where cells[k] == nil { cols.append(k) }
-        let values = cols.map { c in cells[c] ?? spec.columns.first { $0.name == c }!.fallback }
-        let memo = spec.table + "|" + cols.joined(separator: ",")
-        if let sql = context?.upsertSQL[memo] {
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
-            return db.changesCount > 0
-        }
-        let nonKey = cols.filter { !spec.key.contains($0) }
-        var sql = "INSERT INTO \(spec.table)(\(cols.joined(separator: ", "))) VALUES (\(cols.map { _ in "?" }.joined(separator: ", ")))"
-        sql += " ON CONFLICT(\(spec.key.joined(separator: ", "))) DO "
-        if nonKey.isEmpty {
-            sql += "NOTHING"
-        } else {
-            let mine = nonKey.map { "\(spec.table).\($0)" }.joined(separator: ", ")
-            let theirs = nonKey.map { "excluded.\($0)" }.joined(separator: ", ")
-            sql += "UPDATE SET \(nonKey.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))"
-            sql += nonKey.count == 1 ? " WHERE \(mine) IS NOT \(theirs)" : " WHERE (\(mine)) IS NOT (\(theirs))"
-        }
-        context?.upsertSQL[memo] = sql
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
-        return db.changesCount > 0
-    }
-
     // MARK: Applying
 
     func apply(at now: String) throws -> ChangeSet {
@@ -154,15 +81,17 @@ struct EventApplier {
             let (w, sku) = (text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
-            return try upsert(Self.inventory, c) ? try changed(sku: sku, detail: w, now) : ChangeSet()
+            return try upsert(c) ? try changed(sku: sku, detail: w, now) : ChangeSet()
         case "inventory.adjusted": return try adjust(now)
         case "receipt.upserted":
             let c = try cells(Self.receipts, d)
             let (id, w, sku) = (text(c, "receipt_id"), text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
-            let oldSKU = try String.fetchOne(db, cachedSQL: "SELECT sku FROM receipt WHERE receipt_id = ?", arguments: [id])
-            guard try upsert(Self.receipts, c) else { return ChangeSet() }
+            let find = try statement(.receiptSKU)
+            find.bind(id)
+            let oldSKU = try find.first { $0.text(0) }
+            guard try upsert(c) else { return ChangeSet() }
             var set = try changed(sku: sku, detail: id, now)
             if let oldSKU, oldSKU != sku { set.formUnion(try changed(sku: oldSKU, detail: id, now)) }
             return set
@@ -171,17 +100,17 @@ struct EventApplier {
             var c = try cells(Self.shipment, d)
             try requireKnown(.warehouse, text(c, "warehouse_id"), field: "warehouse_id")
             c["event_id"] = event.id.databaseValue
-            _ = try upsert(Self.shipment, c)
+            _ = try upsert(c)
             return ChangeSet()
         case "item.upserted":
             let c = try cells(Self.items, d)
             let sku = text(c, "sku")
-            return try upsert(Self.items, c) ? try changed(sku: sku, detail: nil, now) : ChangeSet()
+            return try upsert(c) ? try changed(sku: sku, detail: nil, now) : ChangeSet()
         case "customer.upserted", "warehouse.upserted", "lane.upserted":
             let spec = event.type == "customer.upserted" ? Self.customers : event.type == "warehouse.upserted" ? Self.warehouses : Self.lanes
             let c = try cells(spec, d)
             if spec.name == Self.lanes.name { try requireKnown(.warehouse, text(c, "from_warehouse"), field: "from_warehouse") }
-            guard try upsert(spec, c) else { return ChangeSet() }
+            guard try upsert(c) else { return ChangeSet() }
             // A customer, warehouse or lane can change the sourcing of any line: everything is re-checked.
             try feed(at: now, detail: try entity())
             return ChangeSet(full: true)
@@ -225,25 +154,30 @@ struct EventApplier {
         var newLines: [[DatabaseValue]] = []
         var numbers: Set<String> = []
         for (i, item) in items.enumerated() {
-            guard let o = item.object else { throw problem("lines[\(i)]", item.shown, "is not a JSON object") }
-            var withOrder = o
+            guard var withOrder = item.object else { throw problem("lines[\(i)]", item.shown, "is not a JSON object") }
             withOrder["order_id"] = .string(id)
             let c = try cells(lineSpec, withOrder, path: "lines[\(i)].")
             let no = text(c, "line_no")
             guard numbers.insert(no).inserted else { throw problem("lines[\(i)].line_no", no, "duplicate line number in this order") }
             try requireKnown(.item, text(c, "sku"), field: "lines[\(i)].sku")
-            newLines.append(lineSpec.columns.map { c[$0.name] ?? $0.fallback })
+            newLines.append(c.values.indices.map { c.values[$0] ?? lineSpec.columns[$0].fallback })
         }
         newLines.sort { (Int64.fromDatabaseValue($0[1]) ?? 0) < (Int64.fromDatabaseValue($1[1]) ?? 0) }
-        let cols = lineSpec.columns.map(\.name).joined(separator: ", ")
-        let oldLines = try Row.fetchAll(db, cachedSQL: "SELECT \(cols) FROM order_line WHERE order_id = ? ORDER BY line_no", arguments: [id])
-            .map { r in (0..<r.count).map { r[$0] as DatabaseValue } }
-        var changedAny = try upsert(Self.orders, header)
+        let read = try statement(.orderLines)
+        read.bind(id)
+        var oldLines: [[DatabaseValue]] = []
+        try read.forEachRow { r in oldLines.append((0..<Int32(lineSpec.columns.count)).map { r.value($0) }) }
+        var changedAny = try upsert(header)
         var skus: Set<SKU> = []
         if oldLines != newLines {
-            try db.executeCached(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [id])
-            let insert = try db.cachedStatement(sql: "INSERT INTO order_line(\(cols)) VALUES (\(lineSpec.columns.map { _ in "?" }.joined(separator: ", ")))")
-            for l in newLines { try insert.execute(arguments: StatementArguments(l)) }
+            let delete = try statement(.deleteOrderLines)
+            delete.bind(id)
+            try delete.execute()
+            let insert = try statement(.insertOrderLine)
+            for l in newLines {
+                for v in l { insert.bind(v) }
+                try insert.execute()
+            }
             changedAny = true
             for l in oldLines + newLines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
         } else if changedAny {
@@ -257,17 +191,23 @@ struct EventApplier {
         let id = text(c, "order_id")
         let reason = String.fromDatabaseValue(c["reason"] ?? .null)
         try requireKnown(.order, id, field: "order_id")
+        let update: FastStatement
         switch event.type {
         case "order.cancelled":
-            try db.executeCached(sql: "UPDATE sales_order SET status = 'cancelled' WHERE order_id = ? AND status <> 'cancelled'", arguments: [id])
+            update = try statement(.cancelOrder)
+            update.bind(id)
         case "order.held":
-            try db.executeCached(sql: "UPDATE sales_order SET status = 'held', hold_reason = ? WHERE order_id = ? AND (status, hold_reason) IS NOT ('held', ?)",
-                           arguments: [reason, id, reason])
+            update = try statement(.holdOrder)
+            update.bind(reason); update.bind(id); update.bind(reason)
         default:
-            try db.executeCached(sql: "UPDATE sales_order SET status = 'open', hold_reason = NULL WHERE order_id = ? AND status = 'held'", arguments: [id])
+            update = try statement(.releaseOrder)
+            update.bind(id)
         }
-        guard db.changesCount > 0 else { return ChangeSet() }
-        let skus = Set(try String.fetchAll(db, cachedSQL: "SELECT DISTINCT sku FROM order_line WHERE order_id = ?", arguments: [id]))
+        guard try update.execute() > 0 else { return ChangeSet() }
+        let read = try statement(.orderLineSKUs)
+        read.bind(id)
+        var skus: Set<SKU> = []
+        try read.forEachRow { skus.insert($0.text(0)) }
         return try changedOrder(id, skus: skus, detail: reason, now)
     }
 
@@ -277,7 +217,9 @@ struct EventApplier {
         try requireKnown(.warehouse, w, field: "warehouse_id")
         try requireKnown(.item, sku, field: "sku")
         let delta = Int64.fromDatabaseValue(c["delta"] ?? .null) ?? 0
-        let current = try Int64.fetchOne(db, cachedSQL: "SELECT on_hand FROM inventory WHERE warehouse_id = ? AND sku = ?", arguments: [w, sku])
+        let read = try statement(.onHand)
+        read.bind(w); read.bind(sku)
+        let current = try read.first { $0.int64(0) }
         let onHand = current ?? 0
         guard onHand + delta >= 0 else {
             throw problem("delta", String(delta), "would leave on hand below zero (on hand is \(onHand))")
@@ -285,33 +227,40 @@ struct EventApplier {
         guard delta != 0 else { return ChangeSet() }
         let asOf = c["as_of"] ?? .null
         if current == nil {
-            try db.executeCached(sql: "INSERT INTO inventory(warehouse_id, sku, on_hand, as_of) VALUES (?, ?, ?, ?)", arguments: [w, sku, delta, asOf])
+            let insert = try statement(.insertStock)
+            insert.bind(w); insert.bind(sku); insert.bind(delta); insert.bind(asOf)
+            try insert.execute()
         } else {
-            try db.executeCached(sql: "UPDATE inventory SET on_hand = on_hand + ?, as_of = coalesce(?, as_of) WHERE warehouse_id = ? AND sku = ?",
-                           arguments: [delta, asOf, w, sku])
+            let update = try statement(.adjustStock)
+            update.bind(delta); update.bind(asOf); update.bind(w); update.bind(sku)
+            try update.execute()
         }
-        return try changed(sku: sku, detail: "\(w) \(delta > 0 ? "+" : "")\(delta)", now)
+        return try changed(sku: sku, detail: w + (delta > 0 ? " +" : " ") + String(delta), now)
     }
 
     private func receive(_ now: String) throws -> ChangeSet {
         let c = try cells(Self.receiving, event.data)
         let id = text(c, "receipt_id")
         let qty = Int64.fromDatabaseValue(c["qty"] ?? .null) ?? 0
-        guard let r = try Row.fetchOne(db, cachedSQL: "SELECT warehouse_id, sku, qty FROM receipt WHERE receipt_id = ?", arguments: [id]) else {
+        let read = try statement(.receiptRow)
+        read.bind(id)
+        guard let (w, sku, open) = try read.first({ ($0.text(0), $0.text(1), $0.int64(2)) }) else {
             throw problem("receipt_id", id, "unknown receipt (not in the mirror)")
         }
-        let (w, sku, open): (String, String, Int64) = (r[0], r[1], r[2])
         guard qty <= open else { throw problem("qty", String(qty), "is more than the receipt's open quantity \(open)") }
         guard qty > 0 else { return ChangeSet() }
         let at = c["received_at"] ?? .null
-        try db.executeCached(sql: """
-            INSERT INTO inventory(warehouse_id, sku, on_hand, as_of) VALUES (?, ?, ?, ?)
-            ON CONFLICT(warehouse_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand, as_of = coalesce(excluded.as_of, as_of)
-            """, arguments: [w, sku, qty, at])
+        let stock = try statement(.receiveStock)
+        stock.bind(w); stock.bind(sku); stock.bind(qty); stock.bind(at)
+        try stock.execute()
         if qty == open {
-            try db.executeCached(sql: "DELETE FROM receipt WHERE receipt_id = ?", arguments: [id])
+            let delete = try statement(.receiptDelete)
+            delete.bind(id)
+            try delete.execute()
         } else {
-            try db.executeCached(sql: "UPDATE receipt SET qty = qty - ? WHERE receipt_id = ?", arguments: [qty, id])
+            let take = try statement(.receiptTake)
+            take.bind(qty); take.bind(id)
+            try take.execute()
         }
         return try changed(sku: sku, detail: "\(id) \(qty) to \(w)", now)
     }

@@ -6,8 +6,10 @@ import AllotCore
 /// written, and the change-feed rows waiting to be written with the batch.
 final class ApplyContext {
     var known: [SnapshotLayout.Entity: Set<String>] = [:]
-    var upsertSQL: [String: String] = [:]
+    let statements: FastStatements
     var feed: [ChangeFeed.Row] = []
+
+    init(_ db: Database) { statements = FastStatements(db) }
 
     /// Forgets what a rolled-back chunk may have taught (a reference it created no longer exists).
     func reset() { known = [:]; feed = [] }
@@ -27,17 +29,17 @@ struct EventBatch {
     let db: Database
     let file: String
     let now = ChangeFeed.now()
-    let context = ApplyContext()
+    let context: ApplyContext
     var summary = ImportSummary()
     /// Chunks that fell back to one event at a time (for tests and logs).
     var slowChunks = 0
 
     static let chunkSize = 4096
 
-    init(db: Database, file: String) { self.db = db; self.file = file }
+    init(db: Database, file: String) { self.db = db; self.file = file; context = ApplyContext(db) }
 
     /// One line of the file, read and checked as far as it can be without the mirror.
-    enum Decoded {
+    enum Decoded: Sendable {
         case rejected(ImportProblem, raw: String)
         case event(Event, raw: String, line: Int)
     }
@@ -50,13 +52,13 @@ struct EventBatch {
     }
 
     /// Reads one line (without the newline) as far as it can be read without the mirror.
-    static func decode(_ bytes: Data, line: Int, file: String) -> Decoded {
+    static func decode(_ bytes: UnsafeRawBufferPointer, line: Int, file: String) -> Decoded {
         guard bytes.count <= EventImporter.maxLineBytes else {
             let problem = ImportProblem(file: file, line: line,
                 message: "is \(bytes.count) bytes long, more than the \(EventImporter.maxLineBytes) an event line may have")
             return .rejected(problem, raw: String(decoding: bytes.prefix(4096), as: UTF8.self) + "… (clipped: \(bytes.count) bytes)")
         }
-        guard let raw = String(validating: bytes, as: UTF8.self) else {
+        guard let raw = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
             return .rejected(ImportProblem(file: file, line: line, message: "is not UTF-8 text"), raw: String(decoding: bytes, as: UTF8.self))
         }
         do { return .event(try Event(raw: raw, file: file, line: line), raw: raw, line: line) } catch let problem as ImportProblem {
@@ -104,7 +106,8 @@ struct EventBatch {
         }
         var dirty: [String: (source: String, entity: String)] = [:]
         var tallies: [String: Tally] = [:]
-        var ledger: [[DatabaseValue]] = []
+        var ledger: [DatabaseValue] = []
+        ledger.reserveCapacity(events.count * 9)
         var k = -1
         for decoded in lines {
             let event: Event, raw: String, lineNo: Int
@@ -139,7 +142,7 @@ struct EventBatch {
             }
             let key = Self.versionKey(event.source, entity)
             if let applied = versions[key], event.seq <= applied {
-                ledger.append(ledgerRow(event, entity: entity, outcome: "stale"))
+                appendLedger(event, entity: entity, outcome: "stale", to: &ledger)
                 seen.insert(event.id)
                 tally.stale += 1; s.stale += 1
                 continue
@@ -153,14 +156,14 @@ struct EventBatch {
             }
             versions[key] = event.seq
             dirty[key] = (event.source, entity)
-            ledger.append(ledgerRow(event, entity: entity, outcome: "applied"))
+            appendLedger(event, entity: entity, outcome: "applied", to: &ledger)
             seen.insert(event.id)
             tally.applied += 1
             if tally.lastEventAt == nil || tally.lastEventAt! < event.at { tally.lastEventAt = event.at }
             s.applied += 1; s.changes.formUnion(changes)
         }
         try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "applied_at", "outcome", "file"])
-            .insert(db, ledger)
+            .insert(db, flat: ledger)
         try ChangeFeed.append(db, rows: context.feed)
         context.feed.removeAll(keepingCapacity: true)
         try MultiRowInsert(table: "entity_version", columns: ["source", "entity", "seq"],
@@ -214,9 +217,10 @@ struct EventBatch {
                              t.lastEventAt, t.applied > 0 ? now : nil])
     }
 
-    private func ledgerRow(_ e: Event, entity: String, outcome: String) -> [DatabaseValue] {
-        [e.id.databaseValue, e.source.databaseValue, e.seq.databaseValue, e.type.databaseValue, entity.databaseValue,
-         e.at.databaseValue, now.databaseValue, outcome.databaseValue, file.databaseValue]
+    private func appendLedger(_ e: Event, entity: String, outcome: String, to values: inout [DatabaseValue]) {
+        values.append(e.id.databaseValue); values.append(e.source.databaseValue); values.append(e.seq.databaseValue)
+        values.append(e.type.databaseValue); values.append(entity.databaseValue); values.append(e.at.databaseValue)
+        values.append(now.databaseValue); values.append(outcome.databaseValue); values.append(file.databaseValue)
     }
 
     private func deadLetter(_ problem: ImportProblem, raw: String, source: String?) throws {

@@ -48,19 +48,9 @@ public struct EventImporter: Sendable {
             if cache > -65536 { try db.execute(sql: "PRAGMA cache_size = -65536") }
             defer { if cache > -65536 { try? db.execute(sql: "PRAGMA cache_size = \(cache)") } }
             var batch = EventBatch(db: db, file: name)
-            var chunk: [EventBatch.Decoded] = []
-            chunk.reserveCapacity(EventBatch.chunkSize)
-            var sawEvent = false
-            try Self.forEachLine(of: data) { lineNo, bytes in
-                guard bytes.contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) else { return }
-                sawEvent = true
-                chunk.append(EventBatch.decode(bytes, line: lineNo, file: name))
-                if chunk.count == EventBatch.chunkSize {
-                    try batch.apply(chunk)
-                    chunk.removeAll(keepingCapacity: true)
-                }
-            }
-            if !chunk.isEmpty { try batch.apply(chunk) }
+            let lines = Self.lines(of: data)
+            try LineDecoder(data: data, lines: lines, file: name).forEachChunk { chunk in try batch.apply(chunk) }
+            let sawEvent = !lines.isEmpty
             var summary = batch.summary
             if !sawEvent {
                 summary.rejected += 1
@@ -86,10 +76,12 @@ public struct EventImporter: Sendable {
         }
     }
 
-    /// Calls `body` with each line (1-based number, bytes without the newline).
-    static func forEachLine(of data: Data, _ body: (Int, Data) throws -> Void) throws {
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            guard let base = buffer.baseAddress else { return }
+    /// The lines of `data` that hold more than white space: 1-based number and byte range without the newline
+    /// (nor a carriage return before it).
+    static func lines(of data: Data) -> [(number: Int, range: Range<Int>)] {
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            guard let base = buffer.baseAddress else { return [] }
+            var out: [(number: Int, range: Range<Int>)] = []
             var lineNo = 0
             var start = 0
             while start < buffer.count {
@@ -98,9 +90,12 @@ public struct EventImporter: Sendable {
                 let end = memchr(base + start, 0x0A, rest).map { base.distance(to: UnsafeRawPointer($0)) } ?? buffer.count
                 var stop = end
                 if stop > start, buffer[stop - 1] == 13 { stop -= 1 }
-                try body(lineNo, Data(bytes: base + start, count: stop - start))
+                if buffer[start..<stop].contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) {
+                    out.append((lineNo, start..<stop))
+                }
                 start = end + 1
             }
+            return out
         }
     }
 }

@@ -53,7 +53,7 @@ struct JSONLineParser {
         depth += 1
         guard depth < 512 else { throw Failure() }
         i += 1
-        var out: [String: JSONValue] = [:]
+        var out = JSONObject()
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(out) }
         while true {
@@ -65,7 +65,7 @@ struct JSONLineParser {
             i += 1
             skipSpace()
             let v = try value()
-            if out[key] == nil { out[key] = v }  // the first of duplicate keys wins, as with JSONDecoder
+            out.addFirst(key, v)  // the first of duplicate keys wins, as with JSONDecoder
             skipSpace()
             guard i < bytes.count else { throw Failure() }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

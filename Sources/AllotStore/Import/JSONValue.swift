@@ -9,8 +9,9 @@ enum JSONValue: Decodable, Hashable, Sendable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
+    /// Decoding through `JSONDecoder` (the parser's tests compare `JSONLineParser` with it).
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null; return }
@@ -19,7 +20,7 @@ enum JSONValue: Decodable, Hashable, Sendable {
         if let v = try? c.decode(Double.self) { self = .double(v); return }
         if let v = try? c.decode(String.self) { self = .string(v); return }
         if let v = try? c.decode([JSONValue].self) { self = .array(v); return }
-        self = .object(try c.decode([String: JSONValue].self))
+        self = .object(JSONObject(try c.decode([String: JSONValue].self)))
     }
 
     /// The value as a CSV cell would hold it: nil for null, text for scalars, nil for arrays and objects.
@@ -44,5 +45,53 @@ enum JSONValue: Decodable, Hashable, Sendable {
         }
     }
 
-    var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    var object: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+}
+
+/// The members of a JSON object in the order written, looked up by name.
+///
+/// An event's objects have a handful of members each: finding one by comparing names is cheaper than hashing
+/// them into a dictionary, and an import builds millions of these. Of duplicate names the first wins (as
+/// `JSONDecoder` does).
+struct JSONObject: Hashable, Sendable {
+    private(set) var keys: [String] = []
+    private(set) var values: [JSONValue] = []
+
+    init() {}
+
+    init(_ members: [String: JSONValue]) {
+        for (k, v) in members.sorted(by: { $0.key < $1.key }) { self[k] = v }
+    }
+
+    var count: Int { keys.count }
+
+    /// The member's value; setting adds the member when absent (a later duplicate is ignored by the parser).
+    subscript(key: String) -> JSONValue? {
+        get {
+            for i in keys.indices where keys[i] == key { return values[i] }
+            return nil
+        }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Adds a member read from the text unless one of that name came first.
+    mutating func addFirst(_ key: String, _ value: JSONValue) {
+        if self[key] == nil { keys.append(key); values.append(value) }
+    }
+
+    /// Equal when both have the same members, in whatever order (as JSON objects are).
+    static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.count == b.count && a.keys.indices.allSatisfy { b[a.keys[$0]] == a.values[$0] }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for i in keys.indices.sorted(by: { keys[$0] < keys[$1] }) { hasher.combine(keys[i]); hasher.combine(values[i]) }
+    }
 }
