@@ -23,56 +23,6 @@ public enum Engine {
         return finish(recs, free: free, index: index, policy: policy, asOf: asOf)
     }
 
-    /// Re-plans only the groups of `skus` and splices them into `previous`: the same result as a full plan when
-    /// nothing else changed. The passes after the solver (ship complete, site capacity) couple groups, so they are
-    /// redone over the whole plan from every line's solver recommendation (kept in `previous`); a plan read back
-    /// from storage lacks them, and then the whole plan is made again. Service targets keep the previous plan's
-    /// view of who is below target.
-    public static func replan(skus: Set<SKU>, previous: Plan, index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
-        if !previous.solverRecord.known {
-            return plan(index: index, policy: policy, asOf: asOf)
-        }
-        var groupSkus = Set<SKU>()
-        for s in skus { for g in index.group(of: s) { groupSkus.insert(g) } }
-        var below = Set<CustomerID>()
-        if policy.priority.serviceTargets {
-            below = customersBelowTarget(previous.lines.map { ($0.key, $0) }, index: index)
-        }
-        var fresh: [LineKey: LineRecommendation] = [:]
-        var free = previous.solverRecord.free
-        for group in Set(groupSkus.map { index.group(of: $0) }).sorted(by: { $0.first ?? "" < $1.first ?? "" }) {
-            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: group, serviceBelow: below)
-            for (_, rec) in recommendations(solver, index: index, policy: policy, asOf: asOf) { fresh[rec.key] = rec }
-            for sku in group { free[sku] = nil }
-            for (sku, f) in freeSupply(solver) { free[sku] = f }
-        }
-        var lines: [LineRecommendation] = []
-        lines.reserveCapacity(previous.lines.count + fresh.count)
-        let solved = previous.solverRecord.lines
-        for rec in previous.lines where !groupSkus.contains(rec.sku) { lines.append(solved[rec.key] ?? rec) }
-        lines.append(contentsOf: fresh.values)
-        lines.sort { $0.key < $1.key }
-        return finish(lines.map { ($0.key, $0) }, free: free, index: index, policy: policy, asOf: asOf)
-    }
-
-    /// Re-solves only the groups of `skus` and returns their lines' recommendations, in line order: the fast
-    /// path of an incremental re-plan (milliseconds per sku). Order-level rules (ship complete) span groups and
-    /// are applied when the lines are spliced into a whole plan (`replan`).
-    public static func replanLines(skus: Set<SKU>, index: PlanningIndex, policy: Policy, asOf: Day,
-                                   serviceBelow: Set<CustomerID> = []) -> [LineRecommendation] {
-        var seen = Set<Int>()
-        var out: [LineRecommendation] = []
-        for sku in skus.sorted() {
-            let group = index.group(of: sku)
-            let id = index.groupOfSku[sku] ?? -1
-            if id >= 0 && !seen.insert(id).inserted { continue }
-            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: group, serviceBelow: serviceBelow)
-            out.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf).map(\.1))
-        }
-        out.sort { $0.key < $1.key }
-        return out
-    }
-
     // MARK: Solving
 
     static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) -> GroupSolver {
@@ -113,38 +63,19 @@ public enum Engine {
     /// left free (what the passes after the solver may use).
     static func solveAllWithSupply(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
         -> (recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]]) {
-        let groups = index.groups
-        let chunks = max(1, min(groups.count, 256))
-        var perChunk = [([(Int, LineRecommendation)], [(SKU, [FreeSupply])])](repeating: ([], []), count: chunks)
-        perChunk.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var mine: [(Int, LineRecommendation)] = []
-                var free: [(SKU, [FreeSupply])] = []
-                var g = chunk
-                while g < groups.count {
-                    let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
-                    mine.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf))
-                    free.append(contentsOf: freeSupply(solver))
-                    g += chunks
-                }
-                out[chunk] = (mine, free)
-            }
-        }
+        let (solved, free) = solveGroups(index.groups, index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow)
         // Place each line at its snapshot position, then order by line key (usually already in order).
         var slots = [LineRecommendation?](repeating: nil, count: index.snapshot.lines.count)
-        var free: [SKU: [FreeSupply]] = [:]
-        for chunk in perChunk {
-            for (i, r) in chunk.0 { slots[i] = r }
-            for (sku, f) in chunk.1 { free[sku] = f }
-        }
+        for (i, r) in solved { slots[i] = r }
+        var freeBySku: [SKU: [FreeSupply]] = [:]
+        for (sku, f) in free { freeBySku[sku] = f }
         var out: [(LineKey, LineRecommendation)] = []
         out.reserveCapacity(slots.count)
         for r in slots { if let r { out.append((r.key, r)) } }
         var sorted = true
         for i in out.indices.dropFirst() where !(out[i - 1].0 < out[i].0) { sorted = false; break }
         if !sorted { out.sort { $0.0 < $1.0 } }
-        return (out, free)
+        return (out, freeBySku)
     }
 
     /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, and
@@ -156,24 +87,9 @@ public enum Engine {
         var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
         ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
         if policy.cost.respectCapacity { SiteCapacity.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy) }
-        var s = PlanSummary(lines: lines.count)
-        var requested = 0, allocated = 0
-        var cost = 0.0
-        for r in lines {
-            switch r.status {
-            case .auto: s.auto += 1
-            case .review: s.review += 1
-            case .held: s.held += 1
-            case .backorder: s.backorder += 1
-            }
-            requested += r.requested
-            allocated += r.allocated
-            cost += r.cost + policy.cost.splitPenalty * Double(max(0, r.allocations.count - 1))
-        }
-        s.fillRate = requested > 0 ? Double(allocated) / Double(requested) : 1
-        s.totalCost = cost
-        var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: s)
-        plan.solverRecord = SolverRecord(known: true, lines: solver, free: free)
+        let totals = PlanTotals(lines, splitPenalty: policy.cost.splitPenalty)
+        var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: totals.summary)
+        plan.solverRecord = SolverRecord(known: true, lines: solver, free: free, totals: totals)
         return plan
     }
 

@@ -3,7 +3,7 @@
 ///
 /// Built once per snapshot (linear time); an incremental re-plan reuses it and patches the rows an event changed.
 public struct PlanningIndex: Sendable {
-    public private(set) var snapshot: Snapshot
+    public internal(set) var snapshot: Snapshot
 
     var warehouseIndex: [WarehouseID: Int] = [:]
     var regionIndex: [String: Int] = [:]
@@ -26,7 +26,7 @@ public struct PlanningIndex: Sendable {
     var released: [String: Int] = [:]
     var reservedLines: Set<LineKey> = []
     /// Skus that must be solved together (substitutes, family quotas), each sorted; and each sku's group.
-    public private(set) var groups: [[SKU]] = []
+    public internal(set) var groups: [[SKU]] = []
     var groupOfSku: [SKU: Int] = [:]
 
     struct LaneInfo: Sendable { var transitDays: Int; var costPerUnit: Double }
@@ -87,7 +87,7 @@ public struct PlanningIndex: Sendable {
     }
 
     /// Groups skus linked by a substitute some open line may use, or by a family-level quota.
-    private mutating func buildGroups() {
+    mutating func buildGroups() {
         var skus = Set<SKU>()
         for it in snapshot.items { skus.insert(it.sku) }
         for k in linesBySku.keys { skus.insert(k) }

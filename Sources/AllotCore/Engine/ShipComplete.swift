@@ -29,20 +29,30 @@ enum ShipComplete {
             while j < lines.count && lines[j].orderID == lines[i].orderID { j += 1 }
             defer { i = j }
             guard let o = index.order(lines[i].orderID), o.shipComplete else { continue }
-            var sites = Set<WarehouseID>()
-            for k in i..<j { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
-            let anyShort = (i..<j).contains { lines[$0].short > 0 && lines[$0].status != .held }
+            let (sites, anyShort) = spread(lines, i..<j)
             if !sites.isEmpty && anyShort {
                 flag(&lines, i..<j, solver: &solver, policy: policy,
                      reason: " Ship complete: some of the order's lines are short, so it cannot ship complete"
                         + (sites.count > 1 ? " (and they come from \(sites.sorted().joined(separator: " and ")))." : "."))
             } else if sites.count > 1 {
-                let cls = (i..<j).map { lines[$0].priorityClass }.min() ?? 0
-                candidates.append(((cls, o.requestedDate.ordinal, o.orderDate.ordinal, o.id), i..<j))
+                candidates.append((priorityKey(lines, i..<j, order: o), i..<j))
             }
         }
         candidates.sort { $0.key < $1.key }
         for c in candidates { resource(&lines, c.range, ledger: &ledger, solver: &solver, index: index, policy: policy) }
+    }
+
+    /// The warehouses an order's lines ship from, and whether an unheld line is short: a ship-complete order served
+    /// from several warehouses with no short line is re-sourced (`resource`), one with a short line is flagged.
+    static func spread(_ lines: [LineRecommendation], _ range: Range<Int>) -> (sites: Set<WarehouseID>, anyShort: Bool) {
+        var sites = Set<WarehouseID>()
+        for k in range { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
+        return (sites, range.contains { lines[$0].short > 0 && lines[$0].status != .held })
+    }
+
+    /// The order in which spread orders are re-sourced: priority class, then first come first served.
+    static func priorityKey(_ lines: [LineRecommendation], _ range: Range<Int>, order o: Order) -> (Int, Int32, Int32, String) {
+        ((range.map { lines[$0].priorityClass }.min() ?? 0), o.requestedDate.ordinal, o.orderDate.ordinal, o.id)
     }
 
     /// Re-sources one spread order to its cheapest single warehouse, or flags it for review saying why none can.

@@ -113,6 +113,11 @@ struct SolverRecord: Hashable, Sendable {
     var lines: [LineKey: LineRecommendation] = [:]
     /// The supplies each sku had left free after the solver.
     var free: [SKU: [FreeSupply]] = [:]
+    /// The summary's sums, which an incremental re-plan adjusts line by line.
+    var totals = PlanTotals()
+    /// The ship-complete orders the solver left spread over several warehouses (those the pass re-sources), by
+    /// order; nil until an incremental re-plan first needs them.
+    var spread: [OrderID: SpreadOrder]?
     static func == (a: SolverRecord, b: SolverRecord) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
 }

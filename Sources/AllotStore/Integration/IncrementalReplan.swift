@@ -69,40 +69,53 @@ public final class IncrementalReplanner: @unchecked Sendable {
         let lastID = changes.last?.id ?? storedCursor
 
         // A plan saved by someone else (`allot plan`) or never seen: start from it, freshly indexed.
-        var mustRebuild = currentID != planID || index == nil || plan == nil
-        var full = false
-        var skus = Set<SKU>()
-        var onlyInventory = true
-        for c in changes {
-            if c.isSnapshot || (c.sku == nil && c.orderID == nil) { full = true }
-            if let s = c.sku { skus.insert(s) }
-            if let o = c.orderID, c.sku == nil { skus.formUnion(try skusOfOrder(o)) }
-            if !c.kind.hasPrefix("inventory.") { onlyInventory = false }
-        }
-        if full || !onlyInventory { mustRebuild = true }
-
+        let reread = currentID != planID || index == nil || plan == nil
+        let touched = try TouchedRows(changes, mirror: mirror)
         let policy = try storedPolicy()
-        if self.policy != nil && policy != self.policy { mustRebuild = true; full = true }
-        // The plan in memory is what was stored last (and carries the engine's record of how it solved each line,
-        // which lets it re-solve just the touched groups); it is read back only for a plan this replanner did not make.
-        let reread = currentID != planID || plan == nil
-        guard let previous = reread ? try store.currentPlan() : plan else { return nil }
-        var index: PlanningIndex
-        if mustRebuild {
-            index = PlanningIndex(try mirror.loadSnapshot())
+        let full = touched.everything || (self.policy != nil && policy != self.policy)
+        // Take the plan and the index out of the replanner while they change, so that they are changed in place (no
+        // copy of a million lines) and, should anything fail, the next catch-up reads them afresh.
+        var plan: Plan
+        if reread {
+            guard let stored = try store.currentPlan() else { return nil }
+            plan = stored
         } else {
-            index = self.index!
-            for p in try inventory(of: skus) { index.apply(inventory: p) }
+            plan = self.plan!
         }
-        let asOf = previous.asOf
-        let next = full ? Engine.plan(index: index, policy: policy, asOf: asOf)
-                        : Engine.replan(skus: skus, previous: previous, index: index, policy: policy, asOf: asOf)
-        // A stock event leaves orders, lines, items and customers as they were: what the stored rows need from them holds.
-        let lookups = mustRebuild ? StoredLineLookups(index.snapshot) : self.lookups ?? StoredLineLookups(index.snapshot)
-        let changed = try store.replaceChangedLines(planID: currentID, from: previous, to: next, lookups: lookups,
+        var index = reread ? nil : self.index
+        var lookups = reread ? nil : self.lookups
+        self.plan = nil; self.index = nil; self.lookups = nil
+        var skus = touched.skus
+        if index == nil || full || touched.unknownKinds {
+            index = PlanningIndex(try mirror.loadSnapshot())
+            lookups = nil
+        } else {
+            // Lines of a group that a changed line splits or joins are solved again with the rest of their old group.
+            for sku in touched.skus { skus.formUnion(index!.group(of: sku)) }
+            try touched.patch(&index!, lookups: &lookups, mirror: mirror)
+        }
+        let asOf = plan.asOf
+        var result = PlanChanges()
+        if full {
+            result.previous = plan
+            plan = Engine.plan(index: index!, policy: policy, asOf: asOf)
+        } else {
+            result = Engine.replan(skus: skus, orders: touched.orders, plan: &plan, index: index!, policy: policy, asOf: asOf)
+        }
+        let rows = lookups ?? StoredLineLookups(index!.snapshot)
+        let changed: Int
+        if let previous = result.previous {
+            changed = try store.replaceChangedLines(planID: currentID, from: previous, to: plan, lookups: rows,
                                                     policy: policy, cursorName: cursorName, cursor: lastID)
-        self.index = index; self.plan = next; self.planID = currentID; self.policy = policy; self.lookups = lookups
-        return Outcome(changes: changes.count, full: full, skus: full ? index.snapshot.items.count : skus.count,
+        } else {
+            try store.storeLines(planID: currentID, changed: result.changed, removed: result.removed, summary: plan.summary,
+                                 policyVersion: plan.policyVersion, asOf: plan.asOf, lookups: rows, policy: policy,
+                                 cursorName: cursorName, cursor: lastID)
+            changed = result.changed.count + result.removed.count
+        }
+        self.index = index; self.plan = plan; self.planID = currentID; self.policy = policy; self.lookups = rows
+        return Outcome(changes: changes.count, full: full,
+                       skus: full ? index!.snapshot.items.count : skus.count,
                        linesChanged: changed, planID: currentID, seconds: Date().timeIntervalSince(started))
     }
 
@@ -144,27 +157,6 @@ public final class IncrementalReplanner: @unchecked Sendable {
             return try Int64.fetchOne(db, sql: """
                 SELECT coalesce(max(id), 0) FROM change_log WHERE at < (SELECT created_at FROM plan WHERE plan_id = ?)
                 """, arguments: [planID]) ?? 0
-        }
-    }
-
-    private func skusOfOrder(_ id: OrderID) throws -> [SKU] {
-        try mirror.db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE order_id = ?", arguments: [id]) }
-    }
-
-    private func inventory(of skus: Set<SKU>) throws -> [InventoryPosition] {
-        try mirror.db.read { db in
-            var out: [InventoryPosition] = []
-            let statement = try db.cachedStatement(sql: """
-                SELECT warehouse_id, sku, on_hand, reserved, safety_stock, as_of, oldest_receipt_date FROM inventory WHERE sku = ?
-                """)
-            for sku in skus.sorted() {
-                for r in try Row.fetchAll(statement, arguments: [sku]) {
-                    out.append(InventoryPosition(warehouseID: r[0], sku: r[1], onHand: r[2], reserved: r[3], safetyStock: r[4],
-                                                 asOf: (r[5] as String?).flatMap { Timestamp($0) },
-                                                 oldestReceiptDate: (r[6] as String?).flatMap { Day($0) }))
-                }
-            }
-            return out
         }
     }
 }

@@ -25,30 +25,13 @@ extension Mirror {
         s.transfers = try Row.fetchAll(db, sql: "SELECT from_warehouse, to_warehouse, lead_days, cost_per_unit FROM transfer ORDER BY from_warehouse, to_warehouse").map {
             Transfer(from: $0[0], to: $0[1], leadDays: $0[2], costPerUnit: $0[3])
         }
-        s.inventory = try Row.fetchAll(db, sql: "SELECT warehouse_id, sku, on_hand, reserved, safety_stock, as_of, oldest_receipt_date FROM inventory ORDER BY sku, warehouse_id").map {
-            InventoryPosition(warehouseID: $0[0], sku: $0[1], onHand: $0[2], reserved: $0[3], safetyStock: $0[4],
-                              asOf: ($0[5] as String?).flatMap { Timestamp($0) }, oldestReceiptDate: ($0[6] as String?).flatMap { Day($0) })
-        }
-        s.receipts = try Row.fetchAll(db, sql: "SELECT receipt_id, warehouse_id, sku, qty, eta, kind FROM receipt ORDER BY sku, eta, receipt_id").map {
-            Receipt(id: $0[0], warehouseID: $0[1], sku: $0[2], qty: $0[3], eta: Day($0[4] as String) ?? Day(ordinal: 0),
-                    kind: ReceiptKind(rawValue: $0[5]) ?? .po)
-        }
-        s.orders = try Row.fetchAll(db, sql: """
-            SELECT order_id, customer_id, order_date, requested_date, ship_to_region, ship_complete, status, hold_reason, priority_override
-            FROM sales_order ORDER BY order_id
-            """).map {
-            Order(id: $0[0], customerID: $0[1], orderDate: Day($0[2] as String) ?? Day(ordinal: 0),
-                  requestedDate: Day($0[3] as String) ?? Day(ordinal: 0), shipToRegion: $0[4], shipComplete: $0[5],
-                  status: OrderStatus(rawValue: $0[6]) ?? .open, holdReason: $0[7], priorityOverride: $0[8])
-        }
+        s.inventory = try Row.fetchAll(db, sql: "\(inventorySQL) ORDER BY sku, warehouse_id").map(inventoryPosition)
+        s.receipts = try Row.fetchAll(db, sql: "\(receiptSQL) ORDER BY sku, eta, receipt_id").map(receipt)
+        s.orders = try Row.fetchAll(db, sql: "\(orderSQL) ORDER BY order_id").map(order)
         var lines: [OrderLine] = []
         lines.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM order_line") ?? 0)
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT order_id, line_no, sku, qty, unit_price, allow_partial, allow_substitute FROM order_line ORDER BY order_id, line_no
-            """)
-        while let r = try cursor.next() {
-            lines.append(OrderLine(orderID: r[0], lineNo: r[1], sku: r[2], qty: r[3], unitPrice: r[4], allowPartial: r[5], allowSubstitute: r[6]))
-        }
+        let cursor = try Row.fetchCursor(db, sql: "\(orderLineSQL) ORDER BY order_id, line_no")
+        while let r = try cursor.next() { lines.append(orderLine(r)) }
         s.lines = lines
         s.substitutes = try Row.fetchAll(db, sql: "SELECT sku, substitute_sku, rank FROM substitute ORDER BY sku, rank, substitute_sku").map {
             Substitute(sku: $0[0], substituteSKU: $0[1], rank: $0[2])
@@ -64,5 +47,35 @@ extension Mirror {
         }
         s.reservations = try loadReservations(db)
         return s
+    }
+
+    // Rows of the tables events change, read the same way by the whole load and by the incremental re-plan's partial
+    // reads (which add a WHERE clause to these statements).
+    static let inventorySQL = "SELECT warehouse_id, sku, on_hand, reserved, safety_stock, as_of, oldest_receipt_date FROM inventory"
+    static let receiptSQL = "SELECT receipt_id, warehouse_id, sku, qty, eta, kind FROM receipt"
+    static let orderSQL = """
+        SELECT order_id, customer_id, order_date, requested_date, ship_to_region, ship_complete, status, hold_reason, priority_override
+        FROM sales_order
+        """
+    static let orderLineSQL = "SELECT order_id, line_no, sku, qty, unit_price, allow_partial, allow_substitute FROM order_line"
+
+    static func inventoryPosition(_ r: Row) -> InventoryPosition {
+        InventoryPosition(warehouseID: r[0], sku: r[1], onHand: r[2], reserved: r[3], safetyStock: r[4],
+                          asOf: (r[5] as String?).flatMap { Timestamp($0) }, oldestReceiptDate: (r[6] as String?).flatMap { Day($0) })
+    }
+
+    static func receipt(_ r: Row) -> Receipt {
+        Receipt(id: r[0], warehouseID: r[1], sku: r[2], qty: r[3], eta: Day(r[4] as String) ?? Day(ordinal: 0),
+                kind: ReceiptKind(rawValue: r[5]) ?? .po)
+    }
+
+    static func order(_ r: Row) -> Order {
+        Order(id: r[0], customerID: r[1], orderDate: Day(r[2] as String) ?? Day(ordinal: 0),
+              requestedDate: Day(r[3] as String) ?? Day(ordinal: 0), shipToRegion: r[4], shipComplete: r[5],
+              status: OrderStatus(rawValue: r[6]) ?? .open, holdReason: r[7], priorityOverride: r[8])
+    }
+
+    static func orderLine(_ r: Row) -> OrderLine {
+        OrderLine(orderID: r[0], lineNo: r[1], sku: r[2], qty: r[3], unitPrice: r[4], allowPartial: r[5], allowSubstitute: r[6])
     }
 }

@@ -1,0 +1,117 @@
+/// Patching an index in place after events, so that an incremental re-plan need not read and index the whole
+/// mirror again: a sku's stock and receipts, or an order with its lines, are replaced.
+///
+/// The patched index plans exactly as a fresh index of the changed snapshot: each sku's lines stay listed in line-key
+/// order (the order a snapshot read in key order gives them, and the order the solver numbers its classes in), and the
+/// groups are worked out again when a changed line could link skus. Rows are removed by moving the last row into their
+/// place, so the snapshot's arrays stay dense but not sorted; nothing reads them by position except through the index.
+extension PlanningIndex {
+    /// Replaces every stock position and receipt of `sku` with the given ones (read from the mirror after a stock or
+    /// receipt event).
+    public mutating func replaceSupply(of sku: SKU, inventory: [InventoryPosition], receipts: [Receipt]) {
+        for i in (inventoryBySku[sku] ?? []).sorted(by: >) { removeInventory(at: i) }
+        for p in inventory {
+            snapshot.inventory.append(p)
+            inventoryBySku[p.sku, default: []].append(snapshot.inventory.count - 1)
+        }
+        for i in (receiptsBySku[sku] ?? []).sorted(by: >) { removeReceipt(at: i) }
+        for r in receipts {
+            snapshot.receipts.append(r)
+            receiptsBySku[r.sku, default: []].append(snapshot.receipts.count - 1)
+        }
+    }
+
+    /// Replaces orders' headers and lines (read from the mirror after order events). For each: its id, its header
+    /// (nil when the mirror no longer has it), its lines now, and the skus its lines had before (where to find them).
+    /// Returns true when the groups of skus solved together changed.
+    @discardableResult
+    public mutating func replaceOrders(_ changes: [(id: OrderID, order: Order?, lines: [OrderLine], formerSkus: Set<SKU>)]) -> Bool {
+        var regroup = false
+        for change in changes {
+            if let order = change.order {
+                if let i = orderIndex[change.id] { snapshot.orders[i] = order } else {
+                    orderIndex[change.id] = snapshot.orders.count
+                    snapshot.orders.append(order)
+                }
+            }
+            for sku in change.formerSkus.sorted() {
+                while let i = lineIndex(ofOrder: change.id, sku: sku) {
+                    if substitutesBySku[sku] != nil && snapshot.lines[i].allowSubstitute { regroup = true }
+                    removeLine(at: i)
+                }
+            }
+            for line in change.lines {
+                if substitutesBySku[line.sku] != nil && line.allowSubstitute { regroup = true }
+                if linesBySku[line.sku] == nil && itemIndex[line.sku] == nil { regroup = true }
+                snapshot.lines.append(line)
+                insert(lineAt: snapshot.lines.count - 1)
+            }
+        }
+        if regroup { buildGroups() }
+        return regroup
+    }
+
+    // MARK: Rows
+
+    /// Where in `linesBySku[sku]` the line with `key` is, or would go (lists are in line-key order).
+    private func position(of key: LineKey, sku: SKU) -> Int {
+        let list = linesBySku[sku] ?? []
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if snapshot.lines[list[mid]].key < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// A line of order `id` with `sku`, by halving the sku's list.
+    private func lineIndex(ofOrder id: OrderID, sku: SKU) -> Int? {
+        guard let list = linesBySku[sku] else { return nil }
+        let at = position(of: LineKey(orderID: id, lineNo: Int.min), sku: sku)
+        return at < list.count && snapshot.lines[list[at]].orderID == id ? list[at] : nil
+    }
+
+    private mutating func insert(lineAt i: Int) {
+        let line = snapshot.lines[i]
+        let at = position(of: line.key, sku: line.sku)
+        linesBySku[line.sku, default: []].insert(i, at: at)
+    }
+
+    private mutating func removeLine(at i: Int) {
+        let line = snapshot.lines[i]
+        let at = position(of: line.key, sku: line.sku)
+        linesBySku[line.sku]?.remove(at: at)
+        if linesBySku[line.sku]?.isEmpty == true { linesBySku[line.sku] = nil }
+        let last = snapshot.lines.count - 1
+        if i != last {
+            let moved = snapshot.lines[last]
+            let at = position(of: moved.key, sku: moved.sku)
+            snapshot.lines[i] = moved
+            linesBySku[moved.sku]?[at] = i
+        }
+        snapshot.lines.removeLast()
+    }
+
+    private mutating func removeInventory(at i: Int) {
+        PlanningIndex.swapRemove(i, from: &snapshot.inventory, listed: &inventoryBySku, sku: \.sku)
+    }
+
+    private mutating func removeReceipt(at i: Int) {
+        PlanningIndex.swapRemove(i, from: &snapshot.receipts, listed: &receiptsBySku, sku: \.sku)
+    }
+
+    /// Removes row `i` by moving the last row into its place, and keeps the per-sku lists of row positions right
+    /// (a sku left without rows has no list, as in a fresh index).
+    private static func swapRemove<Row>(_ i: Int, from rows: inout [Row], listed bySku: inout [SKU: [Int]], sku: (Row) -> SKU) {
+        let own = sku(rows[i])
+        bySku[own]?.removeAll { $0 == i }
+        if bySku[own]?.isEmpty == true { bySku[own] = nil }
+        let last = rows.count - 1
+        if i != last {
+            let moved = sku(rows[last])
+            rows[i] = rows[last]
+            if let k = bySku[moved]?.firstIndex(of: last) { bySku[moved]?[k] = i }
+        }
+        rows.removeLast()
+    }
+}

@@ -1,0 +1,272 @@
+import Dispatch
+
+/// What an incremental re-plan changed in the plan it updated: exactly the rows a stored copy must rewrite.
+public struct PlanChanges: Sendable {
+    /// Lines whose recommendation is new or differs from the previous plan's, in line-key order.
+    public var changed: [LineRecommendation] = []
+    /// Lines the previous plan had and the new one has not (their order was cancelled or edited).
+    public var removed: [LineKey] = []
+    /// The previous plan, when the whole plan was made again instead (a plan without the engine's record of how it
+    /// solved each line): then the two plans must be compared line by line.
+    public var previous: Plan?
+
+    public init() {}
+}
+
+/// A ship-complete order the solver left spread over several warehouses, which the ship-complete pass re-sources:
+/// when it comes in the pass (its priority key), and the skus whose free units it reads and takes.
+struct SpreadOrder: Hashable, Sendable {
+    var priorityClass: Int
+    var requested: Int32
+    var ordered: Int32
+    var orderID: OrderID
+    var skus: [SKU]
+
+    var key: (Int, Int32, Int32, String) { (priorityClass, requested, ordered, orderID) }
+
+    /// The order as the pass sees it from its lines' solver recommendations, or nil when the pass does not re-source it.
+    init?(_ lines: [LineRecommendation], order: Order) {
+        guard order.shipComplete else { return nil }
+        let (sites, anyShort) = ShipComplete.spread(lines, lines.indices)
+        guard sites.count > 1 && !anyShort else { return nil }
+        (priorityClass, requested, ordered, orderID) = ShipComplete.priorityKey(lines, lines.indices, order: order)
+        skus = Set(lines.map(\.sku)).sorted()
+    }
+}
+
+/// Incremental re-planning: re-solves only the groups of the skus that changed and redoes the passes after the solver
+/// only for the orders those groups reach, splicing the result into the previous plan where it lies.
+extension Engine {
+    /// Re-plans only the groups of `skus` (their stock or receipts changed) and returns the updated plan: the same
+    /// result as a full plan of `index`. See `replan(skus:orders:plan:index:policy:asOf:)`.
+    public static func replan(skus: Set<SKU>, previous: Plan, index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
+        var plan = previous
+        replan(skus: skus, orders: [], plan: &plan, index: index, policy: policy, asOf: asOf)
+        return plan
+    }
+
+    /// Updates `plan` in place to what a full plan of `index` gives, re-planning only what `skus` and `orders` reach,
+    /// and returns the lines that changed.
+    ///
+    /// `skus` are those whose supply or lines changed (for a changed order, the skus of its old and new lines);
+    /// `orders` are the orders whose header or lines changed (only their lines can disappear). The groups of the
+    /// skus are solved again; the ship-complete pass is redone for the orders with lines in them and for the spread
+    /// orders that compete with those for free units, in the pass's own order, from units the other orders left
+    /// as before. Site capacity couples every line shipping from a site, so with it the passes are redone over the
+    /// whole plan. A plan read back from storage lacks the solver's record and is planned again in full.
+    /// Own `plan` uniquely when calling (no other copy of it alive), or its million lines are copied.
+    @discardableResult
+    public static func replan(skus: Set<SKU>, orders: Set<OrderID>, plan: inout Plan, index: PlanningIndex,
+                              policy: Policy, asOf: Day) -> PlanChanges {
+        guard plan.solverRecord.known else {
+            var changes = PlanChanges()
+            changes.previous = plan
+            plan = Engine.plan(index: index, policy: policy, asOf: asOf)
+            return changes
+        }
+        var touched = skus
+        for o in orders { for k in orderRange(o, in: plan.lines) { touched.insert(plan.lines[k].sku) } }
+        let groups = distinctGroups(of: touched, index: index)
+        let groupSkus = Set(groups.joined())
+        // Service targets keep the previous plan's view of who is below target.
+        let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines.map { ($0.key, $0) }, index: index) : []
+        let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below)
+        for sku in groupSkus { plan.solverRecord.free[sku] = nil }
+        for (sku, f) in free { plan.solverRecord.free[sku] = f }
+        let fresh = solved.map(\.1)
+        if policy.cost.respectCapacity && index.snapshot.warehouses.contains(where: { $0.dailyLineCapacity != nil }) {
+            return replanWholePasses(fresh, groupSkus: groupSkus, plan: &plan, index: index, policy: policy, asOf: asOf)
+        }
+        var freshByOrder: [OrderID: [LineRecommendation]] = [:]
+        for r in fresh { freshByOrder[r.orderID, default: []].append(r) }
+        let affected = orders.union(freshByOrder.keys)
+
+        // Each affected order's lines as the solver now sees them: re-solved lines fresh, the others as solved before.
+        if plan.solverRecord.spread == nil { plan.solverRecord.spread = spreadOrders(plan, index: index) }
+        var spread = plan.solverRecord.spread ?? [:]
+        var dirty = groupSkus
+        var solverLines: [OrderID: [LineRecommendation]] = [:]
+        for o in affected {
+            // An order that was spread took units of its skus at its old place in the pass: they count as changed.
+            if let old = spread.removeValue(forKey: o) { dirty.formUnion(old.skus) }
+            var lines = orderRange(o, in: plan.lines).filter { !groupSkus.contains(plan.lines[$0].sku) }.map { solverView($0, plan) }
+            lines += freshByOrder[o] ?? []
+            lines.sort { $0.lineNo < $1.lineNo }
+            solverLines[o] = lines
+            if let order = index.order(o), let s = SpreadOrder(lines, order: order) { spread[o] = s }
+        }
+        // In the pass's order: a spread order must be re-sourced again when it changed or reads units whose state changed.
+        let ordered = spread.values.sorted { $0.key < $1.key }
+        var redo = Set<OrderID>()
+        for s in ordered where affected.contains(s.orderID) || s.skus.contains(where: dirty.contains) {
+            redo.insert(s.orderID)
+            dirty.formUnion(s.skus)
+        }
+        // The free units those orders find: what the solver left, after the orders before them that stay as they were.
+        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free)
+        let seeded = Set(redo.flatMap { spread[$0]?.skus ?? [] })
+        for s in ordered where !redo.contains(s.orderID) && s.skus.contains(where: seeded.contains) {
+            let range = orderRange(s.orderID, in: plan.lines).filter { seeded.contains(plan.lines[$0].sku) }
+            for k in range { ledger.release(solverView(k, plan).allocations, sku: plan.lines[k].sku) }
+            for k in range { ledger.take(plan.lines[k].allocations, sku: plan.lines[k].sku) }
+        }
+        let redone = affected.union(redo).sorted()
+        var lines: [LineRecommendation] = []
+        for o in redone { lines += solverLines[o] ?? orderRange(o, in: plan.lines).map { solverView($0, plan) } }
+        var passSolver: [LineKey: LineRecommendation] = [:]
+        ShipComplete.apply(&lines, ledger: &ledger, solver: &passSolver, index: index, policy: policy)
+        plan.solverRecord.spread = spread
+        return splice(lines, orders: redone, passSolver: passSolver, into: &plan, policy: policy)
+    }
+
+    /// Replaces the lines of `orders` (sorted) in `plan` with `lines` (their new lines, in key order), keeping the
+    /// solver's record and the summary's sums, and says which lines changed. Lines are replaced where they lie;
+    /// the array is rebuilt (in one pass, no sorting) only when lines appear or disappear.
+    static func splice(_ lines: [LineRecommendation], orders: [OrderID], passSolver: [LineKey: LineRecommendation],
+                       into plan: inout Plan, policy: Policy) -> PlanChanges {
+        var changes = PlanChanges()
+        let penalty = policy.cost.splitPenalty
+        var pieces: [(old: Range<Int>, new: Range<Int>)] = []
+        var sameShape = true
+        var n = 0
+        for o in orders {
+            let old = orderRange(o, in: plan.lines)
+            var m = n
+            while m < lines.count && lines[m].orderID == o { m += 1 }
+            pieces.append((old, n..<m))
+            if old.count != m - n || zip(old, n..<m).contains(where: { plan.lines[$0].lineNo != lines[$1].lineNo }) { sameShape = false }
+            n = m
+        }
+        for (old, new) in pieces {
+            var i = old.lowerBound, j = new.lowerBound
+            while i < old.upperBound || j < new.upperBound {
+                if j == new.upperBound || (i < old.upperBound && plan.lines[i].lineNo < lines[j].lineNo) {
+                    changes.removed.append(plan.lines[i].key)
+                    plan.solverRecord.totals.remove(plan.lines[i], splitPenalty: penalty)
+                    plan.solverRecord.lines[plan.lines[i].key] = nil
+                    i += 1
+                    continue
+                }
+                let r = lines[j]
+                plan.solverRecord.lines[r.key] = passSolver[r.key]
+                if i < old.upperBound && plan.lines[i].lineNo == r.lineNo {
+                    if plan.lines[i] != r {
+                        changes.changed.append(r)
+                        plan.solverRecord.totals.remove(plan.lines[i], splitPenalty: penalty)
+                        plan.solverRecord.totals.add(r, splitPenalty: penalty)
+                        if sameShape { plan.lines[i] = r }
+                    }
+                    i += 1
+                } else {
+                    changes.changed.append(r)
+                    plan.solverRecord.totals.add(r, splitPenalty: penalty)
+                }
+                j += 1
+            }
+        }
+        if !sameShape {
+            var out: [LineRecommendation] = []
+            out.reserveCapacity(plan.lines.count + lines.count)
+            var at = 0
+            for (old, new) in pieces {
+                out += plan.lines[at..<old.lowerBound]
+                out += lines[new]
+                at = old.upperBound
+            }
+            out += plan.lines[at...]
+            plan.lines = out
+        }
+        plan.summary = plan.solverRecord.totals.summary
+        return changes
+    }
+
+    /// With site capacity, whose bookings couple every line shipping from a site: the re-solved lines with every other
+    /// line's solver recommendation, through the passes again over the whole plan.
+    static func replanWholePasses(_ fresh: [LineRecommendation], groupSkus: Set<SKU>, plan: inout Plan, index: PlanningIndex,
+                                  policy: Policy, asOf: Day) -> PlanChanges {
+        var lines: [(LineKey, LineRecommendation)] = []
+        lines.reserveCapacity(plan.lines.count + fresh.count)
+        for k in plan.lines.indices where !groupSkus.contains(plan.lines[k].sku) { lines.append((plan.lines[k].key, solverView(k, plan))) }
+        for r in fresh { lines.append((r.key, r)) }
+        lines.sort { $0.0 < $1.0 }
+        var changes = PlanChanges()
+        changes.previous = plan
+        plan = finish(lines, free: plan.solverRecord.free, index: index, policy: policy, asOf: asOf)
+        return changes
+    }
+
+    /// Re-solves only the groups of `skus` and returns their lines' recommendations, in line order, as the solver
+    /// makes them: before the passes after it (ship complete, site capacity), which `replan` adds.
+    public static func replanLines(skus: Set<SKU>, index: PlanningIndex, policy: Policy, asOf: Day,
+                                   serviceBelow: Set<CustomerID> = []) -> [LineRecommendation] {
+        let groups = distinctGroups(of: skus, index: index)
+        return solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow).lines.map(\.1)
+            .sorted { $0.key < $1.key }
+    }
+
+    /// Solves groups of skus, in parallel when there are several: each line's recommendation with its snapshot
+    /// position, and the supplies each sku has left free.
+    static func solveGroups(_ groups: [[SKU]], index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
+        -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])]) {
+        let chunks = max(1, min(groups.count, 256))
+        var perChunk = [([(Int, LineRecommendation)], [(SKU, [FreeSupply])])](repeating: ([], []), count: chunks)
+        perChunk.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var mine: [(Int, LineRecommendation)] = []
+                var free: [(SKU, [FreeSupply])] = []
+                var g = chunk
+                while g < groups.count {
+                    let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
+                    mine.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf))
+                    free.append(contentsOf: freeSupply(solver))
+                    g += chunks
+                }
+                out[chunk] = (mine, free)
+            }
+        }
+        return (perChunk.flatMap(\.0), perChunk.flatMap(\.1))
+    }
+
+    /// The groups (each once, in sku order) that `skus` belong to; a sku the index does not know is a group of its own.
+    static func distinctGroups(of skus: Set<SKU>, index: PlanningIndex) -> [[SKU]] {
+        var seen = Set<Int>()
+        var out: [[SKU]] = []
+        for sku in skus.sorted() {
+            guard let id = index.groupOfSku[sku] else { out.append([sku]); continue }
+            if seen.insert(id).inserted { out.append(index.groups[id]) }
+        }
+        return out
+    }
+
+    /// The line at position `k` as the solver recommended it, before the passes after it.
+    static func solverView(_ k: Int, _ plan: Plan) -> LineRecommendation {
+        plan.solverRecord.lines[plan.lines[k].key] ?? plan.lines[k]
+    }
+
+    /// The positions of order `id`'s lines in lines sorted by key (empty, at the place they would go, when it has none).
+    static func orderRange(_ id: OrderID, in lines: [LineRecommendation]) -> Range<Int> {
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid].orderID < id { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < lines.count && lines[end].orderID == id { end += 1 }
+        return lo..<end
+    }
+
+    /// The spread ship-complete orders of a whole plan, from every line's solver recommendation.
+    static func spreadOrders(_ plan: Plan, index: PlanningIndex) -> [OrderID: SpreadOrder] {
+        var out: [OrderID: SpreadOrder] = [:]
+        var i = 0
+        while i < plan.lines.count {
+            var j = i + 1
+            while j < plan.lines.count && plan.lines[j].orderID == plan.lines[i].orderID { j += 1 }
+            defer { i = j }
+            guard let order = index.order(plan.lines[i].orderID), order.shipComplete else { continue }
+            if let s = SpreadOrder((i..<j).map { solverView($0, plan) }, order: order) { out[order.id] = s }
+        }
+        return out
+    }
+}
