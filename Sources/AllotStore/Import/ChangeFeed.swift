@@ -60,8 +60,18 @@ enum ChangeFeed {
         var detail: String?
     }
 
+    /// What makes feed rows the same change for their readers: who, what kind, which sku and order.
+    struct Key: Hashable {
+        var source: String
+        var kind: String
+        var sku: SKU?
+        var order: OrderID?
+
+        init(_ row: Row) { source = row.source; kind = row.kind; sku = row.sku; order = row.order }
+    }
+
     /// Writes buffered rows in their order (their ids grow in that order), many rows to a statement.
-    static func append(_ db: Database, rows: [Row]) throws {
+    static func append(_ db: Database, rows: [Row], statements: FastStatements? = nil) throws {
         var values: [DatabaseValue] = []
         values.reserveCapacity(rows.count * 6)
         for r in rows {
@@ -69,7 +79,8 @@ enum ChangeFeed {
             values.append(r.sku?.databaseValue ?? .null); values.append(r.order?.databaseValue ?? .null)
             values.append(r.detail?.databaseValue ?? .null)
         }
-        try MultiRowInsert(table: "change_log", columns: ["at", "source", "kind", "sku", "order_id", "detail"]).insert(db, flat: values)
+        try MultiRowInsert(table: "change_log", columns: ["at", "source", "kind", "sku", "order_id", "detail"])
+            .insert(db, flat: values, statements: statements, key: 2000)
     }
 
     /// Now, as the mirror writes times.

@@ -65,4 +65,34 @@ struct Event: Sendable {
         guard let obj = d.object else { throw problem("data", d.shown, "is not a JSON object") }
         data = obj
     }
+
+    /// The entity the event is about, for ordering by seq: `order:SO-1`, `inventory:DAL:MX-200`, ….
+    /// Throws the problem naming the missing or empty key field.
+    func entity(file: String, line: Int?) throws -> String {
+        func key(_ field: String) throws -> String {
+            guard let v = data[field] else { throw ImportProblem(file: file, line: line, field: "data." + field, message: "is missing") }
+            guard let t = v.cellText, !t.isEmpty else {
+                throw ImportProblem(file: file, line: line, field: "data." + field, value: v.shown, message: "is required")
+            }
+            return t
+        }
+        switch type {
+        case "order.upserted", "order.cancelled", "order.held", "order.released":
+            return "order:" + (try key("order_id"))
+        case "inventory.snapshot", "inventory.adjusted":
+            return "inventory:" + (try key("warehouse_id")) + ":" + (try key("sku"))
+        case "receipt.upserted", "receipt.received":
+            return "receipt:" + (try key("receipt_id"))
+        case "shipment.confirmed":
+            return "shipment:\(try key("order_id")):\(try key("line_no")):\(try key("warehouse_id"))"
+        case "customer.upserted": return "customer:" + (try key("customer_id"))
+        case "item.upserted": return "item:" + (try key("sku"))
+        case "warehouse.upserted": return "warehouse:" + (try key("warehouse_id"))
+        case "lane.upserted":
+            let mode = data["mode"]?.cellText.flatMap { $0.isEmpty ? nil : $0 } ?? "ground"
+            return "lane:\(try key("from_warehouse")):\(try key("to_region")):\(mode)"
+        default:
+            throw ImportProblem(file: file, line: line, value: type, message: "is not a known event type")
+        }
+    }
 }

@@ -41,33 +41,8 @@ struct EventApplier {
         ImportProblem(file: file, line: line, field: field.map { "data.\($0)" }, value: value, message: message)
     }
 
-    /// The entity the event is about, for ordering by seq: `order:SO-1`, `inventory:DAL:MX-200`, ….
-    func entity() throws -> String {
-        switch event.type {
-        case "order.upserted", "order.cancelled", "order.held", "order.released":
-            return "order:" + (try key("order_id"))
-        case "inventory.snapshot", "inventory.adjusted":
-            return "inventory:\(try key("warehouse_id")):\(try key("sku"))"
-        case "receipt.upserted", "receipt.received":
-            return "receipt:" + (try key("receipt_id"))
-        case "shipment.confirmed":
-            return "shipment:\(try key("order_id")):\(try key("line_no")):\(try key("warehouse_id"))"
-        case "customer.upserted": return "customer:" + (try key("customer_id"))
-        case "item.upserted": return "item:" + (try key("sku"))
-        case "warehouse.upserted": return "warehouse:" + (try key("warehouse_id"))
-        case "lane.upserted":
-            let mode = event.data["mode"]?.cellText.flatMap { $0.isEmpty ? nil : $0 } ?? "ground"
-            return "lane:\(try key("from_warehouse")):\(try key("to_region")):\(mode)"
-        default:
-            throw problem(nil, event.type, "is not a known event type")
-        }
-    }
-
-    private func key(_ field: String) throws -> String {
-        guard let v = event.data[field] else { throw problem(field, nil, "is missing") }
-        guard let t = v.cellText, !t.isEmpty else { throw problem(field, v.shown, "is required") }
-        return t
-    }
+    /// The entity the event is about (`Event.entity`).
+    func entity() throws -> String { try event.entity(file: file, line: line) }
 
     // MARK: Applying
 
@@ -122,7 +97,7 @@ struct EventApplier {
     /// Appends a change-feed row: to the batch's buffer (written with the batch) or straight to the table.
     private func feed(at now: String, sku: SKU? = nil, order: OrderID? = nil, detail: String?) throws {
         if let context {
-            context.feed.append(ChangeFeed.Row(at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail))
+            context.append(ChangeFeed.Row(at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail))
         } else {
             try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail)
         }

@@ -2,21 +2,37 @@ import Foundation
 import GRDB
 import AllotCore
 
-/// What a batch of events shares while it applies: references known to exist, upsert statements already
-/// written, and the change-feed rows waiting to be written with the batch.
+/// What a batch of events shares while it applies: references known to exist, prepared statements, and the
+/// change-feed rows waiting to be written with the batch.
 final class ApplyContext {
     var known: [SnapshotLayout.Entity: Set<String>] = [:]
     let statements: FastStatements
     var feed: [ChangeFeed.Row] = []
+    /// The feed entries this file has written so far, and as of the start of the current chunk.
+    private var fed: Set<ChangeFeed.Key> = [], fedBeforeChunk: Set<ChangeFeed.Key> = []
 
     init(_ db: Database) { statements = FastStatements(db) }
 
-    /// Forgets what a rolled-back chunk may have taught (a reference it created no longer exists).
-    func reset() { known = [:]; feed = [] }
+    /// Buffers a feed row unless the file already has one for the same source, kind, sku and order.
+    ///
+    /// The feed says what moved, for the re-plan and for invalidation, which read it as a set: a file that
+    /// adjusts one position a thousand times needs one row for it, not a thousand (the first one's detail is
+    /// kept). Writing every repetition was most of the feed's cost and made each reader wade through them.
+    func append(_ row: ChangeFeed.Row) {
+        if fed.insert(ChangeFeed.Key(row)).inserted { feed.append(row) }
+    }
+
+    /// Marks the start of a chunk (what it feeds may yet be rolled back).
+    func beginChunk() { fedBeforeChunk = fed; feed.removeAll(keepingCapacity: true) }
+
+    /// Forgets what a rolled-back chunk may have taught (a reference it created no longer exists, its feed rows
+    /// were not written).
+    func reset() { known = [:]; feed = []; fed = fedBeforeChunk }
 }
 
 /// Applies the events of one file in chunks, inside the file's transaction, with the same outcomes as applying
-/// them one by one (`EventSession`).
+/// them one by one (`EventSession`), except that the change feed gets one row per change a file makes (see
+/// `ApplyContext.append`).
 ///
 /// Per chunk it reads in one statement each which event ids are already in the ledger and which seq each
 /// touched (source, entity) has reached, keeps the per-source counters in memory, and writes the ledger,
@@ -41,7 +57,30 @@ struct EventBatch {
     /// One line of the file, read and checked as far as it can be without the mirror.
     enum Decoded: Sendable {
         case rejected(ImportProblem, raw: String)
-        case event(Event, raw: String, line: Int)
+        /// An event with its entity (nil when its key fields are missing: the applier names the problem).
+        case event(Event, raw: String, line: Int, entity: String?)
+    }
+
+    /// A chunk of a file's lines, decoded, with the texts of its batch lookups (all built off the writer's
+    /// thread: `LineDecoder` makes the next chunk while the current one is applied).
+    struct Chunk: Sendable {
+        var lines: [Decoded]
+        /// The chunk's event ids as a JSON array, to find those already in the ledger.
+        var idsJSON: String
+        /// The chunk's (source, entity) pairs as a JSON array of pairs, to find the seq each has reached.
+        var pairsJSON: String
+
+        init(_ lines: [Decoded]) {
+            self.lines = lines
+            var ids: [String] = [], pairs: [[String]] = []
+            ids.reserveCapacity(lines.count)
+            for case .event(let e, _, _, let entity) in lines {
+                ids.append(e.id)
+                if let entity { pairs.append([e.source, entity]) }
+            }
+            idsJSON = EventBatch.jsonArray(ids)
+            pairsJSON = EventBatch.jsonArray(pairs)
+        }
     }
 
     /// Per-source counters of a chunk, added to `source_state` when the chunk is written.
@@ -61,7 +100,10 @@ struct EventBatch {
         guard let raw = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
             return .rejected(ImportProblem(file: file, line: line, message: "is not UTF-8 text"), raw: String(decoding: bytes, as: UTF8.self))
         }
-        do { return .event(try Event(raw: raw, file: file, line: line), raw: raw, line: line) } catch let problem as ImportProblem {
+        do {
+            let event = try Event(raw: raw, file: file, line: line)
+            return .event(event, raw: raw, line: line, entity: try? event.entity(file: file, line: line))
+        } catch let problem as ImportProblem {
             return .rejected(problem, raw: raw)
         } catch {
             return .rejected(ImportProblem(file: file, line: line, message: "\(error)"), raw: raw)
@@ -69,55 +111,46 @@ struct EventBatch {
     }
 
     /// Applies one chunk of decoded lines, in order.
-    mutating func apply(_ lines: [Decoded]) throws {
+    mutating func apply(_ chunk: Chunk) throws {
         var chunkSummary = ImportSummary()
         do {
             try db.inSavepoint {
-                chunkSummary = try applyFast(lines)
+                chunkSummary = try applyFast(chunk)
                 return .commit
             }
         } catch is DatabaseError {
             // The mirror refused a write the checks let through: redo the chunk one event at a time.
             context.reset()
             slowChunks += 1
-            chunkSummary = try applySlow(lines)
+            chunkSummary = try applySlow(chunk.lines)
         }
         summary.add(chunkSummary)
     }
 
-    private func applyFast(_ lines: [Decoded]) throws -> ImportSummary {
+    private func applyFast(_ chunk: Chunk) throws -> ImportSummary {
         var s = ImportSummary()
-        context.feed.removeAll(keepingCapacity: true)
-        var events: [Event] = []
-        for case .event(let e, _, _) in lines { events.append(e) }
-        var seen = try Set(String.fetchAll(db, cachedSQL: """
-            SELECT l.event_id FROM json_each(?) j JOIN event_ledger l ON l.event_id = j.value
-            """, arguments: [Self.jsonArray(events.map(\.id))]))
-        var entities: [String?] = []
-        entities.reserveCapacity(events.count)
-        for e in events { entities.append(try? EventApplier(db: db, event: e, file: file, line: nil).entity()) }
+        context.beginChunk()
+        var seen = Set<String>()
+        let ids = try context.statements.statement(BatchSQL.seenIDs.rawValue) { BatchSQL.seenIDs.sql }
+        ids.bind(chunk.idsJSON)
+        try ids.forEachRow { seen.insert($0.text(0)) }
         var versions: [String: Int64] = [:]
-        let pairs = zip(events, entities).compactMap { e, entity in entity.map { [e.source, $0] } }
-        for r in try Row.fetchAll(db, cachedSQL: """
-            SELECT v.source, v.entity, v.seq FROM json_each(?) j
-            JOIN entity_version v ON v.source = json_extract(j.value, '$[0]') AND v.entity = json_extract(j.value, '$[1]')
-            """, arguments: [Self.jsonArray(pairs)]) {
-            versions[Self.versionKey(r[0], r[1])] = r[2]
-        }
+        let reached = try context.statements.statement(BatchSQL.versions.rawValue) { BatchSQL.versions.sql }
+        reached.bind(chunk.pairsJSON)
+        try reached.forEachRow { versions[Self.versionKey($0.text(0), $0.text(1))] = $0.int64(2) }
         var dirty: [String: (source: String, entity: String)] = [:]
         var tallies: [String: Tally] = [:]
         var ledger: [DatabaseValue] = []
-        ledger.reserveCapacity(events.count * 9)
-        var k = -1
-        for decoded in lines {
-            let event: Event, raw: String, lineNo: Int
+        ledger.reserveCapacity(chunk.lines.count * 9)
+        for decoded in chunk.lines {
+            let event: Event, raw: String, lineNo: Int, knownEntity: String?
             switch decoded {
             case .rejected(let problem, let text):
                 try deadLetter(problem, raw: text, source: nil)
                 s.rejected += 1; s.problems.append(problem)
                 continue
-            case .event(let e, let text, let n):
-                event = e; raw = text; lineNo = n; k += 1
+            case .event(let e, let text, let n, let entity):
+                event = e; raw = text; lineNo = n; knownEntity = entity
             }
             var tally = try tallies[event.source] ?? Tally(lastSeq: lastSeq(of: event.source))
             defer { tallies[event.source] = tally }
@@ -130,7 +163,7 @@ struct EventBatch {
             tally.lastSeq = max(tally.lastSeq ?? event.seq, event.seq)
             tally.received += 1
             let applier = EventApplier(db: db, event: event, file: file, line: lineNo, context: context)
-            guard let entity = entities[k] else {
+            guard let entity = knownEntity else {
                 let problem: ImportProblem
                 do { _ = try applier.entity(); problem = ImportProblem(file: file, line: lineNo, message: "has no entity") } catch let p as ImportProblem {
                     problem = p
@@ -163,12 +196,13 @@ struct EventBatch {
             s.applied += 1; s.changes.formUnion(changes)
         }
         try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "applied_at", "outcome", "file"])
-            .insert(db, flat: ledger)
-        try ChangeFeed.append(db, rows: context.feed)
+            .insert(db, flat: ledger, statements: context.statements, key: 1000)
+        try ChangeFeed.append(db, rows: context.feed, statements: context.statements)
         context.feed.removeAll(keepingCapacity: true)
         try MultiRowInsert(table: "entity_version", columns: ["source", "entity", "seq"],
                            suffix: "ON CONFLICT(source, entity) DO UPDATE SET seq = excluded.seq")
-            .insert(db, dirty.sorted { $0.key < $1.key }.map { key, v in [v.source.databaseValue, v.entity.databaseValue, versions[key]!.databaseValue] })
+            .insert(db, flat: dirty.sorted { $0.key < $1.key }.flatMap { key, v in [v.source.databaseValue, v.entity.databaseValue, versions[key]!.databaseValue] },
+                    statements: context.statements, key: 3000)
         for (source, t) in tallies.sorted(by: { $0.key < $1.key }) { try write(t, source: source) }
         return s
     }
@@ -182,7 +216,7 @@ struct EventBatch {
             case .rejected(let problem, let raw):
                 try session.deadLetter(problem, raw: raw, source: nil)
                 s.rejected += 1; s.problems.append(problem)
-            case .event(_, let raw, let line):
+            case .event(_, let raw, let line, _):
                 switch try session.apply(raw: raw, line: line) {
                 case .applied(let changes): s.applied += 1; s.changes.formUnion(changes)
                 case .duplicate: s.duplicate += 1
@@ -229,6 +263,22 @@ struct EventBatch {
 
     static func versionKey(_ source: String, _ entity: String) -> String { source + "\u{1F}" + entity }
 
+    /// The batch lookups, one statement per chunk each.
+    enum BatchSQL: Int {
+        // Above `AppliedSQL`'s keys: both live in the same `FastStatements`.
+        case seenIDs = 100, versions
+
+        var sql: String {
+            switch self {
+            case .seenIDs: return "SELECT l.event_id FROM json_each(?) j JOIN event_ledger l ON l.event_id = j.value"
+            case .versions: return """
+                SELECT v.source, v.entity, v.seq FROM json_each(?) j
+                JOIN entity_version v ON v.source = json_extract(j.value, '$[0]') AND v.entity = json_extract(j.value, '$[1]')
+                """
+            }
+        }
+    }
+
     /// A JSON array of strings (or of arrays of strings), for `json_each`.
     static func jsonArray(_ items: [String]) -> String {
         var out = "["
@@ -247,5 +297,15 @@ struct EventBatch {
         return out + "]"
     }
 
-    static func quote(_ s: String, into out: inout String) { PlanJSON.string(s, into: &out) }
+    /// Appends `s` as a JSON string. Ids and entity keys rarely need escaping: those are copied whole, the rest
+    /// go through the plan document's escaper.
+    static func quote(_ s: String, into out: inout String) {
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            PlanJSON.string(s, into: &out)
+        } else {
+            out += "\""
+            out += s
+            out += "\""
+        }
+    }
 }

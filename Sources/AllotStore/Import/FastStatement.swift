@@ -5,9 +5,10 @@ import GRDBSQLite
 ///
 /// An import runs the same dozen statements a million times. Through GRDB each run boxes every value into a
 /// `StatementArguments`, checks their count and hashes the SQL text to find the cached statement; that cost more
-/// than SQLite's own work. Here the statement is looked up once per file and values are bound by position.
-/// The statement comes from GRDB's cache and is left reset after every run, so GRDB may use it again; holding
-/// it keeps it alive (GRDB finalizes it when the last reference goes).
+/// than SQLite's own work. Here the statement is prepared once per file (`FastStatements`) and values are bound
+/// by position. It is the importer's own, never one of GRDB's cached statements: GRDB binds those with its own
+/// temporary bindings and tracks their state, and sharing one with it left values unbound. GRDB finalizes it
+/// when the last reference goes.
 ///
 /// Only for plain `SELECT`/`INSERT`/`UPDATE`/`DELETE` inside a transaction GRDB opened: stepping here skips
 /// GRDB's statement hooks, which matter only for transaction statements and observers (the mirror has none on
@@ -19,7 +20,7 @@ final class FastStatement {
     private var position: Int32 = 0
 
     init(_ db: Database, sql: String) throws {
-        statement = try db.cachedStatement(sql: sql)
+        statement = try db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
     }
@@ -145,7 +146,8 @@ final class FastStatements {
 
     init(_ db: Database) { self.db = db }
 
-    /// The statement registered under `key` (an `FastKey` case or a computed shape key), prepared from `sql()` once.
+    /// The statement registered under `key` (an `AppliedSQL` or `BatchSQL` case, an upsert shape, a multi-row
+    /// insert size), prepared from `sql()` the first time.
     func statement(_ key: Int, _ sql: () -> String) throws -> FastStatement {
         if let s = byKey[key] { return s }
         let s = try FastStatement(db, sql: sql())

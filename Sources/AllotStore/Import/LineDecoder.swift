@@ -15,7 +15,7 @@ struct LineDecoder: Sendable {
 
     /// Calls `body` with each chunk of decoded lines, in file order. When `body` throws, the chunk being read
     /// ahead is waited for and dropped, and the error is passed on.
-    func forEachChunk(_ body: ([EventBatch.Decoded]) throws -> Void) throws {
+    func forEachChunk(_ body: (EventBatch.Chunk) throws -> Void) throws {
         let starts = Array(stride(from: 0, to: lines.count, by: chunkSize))
         guard !starts.isEmpty else { return }
         var ahead: ReadAhead? = ReadAhead(self, chunk: starts[0])
@@ -30,7 +30,7 @@ struct LineDecoder: Sendable {
     }
 
     /// The decoded lines of the chunk that begins at line index `start`.
-    func decode(chunk start: Int) -> [EventBatch.Decoded] {
+    func decode(chunk start: Int) -> EventBatch.Chunk {
         let end = min(start + chunkSize, lines.count)
         var out: [EventBatch.Decoded] = []
         out.reserveCapacity(end - start)
@@ -39,13 +39,13 @@ struct LineDecoder: Sendable {
                 out.append(EventBatch.decode(UnsafeRawBufferPointer(rebasing: buffer[l.range]), line: l.number, file: file))
             }
         }
-        return out
+        return EventBatch.Chunk(out)
     }
 
     /// One chunk being decoded on a background queue.
     private final class ReadAhead: @unchecked Sendable {
         // Written once by the background block before `done` is signalled, read only after waiting on it.
-        private var result: [EventBatch.Decoded] = []
+        private var result = EventBatch.Chunk([])
         private let done = DispatchSemaphore(value: 0)
 
         init(_ decoder: LineDecoder, chunk start: Int) {
@@ -55,7 +55,7 @@ struct LineDecoder: Sendable {
             }
         }
 
-        func wait() -> [EventBatch.Decoded] {
+        func wait() -> EventBatch.Chunk {
             done.wait()
             return result
         }

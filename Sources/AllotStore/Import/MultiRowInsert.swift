@@ -14,29 +14,25 @@ struct MultiRowInsert {
     var perStatement = 512
 
     /// Writes rows given as one flat list of values, `columns.count` to a row.
-    func insert(_ db: Database, flat values: [DatabaseValue]) throws {
+    ///
+    /// Statements hold `perStatement` rows or a power of two fewer (the rest of a batch of 700 goes as 128, 32,
+    /// 16, 8, 4): a statement of every other size would be compiled afresh for each batch, and compiling one of
+    /// hundreds of rows costs more than running it.
+    /// `statements` keeps the prepared statements between calls (under `key` plus the row count).
+    func insert(_ db: Database, flat values: [DatabaseValue], statements: FastStatements? = nil, key: Int = 0) throws {
         let width = columns.count
         precondition(values.count % width == 0, "\(table): \(values.count) values are not whole rows of \(width)")
         let rows = values.count / width
-        var full: FastStatement?
+        let cache = statements ?? FastStatements(db)
         var start = 0
         while start < rows {
-            let n = min(perStatement, rows - start)
-            let statement: FastStatement
-            if n == perStatement, let full {
-                statement = full
-            } else {
-                statement = try FastStatement(db, sql: sql(rows: n))
-                if n == perStatement { full = statement }
-            }
+            var n = min(perStatement, rows - start)
+            if n < perStatement { n = 1 << (Int.bitWidth - 1 - n.leadingZeroBitCount) }
+            let statement = try cache.statement(key + n) { sql(rows: n) }
             for v in values[(start * width)..<((start + n) * width)] { statement.bind(v) }
             try statement.execute()
             start += n
         }
-    }
-
-    func insert(_ db: Database, _ rows: [[DatabaseValue]]) throws {
-        try insert(db, flat: rows.flatMap { $0 })
     }
 
     func sql(rows n: Int) -> String {

@@ -39,6 +39,8 @@ struct EventBatchTests {
     }
 
     /// What the mirror holds after an import, apart from times: stock, ledger, versions, counters and feed.
+    /// The feed as its readers see it: each (source, kind, sku, order) once, in the order it first appeared,
+    /// with the detail of that first row (a file feeds one row for each; events applied one by one, one each).
     static func state(_ mirror: Mirror) throws -> [String] {
         try mirror.db.read { db in
             var out: [String] = []
@@ -48,7 +50,10 @@ struct EventBatchTests {
             for r in try Row.fetchAll(db, sql: """
                 SELECT source, last_seq, received, applied, duplicate, stale, rejected, gaps, last_event_at FROM source_state ORDER BY source
                 """) { out.append("source \(r)") }
-            for r in try Row.fetchAll(db, sql: "SELECT source, kind, sku, order_id, detail FROM change_log WHERE kind <> 'snapshot' ORDER BY id") { out.append("feed \(r)") }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT source, kind, sku, order_id, detail, min(id) AS first FROM change_log WHERE kind <> 'snapshot'
+                GROUP BY source, kind, sku, order_id ORDER BY first
+                """) { out.append("feed \(r["source"] as String) \(r["kind"] as String) \(r["sku"] as String?) \(r["order_id"] as String?) \(r["detail"] as String?)") }
             return out
         }
     }
@@ -77,6 +82,47 @@ struct EventBatchTests {
         let letters = try batched.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dead_letter") }
         // A rejected line repeated later in the file waits in dead letters once.
         #expect((letters ?? 0) > 0 && (letters ?? 0) <= summary.rejected)
+    }
+
+    @Test("a file that changes one position again and again feeds one change row for it, across chunks")
+    func oneFeedRowPerChange() throws {
+        let mirror = try Self.loaded()
+        let last = try mirror.lastChangeID()
+        let lines = (1...(EventBatch.chunkSize + 10)).map { n in
+            Events.line("a\(n)", n, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"\#(n % 2 == 0 ? "MX-200" : "GL-1")","delta":1}"#, source: "wms")
+        }
+        let summary = try EventImporter(mirror: mirror).importEvents(from: Events.data(lines), name: "wms-1.jsonl")
+        #expect(summary.applied == lines.count)
+        let feed = try mirror.changes(after: last)
+        #expect(feed.map { "\($0.kind) \($0.sku ?? "")" } == ["inventory.adjusted GL-1", "inventory.adjusted MX-200"])
+        #expect(feed.first?.detail == "DAL +1")
+        // The next file feeds its own rows: a reader that has seen the first file learns of the second.
+        let more = [Events.line("b1", lines.count + 1, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"GL-1","delta":1}"#, source: "wms")]
+        _ = try EventImporter(mirror: mirror).importEvents(from: Events.data(more), name: "wms-2.jsonl")
+        #expect(try mirror.changes(after: feed.last?.id ?? 0).map(\.sku) == ["GL-1"])
+    }
+
+    @Test("chunks of every size apply in one go, never falling back to one event at a time, after other writers used the same SQL")
+    func chunksApplyWithoutFallback() throws {
+        let mirror = try Self.loaded()
+        // Single events (the dead-letter retry's path) run the same one-row statements through GRDB first.
+        _ = try EventImporter(mirror: mirror).apply(rawLine: Events.line("r1", 1, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"GL-1","delta":1}"#, source: "wms"), file: "retry")
+        var next = 1
+        for size in [1, 2, 3, 513, 1025] {
+            let lines = (0..<size).map { _ in
+                next += 1
+                return Events.line("c\(next)", next, "inventory.adjusted", #"{"warehouse_id":"DAL","sku":"\#(next % 2 == 0 ? "MX-200" : "GL-1")","delta":1}"#, source: "wms")
+            }
+            let data = Events.data(lines)
+            let slow = try mirror.db.write { db in
+                var batch = EventBatch(db: db, file: "wms-\(size).jsonl")
+                try LineDecoder(data: data, lines: EventImporter.lines(of: data), file: "wms-\(size).jsonl").forEachChunk { try batch.apply($0) }
+                #expect(batch.summary.applied == size)
+                return batch.slowChunks
+            }
+            #expect(slow == 0, "\(size) events")
+        }
+        #expect(try mirror.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event_ledger") } == next)
     }
 
     @Test("a write the mirror refuses although the checks passed rejects only that event; the rest of its chunk applies")
