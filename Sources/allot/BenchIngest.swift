@@ -88,6 +88,7 @@ struct BenchIngest: ParsableCommand {
         let intake = DropFolderIntake(mirror: mirror, folder: drop, logger: quiet)
         let replanner = IncrementalReplanner(mirror: mirror)
         var importSeconds = 0.0, replanSeconds = 0.0, importCPU = 0.0
+        var fileReplans: [IncrementalReplanner.Outcome] = []
         var total = ImportSummary()
         let start = Date()
         var cpuMark = threadCPUSeconds()
@@ -96,7 +97,7 @@ struct BenchIngest: ParsableCommand {
             importCPU += threadCPUSeconds() - cpuMark
             if let s = r.summary { total.add(s) }
             let t = Date()
-            try replanner.catchUp()
+            if let o = try replanner.catchUp() { fileReplans.append(o) }
             replanSeconds += Date().timeIntervalSince(t)
             cpuMark = threadCPUSeconds()
         })
@@ -107,6 +108,11 @@ struct BenchIngest: ParsableCommand {
         say(String(format: "intake:            %8.0f events/s  (%.2f s; on the CPU %.2f s: %.0f events per CPU-second)",
                    Double(handled) / importSeconds, importSeconds, importCPU, Double(handled) / max(importCPU, 1e-9)))
         say(String(format: "intake + re-plan:  %8.0f events/s  (%.2f s wall, re-plans %.2f s)", Double(handled) / wall, wall, replanSeconds))
+        if let slowest = fileReplans.max(by: { $0.seconds < $1.seconds }) {
+            let full = fileReplans.filter(\.full).count
+            say("re-plans after each file: \(fileReplans.count) (\(full) full), \(fileReplans.reduce(0) { $0 + $1.linesChanged }) rows rewritten;"
+                + " slowest: \(slowest)")
+        }
 
         // Event to updated recommendation: a one-event file changing the stock of the sku with most open demand.
         let store = PlanStore(mirror: mirror)
@@ -116,6 +122,7 @@ struct BenchIngest: ParsableCommand {
         let position = try mirror.loadSnapshot().inventory.first { $0.sku == sku }
         let warehouse = source ?? position?.warehouseID ?? snapshot.warehouses[0].id
         var times: [Double] = [], replans: [Double] = []
+        var outcomes: [IncrementalReplanner.Outcome] = []
         var moved = 0
         for i in 0..<probes {
             let before = try store.recommendation(planID: planID, line)?.version ?? 0
@@ -127,7 +134,7 @@ struct BenchIngest: ParsableCommand {
             try fm.moveItem(atPath: drop.path + "/" + name + ".tmp", toPath: drop.path + "/" + name)
             _ = try intake.processPending(afterEach: { _ in
                 let t = Date()
-                try replanner.catchUp()
+                if let o = try replanner.catchUp() { outcomes.append(o) }
                 replans.append(Date().timeIntervalSince(t))
             })
             let after = try store.recommendation(planID: planID, line)?.version ?? 0
@@ -138,7 +145,9 @@ struct BenchIngest: ParsableCommand {
         times.sort()
         replans.sort()
         let ms = { (x: Double) in String(format: "%.1f ms", x * 1000) }
-        say("event to updated recommendation (\(sku) at \(warehouse), line \(line); \(moved)/\(probes) probes moved it): p50 \(ms(times[times.count / 2])), max \(ms(times.last ?? 0)); of which the re-plan p50 \(ms(replans.isEmpty ? 0 : replans[replans.count / 2]))")
+        let p99 = times[min(times.count - 1, Int((Double(times.count) * 0.99).rounded(.up)) - 1)]
+        say("event to updated recommendation (\(sku) at \(warehouse), line \(line); \(moved)/\(probes) probes moved it): p50 \(ms(times[times.count / 2])), p99 \(ms(p99)), max \(ms(times.last ?? 0)); of which the re-plan p50 \(ms(replans.isEmpty ? 0 : replans[replans.count / 2]))")
+        if !outcomes.isEmpty { say("median probe re-plan: \(outcomes.sorted { $0.seconds < $1.seconds }[outcomes.count / 2])") }
     }
 
     /// The sku with the most open order lines in the current plan, and one of its lines.

@@ -51,6 +51,15 @@ extension PlanningIndex {
         return regroup
     }
 
+    /// The order line with `key` among `sku`'s lines: by halving the list (in key order when read from the mirror, and
+    /// kept so by patches), else by walking it (a snapshot built in another order).
+    func line(_ key: LineKey, sku: SKU) -> OrderLine? {
+        let list = linesBySku[sku] ?? []
+        let at = position(of: key, sku: sku)
+        if at < list.count && snapshot.lines[list[at]].key == key { return snapshot.lines[list[at]] }
+        return list.lazy.map { snapshot.lines[$0] }.first { $0.key == key }
+    }
+
     // MARK: Rows
 
     /// Where in `linesBySku[sku]` the line with `key` is, or would go (lists are in line-key order).

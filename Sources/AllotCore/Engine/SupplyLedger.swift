@@ -176,8 +176,8 @@ struct SupplyLedger {
         return (allocation(arc, bucket: bucket, qty: qty), objective(arc, bucket: bucket))
     }
 
-    /// The snapshot's order line with `key`: found by halving when the snapshot lists lines in key order (it usually
-    /// does), else among the sku's lines.
+    /// The snapshot's order line with `key`: found by halving when the snapshot lists lines in key order (as read from
+    /// the mirror), else among the sku's lines (an index patched after events).
     func orderLine(_ key: LineKey, sku: SKU) -> OrderLine? {
         let lines = index.snapshot.lines
         var lo = 0, hi = lines.count
@@ -186,7 +186,7 @@ struct SupplyLedger {
             if lines[mid].key < key { lo = mid + 1 } else { hi = mid }
         }
         if lo < lines.count && lines[lo].key == key { return lines[lo] }
-        return (index.linesBySku[sku] ?? []).lazy.map { lines[$0] }.first { $0.key == key }
+        return index.line(key, sku: sku)
     }
 
     /// Re-derives the exceptions that depend on where a line's units come from (split, late, transfer, expedite,

@@ -7,9 +7,11 @@ import AllotCore
 /// It reads `change_log` from a stored cursor (`replan_cursor`), re-plans the groups of the skus touched
 /// (the engine adds substitutes and family quotas; orders are reached through their lines' skus), rewrites only
 /// the recommendations that changed in the current plan, and advances the cursor in the same transaction. A
-/// snapshot load or a customer, warehouse or lane change re-plans everything. Between calls it keeps the
-/// planning index in memory and patches stock positions into it, so that an inventory event reaches its
-/// recommendation without reading the whole mirror again.
+/// snapshot load or a customer, warehouse or lane change re-plans everything. Between calls it keeps the plan and
+/// the planning index in memory and patches the stock, receipt and order rows the feed names into the index, so
+/// that an event reaches its recommendation without reading the whole mirror again; the engine changes the plan in
+/// place and says which lines changed, and only those rows are written. The workbench sees them at its next poll
+/// of the mirror's data version (one commit per catch-up).
 public final class IncrementalReplanner: @unchecked Sendable {
     public let mirror: Mirror
     /// The cursor's name in `replan_cursor` (one per consumer of the feed).
@@ -36,8 +38,12 @@ public final class IncrementalReplanner: @unchecked Sendable {
         public var linesChanged: Int
         public var planID: String
         public var seconds: Double
+        /// Of `seconds`: reading the feed and the touched rows (or the whole mirror), planning, and storing.
+        public var readSeconds = 0.0, planSeconds = 0.0, storeSeconds = 0.0
         public var description: String {
-            "\(full ? "full re-plan" : "re-planned \(skus) sku(s)"): \(linesChanged) line(s) changed (\(changes) change(s), \(String(format: "%.1f", seconds * 1000)) ms)"
+            let ms = { (x: Double) in String(format: "%.1f", x * 1000) }
+            return "\(full ? "full re-plan" : "re-planned \(skus) sku(s)"): \(linesChanged) line(s) changed (\(changes) change(s), "
+                + "\(ms(seconds)) ms: read \(ms(readSeconds)), plan \(ms(planSeconds)), store \(ms(storeSeconds)))"
         }
     }
 
@@ -95,6 +101,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
             try touched.patch(&index!, lookups: &lookups, mirror: mirror)
         }
         let asOf = plan.asOf
+        let planStarted = Date()
         var result = PlanChanges()
         if full {
             result.previous = plan
@@ -103,6 +110,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
             result = Engine.replan(skus: skus, orders: touched.orders, plan: &plan, index: index!, policy: policy, asOf: asOf)
         }
         let rows = lookups ?? StoredLineLookups(index!.snapshot)
+        let storeStarted = Date()
         let changed: Int
         if let previous = result.previous {
             changed = try store.replaceChangedLines(planID: currentID, from: previous, to: plan, lookups: rows,
@@ -114,9 +122,13 @@ public final class IncrementalReplanner: @unchecked Sendable {
             changed = result.changed.count + result.removed.count
         }
         self.index = index; self.plan = plan; self.planID = currentID; self.policy = policy; self.lookups = rows
-        return Outcome(changes: changes.count, full: full,
-                       skus: full ? index!.snapshot.items.count : skus.count,
-                       linesChanged: changed, planID: currentID, seconds: Date().timeIntervalSince(started))
+        let done = Date()
+        var outcome = Outcome(changes: changes.count, full: full, skus: full ? index!.snapshot.items.count : skus.count,
+                              linesChanged: changed, planID: currentID, seconds: done.timeIntervalSince(started))
+        outcome.readSeconds = planStarted.timeIntervalSince(started)
+        outcome.planSeconds = storeStarted.timeIntervalSince(planStarted)
+        outcome.storeSeconds = done.timeIntervalSince(storeStarted)
+        return outcome
     }
 
     /// The stored policy, parsed again only when its text changed.
