@@ -23,6 +23,8 @@ struct BenchPlan: ParsableCommand {
     @Option(help: "Random seed of the scenario.") var seed: UInt64 = 1
     @Flag(name: .customLong("skip-import"), help: "Plan the generated snapshot directly (no CSV, no mirror).")
     var skipImport = false
+    @Flag(name: .customLong("skip-replan"), help: "Stop after the plan (no incremental re-plans and their full-plan checks).")
+    var skipReplan = false
 
     func run() throws {
         var clock = PhaseClock()
@@ -58,6 +60,29 @@ struct BenchPlan: ParsableCommand {
         }
 
         // One inventory change on the sku with the most lines, then a re-plan of that sku only.
+        var replans: [(SKU, Int, Double, Bool)] = []
+        if !skipReplan { replans = measureReplans(plan, index: &index, snapshot: snapshot, policy: policy, asOf: asOf) }
+        let splitLines = plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) }
+
+        print("bench plan: \(plan.summary.lines) lines, \(skus) skus, \(warehouses) warehouses, seed \(seed)")
+        for ((name, seconds), cpu) in zip(clock.phases, clock.cpu) {
+            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
+        }
+        print(String(format: "  engine: %.0f lines/s (%.3f s for %d lines)", Double(plan.summary.lines) / engine, engine, plan.summary.lines))
+        print(String(format: "  plan: fill rate %.1f%%, auto %d, review %d, held %d, backorder %d", plan.summary.fillRate * 100,
+                     plan.summary.auto, plan.summary.review, plan.summary.held, plan.summary.backorder))
+        print(String(format: "  plan: total cost %.2f (split penalties included), %d split lines", plan.summary.totalCost, splitLines))
+        for (sku, n, ms, same) in replans {
+            print("  re-plan of \(sku) (\(n) lines) after one inventory change: " + String(format: "%.2f ms", ms)
+                  + ", same as a full plan: \(same ? "yes" : "NO")")
+        }
+        print("  peak memory: \(PhaseClock.peakMemoryMB()) MB")
+    }
+
+    /// Re-plans a typical and the busiest sku after one inventory change each, timing the fast path and checking the
+    /// spliced plan against a full plan of the changed snapshot: (sku, its lines, milliseconds, same).
+    func measureReplans(_ plan: Plan, index: inout PlanningIndex, snapshot: Snapshot, policy: Policy, asOf: Day)
+        -> [(SKU, Int, Double, Bool)] {
         var count: [SKU: Int] = [:]
         for l in snapshot.lines { count[l.sku, default: 0] += 1 }
         let busiest = count.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
@@ -86,32 +111,29 @@ struct BenchPlan: ParsableCommand {
             replans.append((sku, count[sku] ?? 0, ms, same))
             previous = full
         }
-        let splitLines = plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) }
-
-        print("bench plan: \(plan.summary.lines) lines, \(skus) skus, \(warehouses) warehouses, seed \(seed)")
-        for (name, seconds) in clock.phases { print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)) }
-        print(String(format: "  engine: %.0f lines/s (%.3f s for %d lines)", Double(plan.summary.lines) / engine, engine, plan.summary.lines))
-        print(String(format: "  plan: fill rate %.1f%%, auto %d, review %d, held %d, backorder %d", plan.summary.fillRate * 100,
-                     plan.summary.auto, plan.summary.review, plan.summary.held, plan.summary.backorder))
-        print(String(format: "  plan: total cost %.2f (split penalties included), %d split lines", plan.summary.totalCost, splitLines))
-        for (sku, n, ms, same) in replans {
-            print("  re-plan of \(sku) (\(n) lines) after one inventory change: " + String(format: "%.2f ms", ms)
-                  + ", same as a full plan: \(same ? "yes" : "NO")")
-        }
-        print("  peak memory: \(PhaseClock.peakMemoryMB()) MB")
+        return replans
     }
 }
 
-/// Wall-clock time per named phase.
+/// Wall-clock and processor time per named phase (processor time tells a change's effect apart from a busy machine).
 struct PhaseClock {
     private var last = Date()
+    private var lastCPU = PhaseClock.cpuSeconds()
     private(set) var phases: [(String, Double)] = []
+    /// Processor seconds of each phase, in the order of `phases`.
+    private(set) var cpu: [Double] = []
     @discardableResult
     mutating func lap(_ name: String) -> Double {
-        let now = Date()
+        let now = Date(), used = PhaseClock.cpuSeconds()
         let s = now.timeIntervalSince(last)
-        phases.append((name, s)); last = now
+        phases.append((name, s)); cpu.append(used - lastCPU); last = now; lastCPU = used
         return s
+    }
+    /// User plus system processor time of the process so far, over all threads.
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
     /// The process's peak resident memory (getrusage maxrss), in megabytes.
     static func peakMemoryMB() -> Int {

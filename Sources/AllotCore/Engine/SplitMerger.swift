@@ -1,0 +1,282 @@
+/// The local search of `GroupSolver.mergeSplits`: merges split lines' pieces while cost plus split penalties falls.
+///
+/// A move takes pieces of a line to one bucket `t` — all of them (the line becomes whole) or a single piece onto a
+/// bucket the line already uses (one piece fewer) — and pushes the units `t` lacks out along a short chain of other
+/// lines' re-routings (each moving a whole piece of exactly those units) to a bucket with free units. The best move
+/// of a line is applied, and the passes repeat until none improves.
+///
+/// Weights of the chain graph are built lazily, one bucket's row at a time, into buffers reused across moves; rows
+/// and the search keep lists of the entries they touched, so a move costs what it reaches rather than the square of
+/// the group's buckets (groups linked by substitutes or family quotas have hundreds). A value type, so that the
+/// millions of reads and writes of a large group's search are plain array accesses.
+struct SplitMerger {
+    let B: Int
+    let penalty: Double
+    /// The solver's objective per `class * B + bucket`, each line's class, and each class's eligible buckets.
+    let objective: [Double]
+    let lineClass: [Int]
+    let eligible: [[Int]]
+    let wholeLineChains: Bool
+    /// Chain lengths 0 ... maxChain.
+    let layers: Int
+    /// Per line its pieces `(bucket, qty)`; free units per bucket.
+    var allocations: [[(b: Int, q: Int)]]
+    var cap: [Int]
+    /// The lines holding units of each bucket, in line order (the order in which rows break ties).
+    var holders: [[Int]]
+    /// Rows of the chain graph: for bucket `u` and `m` units, each bucket `v` that some other line holding at least
+    /// `m` units at `u` could take them to instead, with the cheapest such re-routing's change of the objective
+    /// and that line. Rows stay valid until a move is applied; a row that must leave out the moving line's own
+    /// piece is built afresh each time.
+    struct RowEntry { var v: Int; var w: Double; var line: Int }
+    struct RowKey: Hashable { var u: Int; var m: Int }
+    var rows: [[RowEntry]] = []
+    var rowIndex: [RowKey: Int] = [:]
+    /// Bumped by every applied move; `rowsVersion` is the one the stored rows were built at.
+    var version = 0
+    var rowsVersion = 0
+    /// One row being built: per bucket the best weight and line so far, and the buckets touched.
+    var scratchWeight: [Double]
+    var scratchLine: [Int]
+    var scratchTargets: [Int] = []
+    /// Each line's cost source (classes with the same eligible buckets at the same costs, see `CostSources`).
+    let lineSource: [Int]
+    /// Per `2 * source + (holds exactly m)`: the last row build that met a whole line of that kind.
+    var sourceSeen: [Int]
+    var rowBuilds = 0
+    /// Per chain length k, the best weight of reaching each bucket in at most k steps and the bucket it came from
+    /// (-1: as in k - 1) with the line re-routed on that step; the buckets reached so far (in the order reached)
+    /// and a sorted copy to walk.
+    var dist: [Double]
+    var par: [Int]
+    var parLine: [Int]
+    var reached: [Int] = []
+    var frontier: [Int] = []
+    /// Free units while a move is tried (`cap` plus the pieces it moves).
+    var free: [Int]
+    var path: [Int] = []
+
+    init(_ s: GroupSolver, allocations: [[(b: Int, q: Int)]], cap: [Int], maxChain: Int, wholeLineChains: Bool) {
+        B = s.B
+        penalty = s.policy.cost.splitPenalty
+        objective = s.p.objective
+        lineClass = s.p.lines.map(\.cls)
+        eligible = s.eligible
+        self.wholeLineChains = wholeLineChains
+        layers = maxChain + 1
+        self.allocations = allocations
+        self.cap = cap
+        holders = [[Int]](repeating: [], count: B)
+        scratchWeight = [Double](repeating: .infinity, count: B)
+        scratchLine = [Int](repeating: -1, count: B)
+        let sources = s.costSources ?? GroupSolver.CostSources(s)
+        lineSource = lineClass.map { $0 >= 0 ? sources.ofClass[$0] : -1 }
+        sourceSeen = [Int](repeating: -1, count: 2 * max(1, sources.members.count))
+        dist = [Double](repeating: .infinity, count: layers * B)
+        par = [Int](repeating: -1, count: layers * B)
+        parLine = [Int](repeating: -1, count: layers * B)
+        free = cap
+    }
+
+    @inline(__always) func obj(_ l: Int, _ b: Int) -> Double { objective[lineClass[l] * B + b] }
+
+    @inline(__always) func qty(_ l: Int, _ b: Int) -> Int {
+        for a in allocations[l] where a.b == b { return a.q }
+        return 0
+    }
+
+    mutating func rebuildHolders() {
+        for b in 0..<B { holders[b].removeAll(keepingCapacity: true) }
+        for l in allocations.indices { for a in allocations[l] { holders[a.b].append(l) } }
+    }
+
+    /// Adds `d` units of bucket `b` to line `l` (negative: takes them away), keeping free units and holders right.
+    mutating func add(_ l: Int, _ b: Int, _ d: Int) {
+        if let k = allocations[l].firstIndex(where: { $0.b == b }) {
+            allocations[l][k].q += d
+            if allocations[l][k].q == 0 {
+                allocations[l].remove(at: k)
+                if let h = holders[b].firstIndex(of: l) { holders[b].remove(at: h) }
+            }
+        } else {
+            allocations[l].append((b, d))
+            holders[b].insert(l, at: holders[b].firstIndex { $0 > l } ?? holders[b].count)
+        }
+        cap[b] -= d
+        version += 1
+    }
+
+    /// The steps of the chain that reaches `v` at layer `k`, from its start: (from, to, line re-routed).
+    func chain(_ k: Int, _ v: Int) -> [(from: Int, to: Int, line: Int)] {
+        var out: [(from: Int, to: Int, line: Int)] = [], k = k, v = v
+        while k > 0 {
+            let u = par[k * B + v]
+            if u >= 0 { out.append((u, v, parLine[k * B + v])); v = u }
+            k -= 1
+        }
+        return out.reversed()
+    }
+
+    /// The same buckets into `path`, in any order (only membership is asked).
+    mutating func fillPath(_ k: Int, _ v: Int) {
+        path.removeAll(keepingCapacity: true)
+        var k = k, v = v
+        while k > 0 {
+            if par[k * B + v] >= 0 { path.append(v); v = par[k * B + v] }
+            k -= 1
+        }
+        path.append(v)
+    }
+
+    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored.
+    mutating func row(_ u: Int, _ i: Int, _ m: Int) -> Int {
+        if rowsVersion != version {
+            rows.removeAll(keepingCapacity: true); rowIndex.removeAll(keepingCapacity: true); rowsVersion = version
+        }
+        // A row without the moving line is the same for every line not holding units at u.
+        let own = qty(i, u) > 0
+        let key = RowKey(u: u, m: m)
+        if !own, let r = rowIndex[key] { return r }
+        rowBuilds += 1
+        for j in holders[u] where j != i {
+            let ju = qty(j, u)
+            guard ju >= m else { continue }
+            let cj = lineClass[j]
+            let whole = allocations[j].count == 1
+            if whole {
+                // A whole line of the same cost source (same buckets, same costs) holding the same kind of amount
+                // weighs exactly as an earlier one, which keeps every entry (ties go to the first).
+                let key = 2 * lineSource[j] + (ju == m ? 1 : 0)
+                if sourceSeen[key] == rowBuilds { continue }
+                sourceSeen[key] = rowBuilds
+            }
+            let base = -Double(m) * objective[cj * B + u] - (ju == m ? penalty : 0)
+            for v in eligible[cj] where v != u {
+                let w = base + Double(m) * objective[cj * B + v] + (!whole && qty(j, v) > 0 ? 0 : penalty)
+                if w < scratchWeight[v] {
+                    if scratchLine[v] < 0 { scratchTargets.append(v) }
+                    scratchWeight[v] = w; scratchLine[v] = j
+                }
+            }
+        }
+        var entries: [RowEntry] = []
+        entries.reserveCapacity(scratchTargets.count)
+        for v in scratchTargets {
+            entries.append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v]))
+            scratchWeight[v] = .infinity; scratchLine[v] = -1
+        }
+        scratchTargets.removeAll(keepingCapacity: true)
+        rows.append(entries)
+        if !own { rowIndex[key] = rows.count - 1 }
+        return rows.count - 1
+    }
+
+    /// One candidate move: the change of the objective, the target, the pieces moved, the chain and its units.
+    typealias Move = (delta: Double, t: Int, moved: [Int], chain: [(from: Int, to: Int, line: Int)], m: Int)
+
+    mutating func run(maxPasses: Int) {
+        var moved = false
+        // Per line, the version at which it last had no improving move: a line's best move depends only on the
+        // allocations, so until some move is applied, looking again finds nothing again (the last pass of a run
+        // mostly re-checks lines in vain).
+        var fruitless = [Int](repeating: -1, count: allocations.count)
+        for _ in 0..<maxPasses {
+            var improved = false
+            rebuildHolders()
+            // Whole lines can gain only once something moved (the starting sourcing is the cheapest), unless asked.
+            for i in allocations.indices where allocations[i].count > 1 || (!allocations[i].isEmpty && (wholeLineChains || moved)) {
+                guard fruitless[i] != version else { continue }
+                guard let mv = bestMove(i) else { fruitless[i] = version; continue }
+                let parts = allocations[i]
+                var units = 0
+                for k in mv.moved { add(i, parts[k].b, -parts[k].q); units += parts[k].q }
+                for step in mv.chain { add(step.line, step.from, -mv.m); add(step.line, step.to, mv.m) }
+                add(i, mv.t, units)
+                for b in 0..<B { free[b] = cap[b] }
+                precondition(cap.allSatisfy { $0 >= 0 }, "a merge over-used a bucket")
+                improved = true; moved = true
+            }
+            if !improved { break }
+        }
+    }
+
+    /// The best improving move of line `i`, if any.
+    mutating func bestMove(_ i: Int) -> Move? {
+        let c = lineClass[i]
+        let parts = allocations[i]
+        // A whole line moves only to a cheaper bucket (and, unless asked, only into free units).
+        let whole = parts.count == 1
+        var best: Move?
+        // Candidate moves: (target, pieces moved there).
+        var moves: [(t: Int, moved: [Int])] = []
+        for t in eligible[c] where !whole || (t != parts[0].b && obj(i, t) < obj(i, parts[0].b)) {
+            if whole && !wholeLineChains && cap[t] < parts[0].q { continue }
+            moves.append((t, parts.indices.filter { parts[$0].b != t }))
+        }
+        if parts.count > 2 {
+            for (k, s) in parts.enumerated() { for t in parts where t.b != s.b { moves.append((t.b, [k])) } }
+        }
+        for mv in moves {
+            let t = mv.t
+            var own = -penalty * Double(mv.moved.count - (parts.contains { $0.b == t } ? 0 : 1))
+            var units = 0
+            for k in mv.moved {
+                let s = parts[k]
+                free[s.b] += s.q; units += s.q
+                own += Double(s.q) * (obj(i, t) - obj(i, s.b))
+            }
+            let m = units - free[t]
+            if m <= 0 {
+                if own < -1e-9 && (best == nil || own < best!.delta - 1e-12) { best = (own, t, mv.moved, [], 0) }
+            } else if holders[t].contains(where: { $0 != i && qty($0, t) >= m }) {
+                // Only a line holding at least m units at t can start the chain.
+                search(from: t, line: i, units: m)
+                let last = (layers - 1) * B
+                for e in frontier where e != t && free[e] >= m {
+                    let total = own + dist[last + e]
+                    guard total < -1e-9, best == nil || total < best!.delta - 1e-12 else { continue }
+                    let chain = self.chain(layers - 1, e)
+                    // A line may move only once per chain (its piece sizes were checked one step at a time).
+                    if Set(chain.map(\.line)).count == chain.count { best = (total, t, mv.moved, chain, m) }
+                }
+            }
+            // `free` equals `cap` between moves: only the moved pieces' buckets differed.
+            for k in mv.moved { free[parts[k].b] = cap[parts[k].b] }
+        }
+        return best
+    }
+
+    /// The cheapest chains of up to `layers - 1` re-routings of `m` units starting at `t`: fills `dist` and `par`,
+    /// and leaves every bucket reached, in bucket order, in `frontier`.
+    mutating func search(from t: Int, line i: Int, units m: Int) {
+        for v in reached { for k in 0..<layers { dist[k * B + v] = .infinity; par[k * B + v] = -1 } }
+        reached.removeAll(keepingCapacity: true)
+        dist[t] = 0
+        reached.append(t)
+        for k in 1..<layers {
+            // The buckets reached within k - 1 steps, expanded in bucket order (ties go to the first).
+            frontier.removeAll(keepingCapacity: true)
+            frontier.append(contentsOf: reached)
+            frontier.sort()
+            for v in frontier { dist[k * B + v] = dist[(k - 1) * B + v] }
+            // The last step only counts where it ends: at a bucket with the free units.
+            let last = k == layers - 1
+            for u in frontier {
+                let r = row(u, i, m)
+                fillPath(k - 1, u)
+                let du = dist[(k - 1) * B + u]
+                for e in rows[r] where !(last && free[e.v] < m) && !path.contains(e.v) {
+                    let d = du + e.w
+                    let v = e.v
+                    if d < dist[k * B + v] - 1e-12 {
+                        if !dist[k * B + v].isFinite { reached.append(v) }
+                        dist[k * B + v] = d; par[k * B + v] = u; parLine[k * B + v] = e.line
+                    }
+                }
+            }
+        }
+        frontier.removeAll(keepingCapacity: true)
+        frontier.append(contentsOf: reached)
+        frontier.sort()
+    }
+}
