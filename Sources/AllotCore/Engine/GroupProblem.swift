@@ -132,12 +132,11 @@ struct GroupProblem: Sendable {
             classes.append(LineClass(sku: c.sku, region: -1, requested: c.periodEnd?.ordinal ?? Int32.max, allowSubstitute: false))
         }
 
-        // Arcs: the cheapest eligible route of every (class, bucket) pair, computed once per (bucket, region).
+        // Arcs: the cheapest eligible route of every (class, bucket) pair.
         let bCount = buckets.count
         arcs = Array(repeating: nil, count: classes.count * bCount)
         objective = Array(repeating: .infinity, count: classes.count * bCount)
         substituteRank = Array(repeating: 0, count: classes.count * bCount)
-        var routeCache: [Int: [RouteCandidate]] = [:]
         let firstProtected = classes.count - commitments.count
         for (c, k) in classes.enumerated() {
             if c >= firstProtected {
@@ -159,13 +158,8 @@ struct GroupProblem: Sendable {
             for b in 0..<bCount {
                 let bucket = buckets[b]
                 guard let u = usable.first(where: { $0.slot == bucket.skuSlot }) else { continue }
-                let cacheKey = b * (ix.regionCount + 1) + k.region + 1
-                let cands: [RouteCandidate]
-                if let cached = routeCache[cacheKey] { cands = cached } else {
-                    cands = k.region < 0 ? [] : Routing.candidates(bucket: bucket, region: k.region, index: ix)
-                    routeCache[cacheKey] = cands
-                }
-                guard let arc = Routing.choose(cands, requested: k.requested, policy: policy) else { continue }
+                guard let arc = Routing.arc(bucket: bucket, region: k.region, requested: k.requested, index: ix, policy: policy)
+                else { continue }
                 let i = c * bCount + b
                 arcs[i] = arc
                 substituteRank[i] = u.rank

@@ -12,6 +12,10 @@ public struct PlanningIndex: Sendable {
     var groundLane: [LaneInfo?] = []
     var expediteLane: [LaneInfo?] = []
     var transfersFrom: [[TransferInfo]] = []
+    /// Every non-dominated way from a warehouse's supply to a region, for supply available on day 0 (a bucket's
+    /// routes are these moved to its first day): per `(warehouse * regionCount + region) * 2 + (stock ? 1 : 0)`.
+    /// Built once, so that solving a sku looks its routes up instead of working them out per bucket.
+    var relativeRoutes: [[RouteCandidate]] = []
     var customerIndex: [CustomerID: Int] = [:]
     var itemIndex: [SKU: Int] = [:]
     var orderIndex: [OrderID: Int] = [:]
@@ -54,6 +58,11 @@ public struct PlanningIndex: Sendable {
         for t in snapshot.transfers {
             guard let f = warehouseIndex[t.from], let to = warehouseIndex[t.to], f != to else { continue }
             transfersFrom[f].append(TransferInfo(to: to, leadDays: t.leadDays, costPerUnit: t.costPerUnit))
+        }
+        for w in 0..<wCount {
+            for r in 0..<regionCount {
+                for stock in [false, true] { relativeRoutes.append(Routing.build(warehouse: w, stock: stock, day: 0, region: r, index: self)) }
+            }
         }
         for (i, c) in snapshot.customers.enumerated() { customerIndex[c.id] = i }
         for (i, it) in snapshot.items.enumerated() { itemIndex[it.sku] = i }
@@ -126,6 +135,11 @@ public struct PlanningIndex: Sendable {
 
     /// The group of skus solved together with `sku`.
     public func group(of sku: SKU) -> [SKU] { groupOfSku[sku].map { groups[$0] } ?? [sku] }
+
+    /// The ways from warehouse `w`'s stock (or a receipt there) to region `r` for supply available on day 0.
+    func routes(from w: Int, stock: Bool, to r: Int) -> [RouteCandidate] {
+        r < 0 ? [] : relativeRoutes[(w * regionCount + r) * 2 + (stock ? 1 : 0)]
+    }
 
     func ground(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : groundLane[w * regionCount + r] }
     func expedite(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : expediteLane[w * regionCount + r] }

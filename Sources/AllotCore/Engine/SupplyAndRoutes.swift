@@ -33,6 +33,16 @@ struct RouteCandidate: Sendable {
     var groundArrival: Int32
 }
 
+extension RouteCandidate {
+    /// The same way taken `days` later (a ground arrival of `Int32.max` means there is no ground lane, and stays).
+    func shifted(by days: Int32) -> RouteCandidate {
+        var c = self
+        c.shipDay += days; c.arrivalDay += days
+        if groundArrival != Int32.max { c.groundArrival += days }
+        return c
+    }
+}
+
 /// The route chosen for one (line class, bucket) pair, with its costs.
 struct ArcRoute: Sendable {
     var route: RouteCandidate
@@ -42,9 +52,27 @@ struct ArcRoute: Sendable {
 }
 
 enum Routing {
-    /// Every non-dominated way for a bucket's units to reach `region`.
+    /// Every non-dominated way for a bucket's units to reach `region` (from the index's table, moved to the
+    /// bucket's first day).
     static func candidates(bucket b: SupplyBucket, region r: Int, index ix: PlanningIndex) -> [RouteCandidate] {
+        let table = ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r)
+        return table.map { $0.shifted(by: b.availableDay) }
+    }
+
+    /// The route a bucket's units take to a line due on `requested`: `choose` over the index's table of ways, with
+    /// the days moved to the bucket's first day (the same choice as over `candidates`, without building them).
+    static func arc(bucket b: SupplyBucket, region r: Int, requested: Int32, index ix: PlanningIndex, policy: Policy) -> ArcRoute? {
+        guard var arc = choose(ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r),
+                               requested: requested &- b.availableDay, policy: policy) else { return nil }
+        arc.route = arc.route.shifted(by: b.availableDay)
+        return arc
+    }
+
+    /// Every non-dominated way for units of warehouse `w`, available on `day`, to reach `region` (stock may also be
+    /// transferred to another site first; a receipt ships from its own site).
+    static func build(warehouse w0: Int, stock: Bool, day: Int32, region r: Int, index ix: PlanningIndex) -> [RouteCandidate] {
         var out: [RouteCandidate] = []
+        guard r >= 0 else { return out }
         let whs = ix.snapshot.warehouses
         func add(ship w: Int, from: Int, leaveDay: Int32, extraCost: Double) {
             let ship = leaveDay + Int32(whs[w].handlingDays)
@@ -57,10 +85,10 @@ enum Routing {
                                           unitFreight: e.costPerUnit + extraCost, mode: .expedite, groundArrival: gArr))
             }
         }
-        add(ship: b.warehouse, from: -1, leaveDay: b.availableDay, extraCost: 0)
-        if b.kind == .onHand {
-            for t in ix.transfersFrom[b.warehouse] {
-                add(ship: t.to, from: b.warehouse, leaveDay: b.availableDay + Int32(t.leadDays), extraCost: t.costPerUnit)
+        add(ship: w0, from: -1, leaveDay: day, extraCost: 0)
+        if stock {
+            for t in ix.transfersFrom[w0] {
+                add(ship: t.to, from: w0, leaveDay: day + Int32(t.leadDays), extraCost: t.costPerUnit)
             }
         }
         if out.count <= 1 { return out }
