@@ -29,12 +29,31 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public var description: String {
         let (y, m, d) = components
+        // Written digit by digit: a plan spells millions of dates.
+        if (0...9999).contains(y) { return Day.digits([(y, 4), (m, 2), (d, 2)]) }
         func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
     /// `MM-DD`, for narrow table columns.
-    public var short: String { String(description.dropFirst(5)) }
+    public var short: String {
+        let (y, m, d) = components
+        if (0...9999).contains(y) { return Day.digits([(m, 2), (d, 2)]) }
+        return String(description.dropFirst(5))
+    }
+
+    /// Zero-padded numbers joined by "-" (each number fits its width).
+    private static func digits(_ parts: [(Int, Int)]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        for (k, (v, width)) in parts.enumerated() {
+            if k > 0 { bytes.append(UInt8(ascii: "-")) }
+            var div = 1
+            for _ in 1..<width { div *= 10 }
+            while div > 0 { bytes.append(UInt8(ascii: "0") + UInt8(v / div % 10)); div /= 10 }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     public static func + (lhs: Day, rhs: Int) -> Day { Day(ordinal: lhs.ordinal + Int32(rhs)) }
     public static func - (lhs: Day, rhs: Int) -> Day { Day(ordinal: lhs.ordinal - Int32(rhs)) }
