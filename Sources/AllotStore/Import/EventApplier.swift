@@ -142,7 +142,7 @@ struct EventApplier {
         read.bind(id)
         var oldLines: [[DatabaseValue]] = []
         try read.forEachRow { r in oldLines.append((0..<Int32(lineSpec.columns.count)).map { r.value($0) }) }
-        var changedAny = try upsert(header)
+        var changedAny = try upsert(header, readFirst: true)
         var skus: Set<SKU> = []
         if oldLines != newLines {
             let delete = try statement(.deleteOrderLines)
@@ -192,6 +192,7 @@ struct EventApplier {
         try requireKnown(.warehouse, w, field: "warehouse_id")
         try requireKnown(.item, sku, field: "sku")
         let delta = Int64.fromDatabaseValue(c["delta"] ?? .null) ?? 0
+        let asOf = c["as_of"] ?? .null
         let read = try statement(.onHand)
         read.bind(w); read.bind(sku)
         let current = try read.first { $0.int64(0) }
@@ -200,7 +201,6 @@ struct EventApplier {
             throw problem("delta", String(delta), "would leave on hand below zero (on hand is \(onHand))")
         }
         guard delta != 0 else { return ChangeSet() }
-        let asOf = c["as_of"] ?? .null
         if current == nil {
             let insert = try statement(.insertStock)
             insert.bind(w); insert.bind(sku); insert.bind(delta); insert.bind(asOf)
