@@ -13,27 +13,6 @@ public struct PlanChanges: Sendable {
     public init() {}
 }
 
-/// A ship-complete order the solver left spread over several warehouses, which the ship-complete pass re-sources:
-/// when it comes in the pass (its priority key), and the skus whose free units it reads and takes.
-struct SpreadOrder: Hashable, Sendable {
-    var priorityClass: Int
-    var requested: Int32
-    var ordered: Int32
-    var orderID: OrderID
-    var skus: [SKU]
-
-    var key: (Int, Int32, Int32, String) { (priorityClass, requested, ordered, orderID) }
-
-    /// The order as the pass sees it from its lines' solver recommendations, or nil when the pass does not re-source it.
-    init?(_ lines: [LineRecommendation], order: Order) {
-        guard order.shipComplete else { return nil }
-        let (sites, anyShort) = ShipComplete.spread(lines, lines.indices)
-        guard sites.count > 1 && !anyShort else { return nil }
-        (priorityClass, requested, ordered, orderID) = ShipComplete.priorityKey(lines, lines.indices, order: order)
-        skus = Set(lines.map(\.sku)).sorted()
-    }
-}
-
 /// Incremental re-planning: re-solves only the groups of the skus that changed and redoes the passes after the solver
 /// only for the orders those groups reach, splicing the result into the previous plan where it lies.
 extension Engine {
@@ -82,41 +61,18 @@ extension Engine {
         let affected = orders.union(freshByOrder.keys)
 
         // Each affected order's lines as the solver now sees them: re-solved lines fresh, the others as solved before.
-        if plan.solverRecord.spread == nil { plan.solverRecord.spread = spreadOrders(plan, index: index) }
-        var spread = plan.solverRecord.spread ?? [:]
-        var dirty = groupSkus
-        var solverLines: [OrderID: [LineRecommendation]] = [:]
+        var orderLines: [OrderID: [LineRecommendation]] = [:]
         for o in affected {
-            // An order that was spread took units of its skus at its old place in the pass: they count as changed.
-            if let old = spread.removeValue(forKey: o) { dirty.formUnion(old.skus) }
             var lines = orderRange(o, in: plan.lines).filter { !groupSkus.contains(plan.lines[$0].sku) }.map { solverView($0, plan) }
             lines += freshByOrder[o] ?? []
             lines.sort { $0.lineNo < $1.lineNo }
-            solverLines[o] = lines
-            if let order = index.order(o), let s = SpreadOrder(lines, order: order) { spread[o] = s }
+            orderLines[o] = lines
         }
-        // In the pass's order: a spread order must be re-sourced again when it changed or reads units whose state changed.
-        let ordered = spread.values.sorted { $0.key < $1.key }
-        var redo = Set<OrderID>()
-        for s in ordered where affected.contains(s.orderID) || s.skus.contains(where: dirty.contains) {
-            redo.insert(s.orderID)
-            dirty.formUnion(s.skus)
-        }
-        // The free units those orders find: what the solver left, after the orders before them that stay as they were.
-        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free)
-        let seeded = Set(redo.flatMap { spread[$0]?.skus ?? [] })
-        for s in ordered where !redo.contains(s.orderID) && s.skus.contains(where: seeded.contains) {
-            let range = orderRange(s.orderID, in: plan.lines).filter { seeded.contains(plan.lines[$0].sku) }
-            for k in range { ledger.release(solverView(k, plan).allocations, sku: plan.lines[k].sku) }
-            for k in range { ledger.take(plan.lines[k].allocations, sku: plan.lines[k].sku) }
-        }
-        let redone = affected.union(redo).sorted()
-        var lines: [LineRecommendation] = []
-        for o in redone { lines += solverLines[o] ?? orderRange(o, in: plan.lines).map { solverView($0, plan) } }
-        var passSolver: [LineKey: LineRecommendation] = [:]
-        ShipComplete.apply(&lines, ledger: &ledger, solver: &passSolver, index: index, policy: policy)
-        plan.solverRecord.spread = spread
-        return splice(lines, orders: redone, passSolver: passSolver, into: &plan, policy: policy)
+        // The replay holds the plan as it was: it is gone before the plan changes in place.
+        let pass = ShipCompleteReplay.run(plan: plan, affected: orderLines, groupSkus: groupSkus, index: index, policy: policy, asOf: asOf)
+        plan.solverRecord.spread = pass.spread
+        let redone = pass.lines.keys.sorted()
+        return splice(redone.flatMap { pass.lines[$0] ?? [] }, orders: redone, passSolver: pass.passSolver, into: &plan, policy: policy)
     }
 
     /// Replaces the lines of `orders` (sorted) in `plan` with `lines` (their new lines, in key order), keeping the
@@ -254,19 +210,5 @@ extension Engine {
         var end = lo
         while end < lines.count && lines[end].orderID == id { end += 1 }
         return lo..<end
-    }
-
-    /// The spread ship-complete orders of a whole plan, from every line's solver recommendation.
-    static func spreadOrders(_ plan: Plan, index: PlanningIndex) -> [OrderID: SpreadOrder] {
-        var out: [OrderID: SpreadOrder] = [:]
-        var i = 0
-        while i < plan.lines.count {
-            var j = i + 1
-            while j < plan.lines.count && plan.lines[j].orderID == plan.lines[i].orderID { j += 1 }
-            defer { i = j }
-            guard let order = index.order(plan.lines[i].orderID), order.shipComplete else { continue }
-            if let s = SpreadOrder((i..<j).map { solverView($0, plan) }, order: order) { out[order.id] = s }
-        }
-        return out
     }
 }

@@ -27,19 +27,27 @@ enum ShipComplete {
         while i < lines.count {
             var j = i + 1
             while j < lines.count && lines[j].orderID == lines[i].orderID { j += 1 }
-            defer { i = j }
-            guard let o = index.order(lines[i].orderID), o.shipComplete else { continue }
-            let (sites, anyShort) = spread(lines, i..<j)
-            if !sites.isEmpty && anyShort {
-                flag(&lines, i..<j, solver: &solver, policy: policy,
-                     reason: " Ship complete: some of the order's lines are short, so it cannot ship complete"
-                        + (sites.count > 1 ? " (and they come from \(sites.sorted().joined(separator: " and ")))." : "."))
-            } else if sites.count > 1 {
-                candidates.append((priorityKey(lines, i..<j, order: o), i..<j))
-            }
+            if let key = review(&lines, i..<j, solver: &solver, index: index, policy: policy) { candidates.append((key, i..<j)) }
+            i = j
         }
         candidates.sort { $0.key < $1.key }
         for c in candidates { resource(&lines, c.range, ledger: &ledger, solver: &solver, index: index, policy: policy) }
+    }
+
+    /// Looks at one order's lines before any is re-sourced: a ship-complete order with a short line is flagged; for one
+    /// spread over several warehouses with every line whole, returns its place in the pass (it is to be re-sourced).
+    static func review(_ lines: inout [LineRecommendation], _ range: Range<Int>, solver: inout [LineKey: LineRecommendation],
+                       index: PlanningIndex, policy: Policy) -> (Int, Int32, Int32, String)? {
+        guard let o = index.order(lines[range.lowerBound].orderID), o.shipComplete else { return nil }
+        let (sites, anyShort) = spread(lines, range)
+        if !sites.isEmpty && anyShort {
+            flag(&lines, range, solver: &solver, policy: policy,
+                 reason: " Ship complete: some of the order's lines are short, so it cannot ship complete"
+                    + (sites.count > 1 ? " (and they come from \(sites.sorted().joined(separator: " and ")))." : "."))
+        } else if sites.count > 1 {
+            return priorityKey(lines, range, order: o)
+        }
+        return nil
     }
 
     /// The warehouses an order's lines ship from, and whether an unheld line is short: a ship-complete order served

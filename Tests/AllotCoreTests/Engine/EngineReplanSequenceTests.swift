@@ -139,4 +139,34 @@ struct EngineReplanSequenceTests {
         #expect(to == 5 ? so2.allocations.map(\.warehouseID) == ["ATL"] : so2.exceptions.contains(.shipComplete))
         #expect(changes.changed.contains { $0.orderID == "SO-2" })
     }
+
+    /// A chain of three ship-complete orders in the pass's order: SO-1 (A, B), SO-2 (B, C), SO-3 (C, D). Where SO-1
+    /// ships decides which B units SO-2 finds, where SO-2 ships decides which C units SO-3 finds.
+    static func chain(aAtDAL: Int) -> Scenario {
+        var s = EngineExceptionTests.base()
+        for sku in ["A", "B", "C", "D"] { s.item(sku, cost: 5, price: 10) }
+        s.stock("DAL", "A", aAtDAL); s.stock("ATL", "A", 5)
+        s.stock("DAL", "B", 5); s.stock("ATL", "B", 10)
+        s.stock("DAL", "C", 5); s.stock("ATL", "C", 10)
+        s.stock("DAL", "D", 5); s.stock("ATL", "D", 5)
+        s.order("SO-1", customer: "CS", due: 5, lines: [("A", 5), ("B", 5)], shipComplete: true)
+        s.order("SO-2", customer: "CA", due: 5, lines: [("B", 5), ("C", 5)], shipComplete: true)
+        s.order("SO-3", customer: "CB", due: 5, lines: [("C", 5), ("D", 5)], shipComplete: true)
+        return s
+    }
+
+    @Test("a change that moves SO-1 re-sources SO-2, whose move in turn re-sources SO-3, which shares no sku with SO-1",
+          arguments: [(0, 5), (5, 0)])
+    func chainOfOrders(from: Int, to: Int) {
+        let s = Self.chain(aAtDAL: from)
+        var index = PlanningIndex(s.snapshot)
+        var plan = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
+        index.replaceSupply(of: "A", inventory: Self.chain(aAtDAL: to).snapshot.inventory.filter { $0.sku == "A" }, receipts: [])
+        Engine.replan(skus: ["A"], orders: [], plan: &plan, index: index, policy: s.policy, asOf: s.asOf)
+        let full = Self.chain(aAtDAL: to).plan()
+        #expect(plan.lines == full.lines)
+        #expect(plan.summary == full.summary)
+        #expect(full.line("SO-3", 1).allocations.map(\.warehouseID) == [to == 5 ? "DAL" : "ATL"])
+        #expect(Self.chain(aAtDAL: from).plan().line("SO-3", 1).allocations.map(\.warehouseID) == [from == 5 ? "DAL" : "ATL"])
+    }
 }
