@@ -52,6 +52,8 @@ struct SplitMerger {
     var parLine: [Int]
     var reached: [Int] = []
     var frontier: [Int] = []
+    /// The buckets other than the chain's start with the units a chain pushes out (where a chain may end), in order.
+    var targets: [Int] = []
     /// Free units while a move is tried (`cap` plus the pieces it moves).
     var free: [Int]
     var path: [Int] = []
@@ -128,15 +130,34 @@ struct SplitMerger {
         path.append(v)
     }
 
-    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored.
-    mutating func row(_ u: Int, _ i: Int, _ m: Int) -> Int {
+    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, if stored.
+    mutating func storedRow(_ u: Int, _ i: Int, _ m: Int) -> Int? {
         if rowsVersion != version {
             rows.removeAll(keepingCapacity: true); rowIndex.removeAll(keepingCapacity: true); rowsVersion = version
         }
         // A row without the moving line is the same for every line not holding units at u.
-        let own = qty(i, u) > 0
-        let key = RowKey(u: u, m: m)
-        if !own, let r = rowIndex[key] { return r }
+        return qty(i, u) > 0 ? nil : rowIndex[RowKey(u: u, m: m)]
+    }
+
+    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored.
+    mutating func row(_ u: Int, _ i: Int, _ m: Int) -> Int {
+        if let r = storedRow(u, i, m) { return r }
+        weigh(u, i, m, targetsOnly: false)
+        var entries: [RowEntry] = []
+        entries.reserveCapacity(scratchTargets.count)
+        for v in scratchTargets {
+            entries.append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v]))
+            scratchWeight[v] = .infinity; scratchLine[v] = -1
+        }
+        scratchTargets.removeAll(keepingCapacity: true)
+        rows.append(entries)
+        if qty(i, u) == 0 { rowIndex[RowKey(u: u, m: m)] = rows.count - 1 }
+        return rows.count - 1
+    }
+
+    /// Weighs the re-routings of `m` units from `u` by the lines holding them (not `i`) into the scratch row: to every
+    /// bucket, or only to the search's `targets` (a chain's last step, which only counts where it ends).
+    mutating func weigh(_ u: Int, _ i: Int, _ m: Int, targetsOnly: Bool) {
         rowBuilds += 1
         for j in holders[u] where j != i {
             let ju = qty(j, u)
@@ -151,24 +172,25 @@ struct SplitMerger {
                 sourceSeen[key] = rowBuilds
             }
             let base = -Double(m) * objective[cj * B + u] - (ju == m ? penalty : 0)
-            for v in eligible[cj] where v != u {
-                let w = base + Double(m) * objective[cj * B + v] + (!whole && qty(j, v) > 0 ? 0 : penalty)
-                if w < scratchWeight[v] {
-                    if scratchLine[v] < 0 { scratchTargets.append(v) }
-                    scratchWeight[v] = w; scratchLine[v] = j
+            if targetsOnly {
+                // A bucket the line's class cannot use has an infinite objective.
+                for v in targets where v != u && objective[cj * B + v].isFinite {
+                    consider(v, base + Double(m) * objective[cj * B + v] + (!whole && qty(j, v) > 0 ? 0 : penalty), j)
+                }
+            } else {
+                for v in eligible[cj] where v != u {
+                    consider(v, base + Double(m) * objective[cj * B + v] + (!whole && qty(j, v) > 0 ? 0 : penalty), j)
                 }
             }
         }
-        var entries: [RowEntry] = []
-        entries.reserveCapacity(scratchTargets.count)
-        for v in scratchTargets {
-            entries.append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v]))
-            scratchWeight[v] = .infinity; scratchLine[v] = -1
+    }
+
+    /// Keeps weight `w` by line `j` for bucket `v` of the scratch row if it is the lowest so far (ties: the first).
+    @inline(__always) mutating func consider(_ v: Int, _ w: Double, _ j: Int) {
+        if w < scratchWeight[v] {
+            if scratchLine[v] < 0 { scratchTargets.append(v) }
+            scratchWeight[v] = w; scratchLine[v] = j
         }
-        scratchTargets.removeAll(keepingCapacity: true)
-        rows.append(entries)
-        if !own { rowIndex[key] = rows.count - 1 }
-        return rows.count - 1
     }
 
     /// One candidate move: the change of the objective, the target, the pieces moved, the chain and its units.
@@ -232,7 +254,7 @@ struct SplitMerger {
                 // Only a line holding at least m units at t can start the chain.
                 search(from: t, line: i, units: m)
                 let last = (layers - 1) * B
-                for e in frontier where e != t && free[e] >= m {
+                for e in targets where dist[last + e].isFinite {
                     let total = own + dist[last + e]
                     guard total < -1e-9, best == nil || total < best!.delta - 1e-12 else { continue }
                     let chain = self.chain(layers - 1, e)
@@ -246,9 +268,12 @@ struct SplitMerger {
         return best
     }
 
-    /// The cheapest chains of up to `layers - 1` re-routings of `m` units starting at `t`: fills `dist` and `par`,
-    /// and leaves every bucket reached, in bucket order, in `frontier`.
+    /// The cheapest chains of up to `layers - 1` re-routings of `m` units starting at `t` and ending at one of the
+    /// buckets with `m` free units (`targets`, in bucket order): fills `dist`, `par` and `parLine`.
     mutating func search(from t: Int, line i: Int, units m: Int) {
+        targets.removeAll(keepingCapacity: true)
+        for v in 0..<B where v != t && free[v] >= m { targets.append(v) }
+        guard !targets.isEmpty else { return }
         for v in reached { for k in 0..<layers { dist[k * B + v] = .infinity; par[k * B + v] = -1 } }
         reached.removeAll(keepingCapacity: true)
         dist[t] = 0
@@ -259,24 +284,29 @@ struct SplitMerger {
             frontier.append(contentsOf: reached)
             frontier.sort()
             for v in frontier { dist[k * B + v] = dist[(k - 1) * B + v] }
-            // The last step only counts where it ends: at a bucket with the free units.
             let last = k == layers - 1
             for u in frontier {
-                let r = row(u, i, m)
                 fillPath(k - 1, u)
                 let du = dist[(k - 1) * B + u]
-                for e in rows[r] where !(last && free[e.v] < m) && !path.contains(e.v) {
-                    let d = du + e.w
-                    let v = e.v
-                    if d < dist[k * B + v] - 1e-12 {
-                        if !dist[k * B + v].isFinite { reached.append(v) }
-                        dist[k * B + v] = d; par[k * B + v] = u; parLine[k * B + v] = e.line
-                    }
+                if last, storedRow(u, i, m) == nil {
+                    // The last step only counts where it ends: weigh just the targets, and keep nothing.
+                    weigh(u, i, m, targetsOnly: true)
+                    for v in scratchTargets where !path.contains(v) { relax(k, u, v, du + scratchWeight[v], scratchLine[v]) }
+                    for v in scratchTargets { scratchWeight[v] = .infinity; scratchLine[v] = -1 }
+                    scratchTargets.removeAll(keepingCapacity: true)
+                    continue
                 }
+                let r = row(u, i, m)
+                for e in rows[r] where !(last && free[e.v] < m) && !path.contains(e.v) { relax(k, u, e.v, du + e.w, e.line) }
             }
         }
-        frontier.removeAll(keepingCapacity: true)
-        frontier.append(contentsOf: reached)
-        frontier.sort()
+    }
+
+    /// Takes the step from `u` to `v` re-routing `line` as the way to `v` at layer `k` if it is clearly shorter.
+    @inline(__always) mutating func relax(_ k: Int, _ u: Int, _ v: Int, _ d: Double, _ line: Int) {
+        if d < dist[k * B + v] - 1e-12 {
+            if !dist[k * B + v].isFinite { reached.append(v) }
+            dist[k * B + v] = d; par[k * B + v] = u; parLine[k * B + v] = line
+        }
     }
 }
