@@ -170,11 +170,18 @@ struct GroupProblem: Sendable {
             }
         }
         // Margin after the cheapest freight, for `within_class = "margin"` and LOW_MARGIN.
+        // The cheapest freight is the same for every line of a class: worked out once per class, on first use.
+        var cheapestFreight = [Double?](repeating: nil, count: classes.count)
         for i in lines.indices where lines[i].cls >= 0 {
             guard let price = lines[i].unitPrice else { continue }
             let c = lines[i].cls
-            var freight = Double.infinity
-            for b in 0..<bCount { if let a = arcs[c * bCount + b] { freight = min(freight, a.route.unitFreight) } }
+            let freight: Double
+            if let known = cheapestFreight[c] { freight = known } else {
+                var f = Double.infinity
+                for b in 0..<bCount { if let a = arcs[c * bCount + b] { f = min(f, a.route.unitFreight) } }
+                cheapestFreight[c] = f
+                freight = f
+            }
             if freight.isFinite { lines[i].marginPerUnit = price - (lines[i].item?.unitCost ?? 0) - freight }
         }
     }

@@ -15,31 +15,33 @@ enum Rationale {
         if r.allocations.isEmpty {
             text += ": nothing allocated"
         } else {
-            let parts = r.allocations.map { a in "\(a.qty) from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID))" }
-            text += r.allocated == r.requested ? ": all \(r.requested)" : ": \(r.allocated) of \(r.requested)"
+            let allocated = r.allocated
+            text += allocated == r.requested ? ": all \(r.requested)" : ": \(allocated) of \(r.requested)"
             if r.allocations.count == 1 {
                 let a = r.allocations[0]
                 text += " from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID)), ships \(a.shipDate.short), arrives \(a.arrivalDate.short)"
                 let late = a.arrivalDate - w.order.requestedDate
                 text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
             } else {
+                let parts = r.allocations.map { a in "\(a.qty) from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID))" }
                 text += " (" + parts.joined(separator: ", ") + ")"
             }
         }
-        var reasons: [String] = []
-        if w.committedFill > 0 { reasons.append("\(w.committedFill) protected by the customer's commitment") }
-        if r.exceptions.contains(.expedite) { reasons.append("expedited to arrive on time") }
+        // The reasons follow, each after "; " (there is always at least one).
+        if w.committedFill > 0 { text += "; \(w.committedFill) protected by the customer's commitment" }
+        if r.exceptions.contains(.expedite) { text += "; expedited to arrive on time" }
         if r.short > 0 || r.allocations.isEmpty {
-            reasons.append(shortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy))
+            text += "; " + shortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy)
         } else if r.allocations.count > 1 {
-            reasons.append("split because no single source had \(r.requested) left")
+            text += "; split because no single source had \(r.requested) left"
         } else {
-            reasons.append("the cheapest eligible source")
+            text += "; the cheapest eligible source"
         }
         if policy.cost.agingBonusPerUnitDay > 0, r.allocations.contains(where: { $0.source == .onHand }) {
-            reasons.append("oldest stock first")
+            text += "; oldest stock first"
         }
-        return text + "; " + reasons.joined(separator: "; ") + "."
+        text += "."
+        return text
     }
 
     static func priorityPhrase(_ w: LineWork) -> String {
