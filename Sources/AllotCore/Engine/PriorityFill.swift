@@ -44,9 +44,12 @@ final class GroupSolver {
         saturated = Array(repeating: false, count: C)
         rank = Array(repeating: 0, count: problem.lines.count)
         fixedAt = Array(repeating: -1, count: problem.lines.count)
+        let B = problem.buckets.count, arcs = problem.arcs, objective = problem.objective
         eligible = (0..<C).map { c in
-            (0..<problem.buckets.count).filter { problem.arcs[c * problem.buckets.count + $0] != nil }
-                .sorted { (problem.objective[c * problem.buckets.count + $0], $0) < (problem.objective[c * problem.buckets.count + $1], $1) }
+            var list: [Int] = []
+            for b in 0..<B where arcs[c * B + b] != nil { list.append(b) }
+            list.sort { (objective[c * B + $0], $0) < (objective[c * B + $1], $1) }
+            return list
         }
     }
 

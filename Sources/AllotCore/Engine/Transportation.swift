@@ -143,17 +143,24 @@ extension GroupSolver {
 
         init(_ s: GroupSolver) {
             let B = s.B
-            struct RowKey: Hashable { var eligible: [Int]; var costs: [Double] }
-            var index: [RowKey: Int] = [:]
+            let objective = s.p.objective
+            // Sources by a hash of their row; rows that share a hash are told apart by comparing them.
+            var byHash: [Int: [Int]] = [:]
             ofClass = [Int](repeating: -1, count: s.C)
             for c in 0..<s.C where !s.eligible[c].isEmpty {
-                let row = RowKey(eligible: s.eligible[c], costs: s.eligible[c].map { s.p.objective[c * B + $0] })
-                if let k = index[row] { ofClass[c] = k; members[k].append(c); continue }
+                let row = s.eligible[c]
+                var hasher = Hasher()
+                for b in row { hasher.combine(b); hasher.combine(objective[c * B + b]) }
+                let h = hasher.finalize()
+                let same = byHash[h]?.first { k in
+                    eligible[k] == row && row.allSatisfy { cost[k * B + $0] == objective[c * B + $0] }
+                }
+                if let k = same { ofClass[c] = k; members[k].append(c); continue }
                 let k = members.count
-                index[row] = k; ofClass[c] = k
-                members.append([c]); eligible.append(row.eligible)
+                byHash[h, default: []].append(k); ofClass[c] = k
+                members.append([c]); eligible.append(row)
                 cost.append(contentsOf: repeatElement(0, count: B))
-                for (i, b) in row.eligible.enumerated() { cost[k * B + b] = row.costs[i] }
+                for b in row { cost[k * B + b] = objective[c * B + b] }
             }
         }
     }
