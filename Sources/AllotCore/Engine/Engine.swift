@@ -64,14 +64,15 @@ public enum Engine {
     static func solveAllWithSupply(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
         -> (recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]]) {
         let (solved, free) = solveGroups(index.groups, index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow)
-        // Place each line at its snapshot position, then order by line key (usually already in order).
-        var slots = [LineRecommendation?](repeating: nil, count: index.snapshot.lines.count)
-        for (i, r) in solved { slots[i] = r }
+        // Take the lines in snapshot order, then order by line key (usually already in order). Only positions are
+        // sorted: copying a million recommendations costs more than the rest of this step.
+        var at = [Int32](repeating: -1, count: index.snapshot.lines.count)
+        for (k, s) in solved.enumerated() { at[s.0] = Int32(k) }
         var freeBySku: [SKU: [FreeSupply]] = [:]
         for (sku, f) in free { freeBySku[sku] = f }
         var out: [(LineKey, LineRecommendation)] = []
-        out.reserveCapacity(slots.count)
-        for r in slots { if let r { out.append((r.key, r)) } }
+        out.reserveCapacity(solved.count)
+        for k in at where k >= 0 { let r = solved[Int(k)].1; out.append((r.key, r)) }
         var sorted = true
         for i in out.indices.dropFirst() where !(out[i - 1].0 < out[i].0) { sorted = false; break }
         if !sorted { out.sort { $0.0 < $1.0 } }
