@@ -123,15 +123,21 @@ struct EngineReplanSequenceTests {
         return s
     }
 
+    /// Plans `world(from)`, changes A's stock at DAL to what `world(to)` has, re-plans A incrementally, and returns the
+    /// incremental plan, its changes and the full plan of `world(to)`.
+    static func replanA(_ world: (Int) -> Scenario, from: Int, to: Int) -> (Plan, PlanChanges, Plan) {
+        let s = world(from)
+        var index = PlanningIndex(s.snapshot)
+        var plan = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
+        index.replaceSupply(of: "A", inventory: world(to).snapshot.inventory.filter { $0.sku == "A" }, receipts: [])
+        let changes = Engine.replan(skus: ["A"], orders: [], plan: &plan, index: index, policy: s.policy, asOf: s.asOf)
+        return (plan, changes, world(to).plan())
+    }
+
     @Test("a stock change on A that moves SO-1 (A and B) also re-sources SO-2, which has no A but needs the B units SO-1 takes or frees",
           arguments: [(0, 5), (5, 0)])
     func linkedThroughFreeUnits(from: Int, to: Int) {
-        let s = Self.sharedSupply(aAtDAL: from)
-        var index = PlanningIndex(s.snapshot)
-        var plan = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
-        index.replaceSupply(of: "A", inventory: Self.sharedSupply(aAtDAL: to).snapshot.inventory.filter { $0.sku == "A" }, receipts: [])
-        let changes = Engine.replan(skus: ["A"], orders: [], plan: &plan, index: index, policy: s.policy, asOf: s.asOf)
-        let full = Self.sharedSupply(aAtDAL: to).plan()
+        let (plan, changes, full) = Self.replanA({ Self.sharedSupply(aAtDAL: $0) }, from: from, to: to)
         #expect(plan.lines == full.lines)
         #expect(plan.summary == full.summary)
         // The story the test is about: with A at DAL SO-1 ships from DAL and SO-2 gets ATL's B; without, SO-1 takes them.
@@ -158,12 +164,7 @@ struct EngineReplanSequenceTests {
     @Test("a change that moves SO-1 re-sources SO-2, whose move in turn re-sources SO-3, which shares no sku with SO-1",
           arguments: [(0, 5), (5, 0)])
     func chainOfOrders(from: Int, to: Int) {
-        let s = Self.chain(aAtDAL: from)
-        var index = PlanningIndex(s.snapshot)
-        var plan = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
-        index.replaceSupply(of: "A", inventory: Self.chain(aAtDAL: to).snapshot.inventory.filter { $0.sku == "A" }, receipts: [])
-        Engine.replan(skus: ["A"], orders: [], plan: &plan, index: index, policy: s.policy, asOf: s.asOf)
-        let full = Self.chain(aAtDAL: to).plan()
+        let (plan, _, full) = Self.replanA({ Self.chain(aAtDAL: $0) }, from: from, to: to)
         #expect(plan.lines == full.lines)
         #expect(plan.summary == full.summary)
         #expect(full.line("SO-3", 1).allocations.map(\.warehouseID) == [to == 5 ? "DAL" : "ATL"])
