@@ -50,8 +50,13 @@ extension Engine {
         // Service targets keep the previous plan's view of who is below target.
         let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines.map { ($0.key, $0) }, index: index) : []
         let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below)
-        for sku in groupSkus { plan.solverRecord.free[sku] = nil }
-        for (sku, f) in free { plan.solverRecord.free[sku] = f }
+        // Skus whose free units the passes find changed: those whose supply changed, and those the solver now leaves
+        // different units of.
+        var freeChanged = skus
+        var newFree: [SKU: [FreeSupply]] = [:]
+        for (sku, f) in free { newFree[sku] = f }
+        for sku in groupSkus where plan.solverRecord.free[sku] ?? [] != newFree[sku] ?? [] { freeChanged.insert(sku) }
+        for sku in groupSkus { plan.solverRecord.free[sku] = newFree[sku] }
         let fresh = solved.map(\.1)
         if policy.cost.respectCapacity && index.snapshot.warehouses.contains(where: { $0.dailyLineCapacity != nil }) {
             return replanWholePasses(fresh, groupSkus: groupSkus, plan: &plan, index: index, policy: policy, asOf: asOf)
@@ -69,7 +74,7 @@ extension Engine {
             orderLines[o] = lines
         }
         // The replay holds the plan as it was: it is gone before the plan changes in place.
-        let pass = ShipCompleteReplay.run(plan: plan, affected: orderLines, groupSkus: groupSkus, index: index, policy: policy, asOf: asOf)
+        let pass = ShipCompleteReplay.run(plan: plan, affected: orderLines, freeChanged: freeChanged, index: index, policy: policy, asOf: asOf)
         plan.solverRecord.spread = pass.spread
         let redone = pass.lines.keys.sorted()
         return splice(redone.flatMap { pass.lines[$0] ?? [] }, orders: redone, passSolver: pass.passSolver, into: &plan, policy: policy)

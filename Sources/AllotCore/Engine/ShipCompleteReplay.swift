@@ -35,11 +35,11 @@ struct ShipCompleteReplay {
     }
 
     /// Redoes the pass for `affected` orders (each with its lines as the solver now sees them; no lines when it has
-    /// none left) after `groupSkus` were solved again, against `plan` as it was.
-    static func run(plan: Plan, affected: [OrderID: [LineRecommendation]], groupSkus: Set<SKU>, index: PlanningIndex,
+    /// none left), against `plan` as it was, where the free units of `freeChanged` skus differ from the start.
+    static func run(plan: Plan, affected: [OrderID: [LineRecommendation]], freeChanged: Set<SKU>, index: PlanningIndex,
                     policy: Policy, asOf: Day) -> Result {
         var replay = ShipCompleteReplay(plan: plan, index: index, policy: policy, asOf: asOf)
-        replay.run(affected: affected, groupSkus: groupSkus)
+        replay.run(affected: affected, dirty: freeChanged)
         return Result(lines: replay.lines, passSolver: replay.passSolver, spread: replay.spread)
     }
 
@@ -63,36 +63,59 @@ struct ShipCompleteReplay {
         ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free)
     }
 
-    private mutating func run(affected: [OrderID: [LineRecommendation]], groupSkus: Set<SKU>) {
-        var dirty = groupSkus
+    /// `dirty`: skus whose free units differ, at the place in the pass reached, from what the previous pass found.
+    private mutating func run(affected: [OrderID: [LineRecommendation]], dirty: Set<SKU>) {
+        var dirty = dirty
+        var changed = Set<OrderID>()
         for (o, var mine) in affected {
-            // An order that was spread took units of its skus at its old place in the pass: they count as changed.
-            if let old = spread.removeValue(forKey: o) { dirty.formUnion(old.skus) }
+            let old = Engine.orderRange(o, in: plan.lines)
+            // An order the solver recommends exactly as before is like any other: redone only if it finds changed units.
+            if old.count == mine.count && zip(old, mine).allSatisfy({ Engine.solverView($0, plan) == $1 }) { continue }
+            changed.insert(o)
+            let before = spread.removeValue(forKey: o)
+            var after: SpreadOrder?
             if !mine.isEmpty, let order = index.order(o) {
-                if let s = SpreadOrder(mine, order: order) { spread[o] = s }
+                after = SpreadOrder(mine, order: order)
                 _ = ShipComplete.review(&mine, mine.indices, solver: &passSolver, index: index, policy: policy)
             }
+            spread[o] = after
+            // One that leaves the pass or moves in it changed the units every order after its old place found.
+            if let before, before != after { dirty.formUnion(before.skus); dirty.formUnion(after?.skus ?? []) }
             lines[o] = mine
         }
         ordered = spread.values.sorted { $0.key < $1.key }
         for (p, s) in ordered.enumerated() {
-            let changed = affected[s.orderID] != nil
-            guard changed || s.skus.contains(where: dirty.contains) else {
+            guard changed.contains(s.orderID) || s.skus.contains(where: dirty.contains) else {
                 for sku in s.skus { if live.contains(sku) { replayOld(p, sku) } else { pending[sku, default: []].append(p) } }
                 continue
             }
             for sku in s.skus where live.insert(sku).inserted {
                 for q in pending.removeValue(forKey: sku) ?? [] { replayOld(q, sku) }
             }
-            let old = Engine.orderRange(s.orderID, in: plan.lines)
-            var mine = lines[s.orderID] ?? old.map { Engine.solverView($0, plan) }
+            var mine = lines[s.orderID] ?? Engine.orderRange(s.orderID, in: plan.lines).map { Engine.solverView($0, plan) }
+            let solved = mine
             ShipComplete.resource(&mine, mine.indices, ledger: &ledger, solver: &passSolver, index: index, policy: policy)
-            // Units it now takes or leaves that it did not before change what the orders after it find.
-            if changed { dirty.formUnion(s.skus) } else {
-                for (k, r) in zip(old, mine) where plan.lines[k].allocations != r.allocations { dirty.insert(r.sku) }
-            }
+            dirty.formUnion(movedDifferently(s.orderID, solved: solved, passed: mine))
             lines[s.orderID] = mine
         }
+    }
+
+    /// The skus of an order's lines whose units move differently than in the previous pass: a line of the sku now
+    /// released from other supplies, or taking others, than before (or a line that came or went).
+    private func movedDifferently(_ o: OrderID, solved: [LineRecommendation], passed: [LineRecommendation]) -> Set<SKU> {
+        var out = Set<SKU>()
+        var before: [Int: (sku: SKU, solved: [Allocation], passed: [Allocation])] = [:]
+        for k in Engine.orderRange(o, in: plan.lines) {
+            before[plan.lines[k].lineNo] = (plan.lines[k].sku, Engine.solverView(k, plan).allocations, plan.lines[k].allocations)
+        }
+        for (s, r) in zip(solved, passed) {
+            let b = before.removeValue(forKey: r.lineNo)
+            if let b, b.sku == r.sku, b.solved == s.allocations, b.passed == r.allocations { continue }
+            out.insert(r.sku)
+            if let b { out.insert(b.sku) }
+        }
+        for b in before.values { out.insert(b.sku) }
+        return out
     }
 
     /// Replays what a spread order that stays as it was did to `sku`'s free units: its lines of the sku leave the

@@ -134,18 +134,6 @@ struct EngineReplanSequenceTests {
         return (plan, changes, world(to).plan())
     }
 
-    @Test("a stock change on A that moves SO-1 (A and B) also re-sources SO-2, which has no A but needs the B units SO-1 takes or frees",
-          arguments: [(0, 5), (5, 0)])
-    func linkedThroughFreeUnits(from: Int, to: Int) {
-        let (plan, changes, full) = Self.replanA({ Self.sharedSupply(aAtDAL: $0) }, from: from, to: to)
-        #expect(plan.lines == full.lines)
-        #expect(plan.summary == full.summary)
-        // The story the test is about: with A at DAL SO-1 ships from DAL and SO-2 gets ATL's B; without, SO-1 takes them.
-        let so2 = full.line("SO-2", 1)
-        #expect(to == 5 ? so2.allocations.map(\.warehouseID) == ["ATL"] : so2.exceptions.contains(.shipComplete))
-        #expect(changes.changed.contains { $0.orderID == "SO-2" })
-    }
-
     /// A chain of three ship-complete orders in the pass's order: SO-1 (A, B), SO-2 (B, C), SO-3 (C, D). Where SO-1
     /// ships decides which B units SO-2 finds, where SO-2 ships decides which C units SO-3 finds.
     static func chain(aAtDAL: Int) -> Scenario {
@@ -169,5 +157,39 @@ struct EngineReplanSequenceTests {
         #expect(plan.summary == full.summary)
         #expect(full.line("SO-3", 1).allocations.map(\.warehouseID) == [to == 5 ? "DAL" : "ATL"])
         #expect(Self.chain(aAtDAL: from).plan().line("SO-3", 1).allocations.map(\.warehouseID) == [from == 5 ? "DAL" : "ATL"])
+    }
+
+    /// SO-0 (strategic, east, served only from ATL) asks A and takes substitute S when ATL has no A; SO-2 (ship
+    /// complete, south) asks S and C, and ships complete from ATL only if ATL's S is left free. SO-2's own lines are
+    /// solved alike either way: only the free units of S tell it what changed.
+    static func substituteFreed(aAtATL: Int) -> Scenario {
+        var s = EngineExceptionTests.base()
+        s.customer("CE", tier: "strategic", region: "EAST")
+        for sku in ["A", "S", "C"] { s.item(sku, cost: 5, price: 10) }
+        s.snapshot.substitutes.append(Substitute(sku: "A", substituteSKU: "S", rank: 1))
+        s.stock("ATL", "A", aAtATL)
+        s.stock("DAL", "S", 5); s.stock("ATL", "S", 5)
+        s.stock("ATL", "C", 5)
+        s.order("SO-0", customer: "CE", due: 5, lines: [("A", 5)], substitute: true)
+        s.order("SO-2", customer: "CB", due: 5, lines: [("S", 5), ("C", 5)], shipComplete: true)
+        return s
+    }
+
+    /// Worlds where a stock change on A must re-source SO-2, which has no line of A: by way of the B units SO-1 takes
+    /// or frees, or of the substitute S that SO-0 takes or frees.
+    static let secondOrderWorlds: [String: @Sendable (Int) -> Scenario] = [
+        "shared B": { sharedSupply(aAtDAL: $0) }, "freed substitute": { substituteFreed(aAtATL: $0) },
+    ]
+
+    @Test("a stock change on A re-sources SO-2, which has no A, when it changes the units SO-2 finds free",
+          arguments: ["shared B", "freed substitute"], [(0, 5), (5, 0)])
+    func secondOrderReSourced(world: String, change: (from: Int, to: Int)) {
+        let (plan, changes, full) = Self.replanA(Self.secondOrderWorlds[world]!, from: change.from, to: change.to)
+        #expect(plan.lines == full.lines)
+        #expect(plan.summary == full.summary)
+        // The story: with A in stock SO-2 ships complete from ATL; without, the units it needs there are taken.
+        let so2 = full.line("SO-2", 1)
+        #expect(change.to == 5 ? so2.allocations.map(\.warehouseID) == ["ATL"] : so2.exceptions.contains(.shipComplete))
+        #expect(changes.changed.contains { $0.orderID == "SO-2" })
     }
 }
