@@ -19,8 +19,8 @@ public enum Engine {
             let first = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: [])
             below = customersBelowTarget(first, index: index)
         }
-        let (recs, free) = solveAllWithSupply(index: index, policy: policy, asOf: asOf, serviceBelow: below)
-        return finish(recs, free: free, index: index, policy: policy, asOf: asOf)
+        let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below)
+        return finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf)
     }
 
     // MARK: Solving
@@ -63,27 +63,64 @@ public enum Engine {
     /// left free (what the passes after the solver may use).
     static func solveAllWithSupply(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
         -> (recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]]) {
-        let (solved, free) = solveGroups(index.groups, index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow)
-        // Take the lines in snapshot order, then order by line key (usually already in order). Only positions are
-        // sorted: copying a million recommendations costs more than the rest of this step.
-        var at = [Int32](repeating: -1, count: index.snapshot.lines.count)
-        for (k, s) in solved.enumerated() { at[s.0] = Int32(k) }
-        var freeBySku: [SKU: [FreeSupply]] = [:]
-        for (sku, f) in free { freeBySku[sku] = f }
-        var out: [(LineKey, LineRecommendation)] = []
-        out.reserveCapacity(solved.count)
-        for k in at where k >= 0 { let r = solved[Int(k)].1; out.append((r.key, r)) }
+        let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow)
+        return (lines.map { ($0.key, $0) }, free)
+    }
+
+    /// Solves every group, in parallel (256 chunks, each taking every 256th group), with each recommendation put
+    /// straight at its line's snapshot position and then moved out in that order: a whole plan's million lines are
+    /// never copied on the one thread that waits for the others. Returns the lines in line-key order (the snapshot's
+    /// order, unless it lists lines otherwise) and the supplies each sku has left free.
+    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
+        -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]]) {
+        let groups = index.groups
+        let n = index.snapshot.lines.count
+        let chunks = max(1, min(groups.count, 256))
+        // A line belongs to one sku and a sku to one group, so no two workers ever write the same slot.
+        let slots = UnsafeMutablePointer<LineRecommendation>.allocate(capacity: max(1, n))
+        let filled = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, n))
+        filled.initialize(repeating: false, count: max(1, n))
+        defer { slots.deallocate(); filled.deallocate() }
+        var perChunk = [[(SKU, [FreeSupply])]](repeating: [], count: chunks)
+        perChunk.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            nonisolated(unsafe) let slots = slots, filled = filled
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var free: [(SKU, [FreeSupply])] = []
+                var g = chunk
+                while g < groups.count {
+                    let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
+                    for (i, r) in recommendations(solver, index: index, policy: policy, asOf: asOf) {
+                        if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+                    }
+                    free.append(contentsOf: freeSupply(solver))
+                    g += chunks
+                }
+                out[chunk] = free
+            }
+        }
+        var lines: [LineRecommendation] = []
+        lines.reserveCapacity(n)
+        for i in 0..<n where filled[i] { lines.append((slots + i).move()) }
         var sorted = true
-        for i in out.indices.dropFirst() where !(out[i - 1].0 < out[i].0) { sorted = false; break }
-        if !sorted { out.sort { $0.0 < $1.0 } }
-        return (out, freeBySku)
+        for i in lines.indices.dropFirst() where !(lines[i - 1].key < lines[i].key) { sorted = false; break }
+        if !sorted { lines.sort { $0.key < $1.key } }
+        var freeBySku: [SKU: [FreeSupply]] = [:]
+        for chunk in perChunk { for (sku, f) in chunk { freeBySku[sku] = f } }
+        return (lines, freeBySku)
     }
 
     /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, and
     /// totals the summary.
     static func finish(_ recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
                        asOf: Day) -> Plan {
-        var lines = recs.map(\.1)
+        finish(lines: recs.map(\.1), free: free, index: index, policy: policy, asOf: asOf)
+    }
+
+    /// The same passes over lines already in key order, which it takes over.
+    static func finish(lines: __owned [LineRecommendation], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
+                       asOf: Day) -> Plan {
+        var lines = lines
         var solver: [LineKey: LineRecommendation] = [:]
         var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
         ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
