@@ -61,15 +61,20 @@ extension Engine {
         if policy.cost.respectCapacity && index.snapshot.warehouses.contains(where: { $0.dailyLineCapacity != nil }) {
             return replanWholePasses(fresh, groupSkus: groupSkus, plan: &plan, index: index, policy: policy, asOf: asOf)
         }
-        var freshByOrder: [OrderID: [LineRecommendation]] = [:]
-        for r in fresh { freshByOrder[r.orderID, default: []].append(r) }
+        // Only orders the solver now recommends differently, or whose lines changed, go on: the others are exactly as
+        // the previous plan has them (most of a re-solved group's lines come out as they were).
+        let freshByOrder = differing(fresh, orders: orders, in: plan)
         let affected = orders.union(freshByOrder.keys)
 
-        // Each affected order's lines as the solver now sees them: re-solved lines fresh, the others as solved before.
+        // Each affected order's lines as the solver now sees them: re-solved lines fresh, the others as solved before
+        // (a changed order's lines in the re-solved groups are all fresh: those without a fresh line are gone).
         var orderLines: [OrderID: [LineRecommendation]] = [:]
         for o in affected {
-            var lines = orderRange(o, in: plan.lines).filter { !groupSkus.contains(plan.lines[$0].sku) }.map { solverView($0, plan) }
-            lines += freshByOrder[o] ?? []
+            var lines = orderRange(o, in: plan.lines).filter { !orders.contains(o) || !groupSkus.contains(plan.lines[$0].sku) }
+                .map { solverView($0, plan) }
+            for r in freshByOrder[o] ?? [] {
+                if let k = lines.firstIndex(where: { $0.lineNo == r.lineNo }) { lines[k] = r } else { lines.append(r) }
+            }
             lines.sort { $0.lineNo < $1.lineNo }
             orderLines[o] = lines
         }
@@ -187,6 +192,33 @@ extension Engine {
             }
         }
         return (perChunk.flatMap(\.0), perChunk.flatMap(\.1))
+    }
+
+    /// The re-solved lines that differ from the previous plan's solver recommendation (or are new), and every re-solved
+    /// line of the changed `orders`, by order. Found by one walk over the plan in key order, galloping between them.
+    static func differing(_ fresh: [LineRecommendation], orders: Set<OrderID>, in plan: Plan) -> [OrderID: [LineRecommendation]] {
+        var out: [OrderID: [LineRecommendation]] = [:]
+        var at = 0
+        for i in fresh.indices.sorted(by: { fresh[$0].key < fresh[$1].key }) {
+            let r = fresh[i]
+            at = gallop(to: r.key, in: plan.lines, from: at)
+            let same = at < plan.lines.count && plan.lines[at].key == r.key && solverView(at, plan) == r
+            if !same || orders.contains(r.orderID) { out[r.orderID, default: []].append(r) }
+        }
+        return out
+    }
+
+    /// The first position from `from` on whose key is not below `key`, in lines sorted by key: steps doubling from
+    /// `from`, then halving (cheap when the keys sought come in order and close together).
+    static func gallop(to key: LineKey, in lines: [LineRecommendation], from: Int) -> Int {
+        var lo = from, hi = from, step = 1
+        while hi < lines.count && lines[hi].key < key { lo = hi + 1; hi += step; step *= 2 }
+        hi = min(hi, lines.count)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid].key < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// The groups (each once, in sku order) that `skus` belong to; a sku the index does not know is a group of its own.
