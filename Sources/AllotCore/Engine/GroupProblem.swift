@@ -91,14 +91,16 @@ struct GroupProblem: Sendable {
 
         // Lines: every line of an open or held order that Allot has not released yet.
         struct ClassKey: Hashable { var region: Int; var requested: Int32; var substitute: Bool }
+        let anyReserved = !ix.reservedLines.isEmpty
         for sku in skus {
             var classKey: [ClassKey: Int] = [:]
+            // Every line listed under a sku is of that sku: its item is looked up once.
+            let item = ix.item(sku)
             for li in ix.linesBySku[sku] ?? [] {
                 let line = ix.snapshot.lines[li]
                 guard let order = ix.order(line.orderID), order.status != .cancelled,
-                      !ix.reservedLines.contains(line.key) else { continue }
+                      !(anyReserved && ix.reservedLines.contains(line.key)) else { continue }
                 let customer = ix.customer(of: order)
-                let item = ix.item(line.sku)
                 let tier = customer?.tier ?? ""
                 var w = LineWork(lineIndex: li, line: line, order: order, customer: customer, item: item, tier: tier,
                                  priorityClass: 0)
