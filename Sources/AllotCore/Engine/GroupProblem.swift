@@ -69,7 +69,7 @@ struct GroupProblem: Sendable {
                 .sorted { $0.warehouseID < $1.warehouseID }
             for p in positions {
                 guard let w = ix.warehouseIndex[p.warehouseID] else { continue }
-                let rel = ix.released["\(sku)|\(p.warehouseID)|on_hand"] ?? 0
+                let rel = ix.releasedUnits(sku, at: p.warehouseID)
                 let atp = p.onHand - p.reserved - p.safetyStock - rel
                 let age = p.oldestReceiptDate.map { max(0, asOf - $0) } ?? 0
                 let stale = p.asOf.map { $0.seconds < staleBefore } ?? false
@@ -81,7 +81,7 @@ struct GroupProblem: Sendable {
                 .sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
             for r in receipts {
                 guard let w = ix.warehouseIndex[r.warehouseID] else { continue }
-                let rel = ix.released["\(sku)|\(r.warehouseID)|receipt:\(r.id)"] ?? 0
+                let rel = ix.releasedUnits(sku, at: r.warehouseID, receipt: r.id)
                 let atp = r.qty - rel
                 buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .receipt(r.id),
                                             availableDay: max(asOfDay, r.eta.ordinal), capacity: max(0, atp), atp: atp,

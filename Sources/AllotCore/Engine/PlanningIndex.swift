@@ -84,6 +84,14 @@ public struct PlanningIndex: Sendable {
         buildGroups()
     }
 
+    /// Units Allot already released from a sku's stock at a warehouse, or (with `receipt`) from one receipt there.
+    /// Without reservations no key is spelled (a plan asks once per supply).
+    func releasedUnits(_ sku: SKU, at warehouse: WarehouseID, receipt: String? = nil) -> Int {
+        guard !released.isEmpty else { return 0 }
+        let key = receipt.map { "\(sku)|\(warehouse)|receipt:\($0)" } ?? "\(sku)|\(warehouse)|on_hand"
+        return released[key] ?? 0
+    }
+
     /// The key under which a reservation consumes supply: the receipt it drew on, or the on-hand stock of the
     /// warehouse it drew from (for a transfer, the sending warehouse; for a substitute, the substitute sku).
     static func releasedKey(reservation r: Reservation) -> String {

@@ -38,7 +38,7 @@ struct SupplyLedger {
         let positions = (index.inventoryBySku[sku] ?? []).map { index.snapshot.inventory[$0] }.sorted { $0.warehouseID < $1.warehouseID }
         for p in positions {
             guard let w = index.warehouseIndex[p.warehouseID] else { continue }
-            let rel = index.released["\(sku)|\(p.warehouseID)|on_hand"] ?? 0
+            let rel = index.releasedUnits(sku, at: p.warehouseID)
             let atp = p.onHand - p.reserved - p.safetyStock - rel
             list.append(SupplyBucket(sku: sku, skuSlot: 0, warehouse: w, kind: .onHand, availableDay: asOf.ordinal,
                                      capacity: max(0, atp), atp: atp,
@@ -48,7 +48,7 @@ struct SupplyLedger {
         let receipts = (index.receiptsBySku[sku] ?? []).map { index.snapshot.receipts[$0] }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
         for r in receipts {
             guard let w = index.warehouseIndex[r.warehouseID] else { continue }
-            let atp = r.qty - (index.released["\(sku)|\(r.warehouseID)|receipt:\(r.id)"] ?? 0)
+            let atp = r.qty - index.releasedUnits(sku, at: r.warehouseID, receipt: r.id)
             list.append(SupplyBucket(sku: sku, skuSlot: 0, warehouse: w, kind: .receipt(r.id),
                                      availableDay: max(asOf.ordinal, r.eta.ordinal), capacity: max(0, atp), atp: atp,
                                      ageDays: 0, stale: false))
