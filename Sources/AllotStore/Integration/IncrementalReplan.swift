@@ -209,32 +209,45 @@ extension PlanStore {
                 try db.execute(sql: "DELETE FROM recommendation WHERE plan_id = ? AND order_id = ? AND line_no = ?",
                                arguments: [planID, key.orderID, key.lineNo])
             }
-            // An UPDATE of the row, and an INSERT only when there was none: SQLite runs INSERT … ON CONFLICT DO UPDATE
-            // as an insert attempt, a conflict and an update, which costs more for the rows that exist (nearly all).
-            let update = try db.cachedStatement(sql: """
-                UPDATE recommendation SET sku = ?, requested = ?, allocated = ?, short = ?, priority_class = ?, status = ?,
-                  exceptions = ?, queue = ?, cost = ?, value = ?, promise_date = ?, requested_date = ?, allocations_json = ?,
-                  rationale = ?, tier = ?,
-                  version = version + CASE WHEN (allocations_json, status, exceptions) IS NOT (?6, ?7, ?13) THEN 1 ELSE 0 END
-                WHERE plan_id = ?16 AND order_id = ?17 AND line_no = ?18
+            // A row that exists gets an UPDATE of the columns whose values differ, so that the indexes over columns that
+            // kept their values (most of the eight) are not rewritten: a re-plan mostly changes where units come from.
+            // A row that does not exist yet is inserted.
+            let columns = ["sku", "requested", "allocated", "short", "priority_class", "status", "exceptions", "queue", "cost",
+                           "value", "promise_date", "requested_date", "allocations_json", "rationale", "tier"]
+            let versioned: Set<String> = ["status", "exceptions", "allocations_json"]
+            let current = try db.cachedStatement(sql: """
+                SELECT \(columns.joined(separator: ", ")) FROM recommendation WHERE plan_id = ? AND order_id = ? AND line_no = ?
                 """)
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO recommendation(sku, requested, allocated, short, priority_class, status, exceptions, queue, cost,
-                  value, promise_date, requested_date, allocations_json, rationale, tier, plan_id, order_id, line_no,
-                  version, first_seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                INSERT INTO recommendation(\(columns.joined(separator: ", ")), plan_id, order_id, line_no, version, first_seen_at)
+                VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, 1, ?)
                 """)
             for r in changed {
                 let promise = r.allocations.map(\.arrivalDate).max()
                 let price = lookups.linePrice[r.key] ?? lookups.itemPrice[r.sku] ?? 0
-                let values: [any DatabaseValueConvertible] = [
-                    r.sku, r.requested, r.allocated, r.short, r.priorityClass, r.status.rawValue,
-                    r.exceptions.map(\.rawValue).joined(separator: ","), Engine.queue(for: r, policy: policy)?.rawValue,
-                    r.cost, Double(r.allocated) * price, promise?.description, (lookups.requested[r.orderID] ?? asOf).description,
-                    PlanJSON.allocations(r.allocations), r.rationale, lookups.tier[r.orderID] ?? "", planID, r.orderID, r.lineNo,
+                let values: [DatabaseValue] = [
+                    r.sku.databaseValue, r.requested.databaseValue, r.allocated.databaseValue, r.short.databaseValue,
+                    r.priorityClass.databaseValue, r.status.rawValue.databaseValue,
+                    r.exceptions.map(\.rawValue).joined(separator: ",").databaseValue,
+                    Engine.queue(for: r, policy: policy)?.rawValue.databaseValue ?? .null, r.cost.databaseValue,
+                    (Double(r.allocated) * price).databaseValue, promise?.description.databaseValue ?? .null,
+                    (lookups.requested[r.orderID] ?? asOf).description.databaseValue,
+                    PlanJSON.allocations(r.allocations).databaseValue, r.rationale.databaseValue,
+                    (lookups.tier[r.orderID] ?? "").databaseValue,
                 ]
-                try update.execute(arguments: StatementArguments(values))
-                if db.changesCount == 0 { try insert.execute(arguments: StatementArguments(values + [now])) }
+                let key: [DatabaseValue] = [planID.databaseValue, r.orderID.databaseValue, r.lineNo.databaseValue]
+                guard let row = try Row.fetchOne(current, arguments: StatementArguments(key)) else {
+                    try insert.execute(arguments: StatementArguments(values + key + [now.databaseValue]))
+                    continue
+                }
+                let differing = columns.indices.filter { (row[$0] as DatabaseValue) != values[$0] }
+                guard !differing.isEmpty else { continue }
+                let bump = differing.contains { versioned.contains(columns[$0]) } ? ", version = version + 1" : ""
+                let update = try db.cachedStatement(sql: """
+                    UPDATE recommendation SET \(differing.map { "\(columns[$0]) = ?" }.joined(separator: ", "))\(bump)
+                    WHERE plan_id = ? AND order_id = ? AND line_no = ?
+                    """)
+                try update.execute(arguments: StatementArguments(differing.map { values[$0] } + key))
             }
             try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",
                            arguments: [summary, policyVersion, planID])
