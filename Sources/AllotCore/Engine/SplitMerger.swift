@@ -56,6 +56,7 @@ struct SplitMerger {
     var targets: [Int] = []
     /// Free units while a move is tried (`cap` plus the pieces it moves).
     var free: [Int]
+    /// The buckets on the chain being extended (a chain visits a bucket once).
     var path: [Int] = []
 
     init(_ s: GroupSolver, allocations: [[(b: Int, q: Int)]], cap: [Int], maxChain: Int, wholeLineChains: Bool) {
@@ -82,11 +83,13 @@ struct SplitMerger {
 
     @inline(__always) func obj(_ l: Int, _ b: Int) -> Double { objective[lineClass[l] * B + b] }
 
+    /// Units line `l` holds at bucket `b`.
     @inline(__always) func qty(_ l: Int, _ b: Int) -> Int {
         for a in allocations[l] where a.b == b { return a.q }
         return 0
     }
 
+    /// Lists each bucket's holders afresh from the allocations (at the start of a pass).
     mutating func rebuildHolders() {
         for b in 0..<B { holders[b].removeAll(keepingCapacity: true) }
         for l in allocations.indices { for a in allocations[l] { holders[a.b].append(l) } }
@@ -119,7 +122,8 @@ struct SplitMerger {
         return out.reversed()
     }
 
-    /// The same buckets into `path`, in any order (only membership is asked).
+    /// The buckets on the chain that reaches `v` at layer `k`, its start included, into `path` in any order (only
+    /// membership is asked).
     mutating func fillPath(_ k: Int, _ v: Int) {
         path.removeAll(keepingCapacity: true)
         var k = k, v = v
@@ -196,6 +200,8 @@ struct SplitMerger {
     /// One candidate move: the change of the objective, the target, the pieces moved, the chain and its units.
     typealias Move = (delta: Double, t: Int, moved: [Int], chain: [(from: Int, to: Int, line: Int)], m: Int)
 
+    /// Runs passes over the lines, applying each line's best improving move, until a pass improves nothing or
+    /// `maxPasses` passes ran.
     mutating func run(maxPasses: Int) {
         var moved = false
         // Per line, the version at which it last had no improving move: a line's best move depends only on the
