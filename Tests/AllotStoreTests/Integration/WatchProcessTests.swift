@@ -56,14 +56,22 @@ struct WatchProcessTests {
         let f = try F()
         let path = try #require(f.mirror.path)
         let before = (try f.onHand("DAL", "MX-200") ?? 0, try f.onHand("CHI", "MX-200") ?? 0, try f.onHand("DAL", "MX-210") ?? 0)
-        let (adjust, events) = try Self.dropBatches(f, files: 6, eventsPerFile: 3000)
+        let (adjust, events) = try Self.dropBatches(f, files: 6, eventsPerFile: 8000)
         var rng = SeededRandom(state: 11)
+        // Kills count only while files are still waiting, so they land mid-import whatever the speed of intake;
+        // the delays are short because a file of 8,000 events takes well under a second.
         var kills = 0
-        for _ in 1...6 {
+        for _ in 1...8 {
+            if try f.folder.scan().ready.isEmpty { break }
             let p = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
-            usleep(UInt32(150_000 + rng.next() % 900_000))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
-            Subprocess.wait(p, timeout: 30)
+            usleep(UInt32(40_000 + rng.next() % 300_000))
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                Subprocess.wait(p, timeout: 30)
+                if try f.folder.scan().ready.count > 0 { kills += 1 }
+            } else {
+                Subprocess.wait(p, timeout: 30)
+            }
         }
         let last = try Self.start(["watch", f.dir.path, "--once", "--no-replan", "--db", path])
         try #require(Subprocess.wait(last, timeout: 120), "the last watch --once did not finish in 120 s")
