@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "AllotStore", dependencies: [
             "AllotCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API, for the event importer's statements prepared once per file and bound directly.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -48,6 +50,8 @@ let package = Package(
         .testTarget(name: "AllotStoreTests", dependencies: ["AllotStore", "AllotCore", "AllotTestSupport"],
                     resources: []),
         .testTarget(name: "AllotTUITests", dependencies: ["AllotTUI", "AllotCore", "AllotStore", "AllotTestSupport",
-                                                     .product(name: "GRDB", package: "GRDB.swift")]),
+                                                     .product(name: "GRDB", package: "GRDB.swift")],
+                    // Golden screens are read from the source folder by path, not bundled.
+                    exclude: ["Golden"]),
     ]
 )
