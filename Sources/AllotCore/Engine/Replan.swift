@@ -29,10 +29,10 @@ extension Engine {
     ///
     /// `skus` are those whose supply or lines changed (for a changed order, the skus of its old and new lines);
     /// `orders` are the orders whose header or lines changed (only their lines can disappear). The groups of the
-    /// skus are solved again; the ship-complete pass is redone for the orders with lines in them and for the spread
-    /// orders that compete with those for free units, in the pass's own order, from units the other orders left
-    /// as before. Site capacity couples every line shipping from a site, so with it the passes are redone over the
-    /// whole plan. A plan read back from storage lacks the solver's record and is planned again in full.
+    /// skus are solved again; the ship-complete pass is redone (`ShipCompleteReplay`) for the orders whose lines the
+    /// solver now recommends differently and for the spread orders after them that find changed free units, in the
+    /// pass's own order. Site capacity couples every line shipping from a site, so with it the passes are redone over
+    /// the whole plan. A plan read back from storage lacks the solver's record and is planned again in full.
     /// Own `plan` uniquely when calling (no other copy of it alive), or its million lines are copied.
     @discardableResult
     public static func replan(skus: Set<SKU>, orders: Set<OrderID>, plan: inout Plan, index: PlanningIndex,
