@@ -26,6 +26,13 @@ struct Event: Sendable {
     var data: JSONObject
 
     /// Parses and checks the envelope; throws the `ImportProblem` that names what is wrong.
+    /// The `source` of a line that is not a valid event, when the line is a JSON object with a non-empty string
+    /// there: who sent the bad line, for its dead letter and its source's rejected count.
+    static func readableSource(_ raw: String) -> String? {
+        guard let o = (try? JSONLineParser.parse(raw))?.object, case .string(let s)? = o["source"], !s.isEmpty else { return nil }
+        return s
+    }
+
     init(raw: String, file: String, line: Int?) throws {
         func problem(_ field: String? = nil, _ value: String? = nil, _ message: String) -> ImportProblem {
             ImportProblem(file: file, line: line, field: field, value: value, message: message)

@@ -56,7 +56,9 @@ struct EventBatch {
 
     /// One line of the file, read and checked as far as it can be without the mirror.
     enum Decoded: Sendable {
-        case rejected(ImportProblem, raw: String)
+        /// A line that is not an event; `source` is its envelope's source when that much could be read (an unknown
+        /// type, a missing seq), so the dead letter shows under its source in the health view.
+        case rejected(ImportProblem, raw: String, source: String? = nil)
         /// An event with its entity (nil when its key fields are missing: the applier names the problem).
         case event(Event, raw: String, line: Int, entity: String?)
     }
@@ -104,9 +106,9 @@ struct EventBatch {
             let event = try Event(raw: raw, file: file, line: line)
             return .event(event, raw: raw, line: line, entity: try? event.entity(file: file, line: line))
         } catch let problem as ImportProblem {
-            return .rejected(problem, raw: raw)
+            return .rejected(problem, raw: raw, source: Event.readableSource(raw))
         } catch {
-            return .rejected(ImportProblem(file: file, line: line, message: "\(error)"), raw: raw)
+            return .rejected(ImportProblem(file: file, line: line, message: "\(error)"), raw: raw, source: Event.readableSource(raw))
         }
     }
 
@@ -145,8 +147,13 @@ struct EventBatch {
         for decoded in chunk.lines {
             let event: Event, raw: String, lineNo: Int, knownEntity: String?
             switch decoded {
-            case .rejected(let problem, let text):
-                try deadLetter(problem, raw: text, source: nil)
+            case .rejected(let problem, let text, let source):
+                if let source {
+                    var tally = try tallies[source] ?? Tally(lastSeq: lastSeq(of: source))
+                    tally.rejected += 1
+                    tallies[source] = tally
+                }
+                try deadLetter(problem, raw: text, source: source)
                 s.rejected += 1; s.problems.append(problem)
                 continue
             case .event(let e, let text, let n, let entity):
@@ -213,8 +220,8 @@ struct EventBatch {
         var session = EventSession(db: db, file: file)
         for decoded in lines {
             switch decoded {
-            case .rejected(let problem, let raw):
-                try session.deadLetter(problem, raw: raw, source: nil)
+            case .rejected(let problem, let raw, let source):
+                try session.deadLetter(problem, raw: raw, source: source)
                 s.rejected += 1; s.problems.append(problem)
             case .event(_, let raw, let line, _):
                 switch try session.apply(raw: raw, line: line) {

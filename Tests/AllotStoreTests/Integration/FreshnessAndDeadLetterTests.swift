@@ -38,6 +38,23 @@ struct FreshnessAndDeadLetterTests {
         #expect(erp.missingSeqs == 2)
     }
 
+    @Test("an event of an unknown type is a dead letter under the source it names, counted in that source's health")
+    func unknownTypeIsAttributed() throws {
+        let f = try F()
+        try f.drop("wms-1.jsonl", [F.event("u1", 7, "inventory.counted", #"{"warehouse_id":"DAL","sku":"MX-200","on_hand":5}"#, source: "wms"),
+                                   "{not json", F.stock("s1", 8, "DAL", "MX-200", 5)])
+        _ = try f.intake.processPending()
+        let letters = try f.mirror.deadLetters()
+        #expect(letters.count == 2)
+        #expect(letters.contains { $0.source == "wms" && $0.raw.contains("inventory.counted") })
+        #expect(letters.contains { $0.source == nil && $0.raw == "{not json" })
+        let h = try f.mirror.integrationHealth(now: Timestamp("2026-11-29T09:00:00Z")!, staleAfterHours: 72)
+        let wms = try #require(h.sources.first { $0.source == "wms" })
+        #expect(wms.rejected == 1)
+        #expect(wms.openDeadLetters == 1)
+        #expect(h.unattributedDeadLetters == 1, "the line that is not JSON names no source")
+    }
+
     @Test("an event naming a sku the item master does not have yet waits in dead letters and applies on retry once the item arrives")
     func retryAfterLateItemMaster() throws {
         let f = try F()
