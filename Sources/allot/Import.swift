@@ -22,11 +22,18 @@ struct Import: ParsableCommand {
         valid event still applies. Gaps in a source's seq are reported.
 
         Prints `applied N, duplicate N, stale N, rejected N` and exits non-zero when anything was rejected.
+
+        When the mirror has a stored plan, the lines the import touched are then re-planned as `allot watch` \
+        does (only the skus the changes reach; a snapshot re-plans everything), so the workbench shows current \
+        recommendations; `--no-replan` leaves the plan as it was until the next `allot plan`.
         """)
 
     @Argument(help: ArgumentHelp("Snapshot folders and event files to import, in order; `-` reads events from standard input.",
                                  valueName: "path"))
     var paths: [String]
+
+    @Flag(name: .long, help: "Do not re-plan the touched lines after the import.")
+    var noReplan = false
 
     @OptionGroup var store: StoreOptions
 
@@ -39,6 +46,16 @@ struct Import: ParsableCommand {
             total.add(summary)
         }
         print(total.description)
+        if !noReplan {
+            // The import is committed whatever happens here: a failed re-plan leaves the plan behind the data
+            // (the next catch-up or `allot plan` redoes it), so it is reported, not undone.
+            do {
+                if let outcome = try IncrementalReplanner(mirror: mirror).catchUp() { printError(outcome.description) }
+            } catch {
+                printError("the import is applied, but re-planning it failed: \(error); run allot plan")
+                throw ExitCode.failure
+            }
+        }
         if total.rejected > 0 { throw ExitCode.failure }
     }
 

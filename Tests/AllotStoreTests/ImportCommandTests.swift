@@ -57,6 +57,35 @@ struct ImportCommandTests {
         #expect(r.err.contains("<stdin>:2: value '{oops': is not valid JSON"))
     }
 
+    @Test("an event import re-plans the lines it touched in the stored plan, unless --no-replan")
+    func importReplans() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
+        let db = Self.tempDB()
+        _ = try Self.run(["import", try Fixture.folder().path, "--db", db])
+        #expect(try Self.run(["plan", "--as-of", "2026-11-29", "--db", db]).status == 0)
+        let allocated = { () throws -> String in
+            try Mirror(path: db).db.read {
+                try String.fetchAll($0, sql: "SELECT allocations_json FROM recommendation WHERE sku = 'MX-200' ORDER BY order_id, line_no")
+                    .joined(separator: "\n")
+            }
+        }
+        let before = try allocated()
+        #expect(before.contains("PO-1"), "with 40 units on hand, some MX-200 line waits for receipt PO-1: \(before)")
+        let stock = { (id: String, seq: Int, onHand: Int) in
+            Events.line(id, seq, "inventory.snapshot",
+                        #"{"warehouse_id":"DAL","sku":"MX-200","on_hand":\#(onHand),"reserved":0,"safety_stock":0,"as_of":"2026-11-29T09:00:00Z"}"#)
+        }
+        let kept = try Self.run(["import", "-", "--no-replan", "--db", db], stdin: stock("s1", 1, 0) + "\n")
+        #expect(kept.status == 0 && !kept.err.contains("re-planned"))
+        #expect(try allocated() == before, "--no-replan leaves the stored plan alone")
+        let moved = try Self.run(["import", "-", "--db", db], stdin: stock("s2", 2, 500) + "\n")
+        #expect(moved.status == 0)
+        #expect(moved.err.contains("re-planned 1 sku(s)"), "\(moved.err)")
+        let after = try allocated()
+        #expect(after != before, "500 units on hand at DAL now serve the MX-200 lines")
+        #expect(!after.contains("PO-1"), "no line waits for the receipt any more: \(after)")
+    }
+
     @Test("allot generate writes the same files for the same seed")
     func generateIsDeterministic() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
