@@ -46,7 +46,7 @@ struct Import: ParsableCommand {
             total.add(summary)
         }
         print(total.description)
-        if !noReplan {
+        if !noReplan && total.applied > 0 {
             // The import is committed whatever happens here: a failed re-plan leaves the plan behind the data
             // (the next catch-up or `allot plan` redoes it), so it is reported, not undone.
             do {
