@@ -56,12 +56,7 @@ struct BenchIngest: ParsableCommand {
             try SnapshotWriter.write(generated, policyTOML: ScenarioGenerator.policyTOML, to: scenarioDir)
         }
         try SnapshotImporter(mirror: mirror).importSnapshot(directory: scenarioDir)
-        let basis = try mirror.lastChangeID()
-        let snapshot = try mirror.loadSnapshot()
-        let policy = try mirror.storedPolicy()
-        let plan = Engine.plan(snapshot: snapshot, policy: policy, asOf: day)
-        try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy,
-                                           inputHash: PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day), changeID: basis)
+        let snapshot = try PlanInputs.planAndStore(mirror: mirror, asOf: day).snapshot
         say("scenario \(scenarioDir): \(snapshot.lines.count) order lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses")
 
         // Write the drop files first: producing them is not what is measured.
@@ -119,8 +114,8 @@ struct BenchIngest: ParsableCommand {
         guard let planID = try store.currentPlanID(), let (sku, line, source) = try busiestSku(mirror) else {
             say("no open line to probe"); return
         }
-        let position = try mirror.loadSnapshot().inventory.first { $0.sku == sku }
-        let warehouse = source ?? position?.warehouseID ?? snapshot.warehouses[0].id
+        // Only a sku with no line served from stock needs the mirror read again, for any position of it.
+        let warehouse = try source ?? mirror.loadSnapshot().inventory.first { $0.sku == sku }?.warehouseID ?? snapshot.warehouses[0].id
         var times: [Double] = [], replans: [Double] = []
         var outcomes: [IncrementalReplanner.Outcome] = []
         var moved = 0
@@ -150,7 +145,6 @@ struct BenchIngest: ParsableCommand {
         if !outcomes.isEmpty { say("median probe re-plan: \(outcomes.sorted { $0.seconds < $1.seconds }[outcomes.count / 2])") }
     }
 
-    /// The sku with the most open order lines in the current plan, and one of its lines.
     /// The sku with most open lines, and its first line served from on-hand stock (so that emptying that stock and
     /// filling it again must move the line's recommendation), with the warehouse it is served from.
     func busiestSku(_ mirror: Mirror) throws -> (SKU, LineKey, WarehouseID?)? {

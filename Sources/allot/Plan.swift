@@ -82,15 +82,18 @@ struct PlanCommand: ParsableCommand {
 
 /// Reading the inputs every planning command shares: the date and the policy.
 enum PlanInputs {
-    /// Plans the mirror as of today under its stored policy and stores the plan as current; returns its id.
-    static func planAndStore(mirror: Mirror) throws -> String {
-        let day = try day(nil)
+    /// Plans the mirror (as of `asOf`, default today) under its stored policy and stores the plan as current;
+    /// returns its id and the snapshot it planned.
+    @discardableResult
+    static func planAndStore(mirror: Mirror, asOf: Day? = nil) throws -> (planID: String, snapshot: Snapshot) {
+        let day = try asOf ?? day(nil)
         let policy = try mirror.storedPolicy()
+        // Read before the snapshot: every change up to it is in the plan (the incremental re-plan starts after it).
         let basis = try mirror.lastChangeID()
         let snapshot = try mirror.loadSnapshot()
         let plan = Engine.plan(index: PlanningIndex(snapshot), policy: policy, asOf: day)
         let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day)
-        return try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash, changeID: basis)
+        return (try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash, changeID: basis), snapshot)
     }
 
     static func day(_ text: String?) throws -> Day {

@@ -37,7 +37,7 @@ struct Workbench: ParsableCommand {
         }
         // A mirror with data but no plan yet gets one, so the queue is never empty for want of `allot plan`.
         if try PlanStore(mirror: mirror).currentPlanID() == nil, !(try mirror.isEmpty()) {
-            let planID = try PlanInputs.planAndStore(mirror: mirror)
+            let planID = try PlanInputs.planAndStore(mirror: mirror).planID
             firstStart = (firstStart.map { $0 + "; " } ?? "") + "planned as of today: \(planID)"
         }
         let reads = WorkbenchReads(mirror: mirror)
