@@ -118,22 +118,16 @@ struct BenchPlan: ParsableCommand {
 /// Wall-clock and processor time per named phase (processor time tells a change's effect apart from a busy machine).
 struct PhaseClock {
     private var last = Date()
-    private var lastCPU = PhaseClock.cpuSeconds()
+    private var lastCPU = BenchImport.cpuSeconds()
     private(set) var phases: [(String, Double)] = []
     /// Processor seconds of each phase, in the order of `phases`.
     private(set) var cpu: [Double] = []
     @discardableResult
     mutating func lap(_ name: String) -> Double {
-        let now = Date(), used = PhaseClock.cpuSeconds()
+        let now = Date(), used = BenchImport.cpuSeconds()
         let s = now.timeIntervalSince(last)
         phases.append((name, s)); cpu.append(used - lastCPU); last = now; lastCPU = used
         return s
-    }
-    /// User plus system processor time of the process so far, over all threads.
-    static func cpuSeconds() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
     /// The process's peak resident memory (getrusage maxrss), in megabytes.
     static func peakMemoryMB() -> Int {
