@@ -20,10 +20,7 @@ struct SupplyLedger {
     private(set) var buckets: [SKU: [SupplyBucket]] = [:]
     /// Free units of each loaded sku's supplies, per bucket.
     private var freeUnits: [SKU: [Int]] = [:]
-    /// Ways from a supply to a region, by sku, bucket and region.
-    private var routeCache: [RouteKey: [RouteCandidate]] = [:]
-    struct RouteKey: Hashable { var sku: SKU; var bucket: Int; var region: Int }
-    /// The same, per sku, by `bucket * regionCount + region` (the ship-complete pass's hot path).
+    /// Ways from a supply to a region, worked out once per ledger: per sku, by `bucket * regionCount + region`.
     private var routeSlots: [SKU: [[RouteCandidate]?]] = [:]
 
     init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]]) {
@@ -113,11 +110,11 @@ struct SupplyLedger {
 
     /// The ways from bucket `b` of `sku` to `region` (worked out once per ledger).
     mutating func candidates(_ sku: SKU, _ b: Int, region: Int) -> [RouteCandidate] {
-        let key = RouteKey(sku: sku, bucket: b, region: region)
-        if let c = routeCache[key] { return c }
-        guard let bucket = buckets[sku]?[b] else { return [] }
-        let c = Routing.candidates(bucket: bucket, region: region, index: index)
-        routeCache[key] = c
+        guard let list = buckets[sku] else { return [] }
+        let regions = index.regionCount
+        if let c = routeSlots[sku]?[b * regions + region] { return c }
+        let c = Routing.candidates(bucket: list[b], region: region, index: index)
+        routeSlots[sku, default: Array(repeating: nil, count: list.count * regions)][b * regions + region] = c
         return c
     }
 
