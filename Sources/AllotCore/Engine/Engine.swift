@@ -54,17 +54,9 @@ public enum Engine {
         return solver
     }
 
-    /// Solves every group, in parallel, returning each line's recommendation keyed by its snapshot position.
-    static func solveAll(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>) -> [(LineKey, LineRecommendation)] {
-        solveAllWithSupply(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow).recs
-    }
-
-    /// Solves every group, in parallel: each line's recommendation in line-key order, and the supplies each sku has
-    /// left free (what the passes after the solver may use).
-    static func solveAllWithSupply(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
-        -> (recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]]) {
-        let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow)
-        return (lines.map { ($0.key, $0) }, free)
+    /// Solves every group, in parallel, returning each line's recommendation in line-key order.
+    static func solveAll(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>) -> [LineRecommendation] {
+        solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow).lines
     }
 
     /// Solves every group, in parallel (256 chunks, each taking every 256th group), with each recommendation put
@@ -110,14 +102,8 @@ public enum Engine {
         return (lines, freeBySku)
     }
 
-    /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, and
-    /// totals the summary.
-    static func finish(_ recs: [(LineKey, LineRecommendation)], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
-                       asOf: Day) -> Plan {
-        finish(lines: recs.map(\.1), free: free, index: index, policy: policy, asOf: asOf)
-    }
-
-    /// The same passes over lines already in key order, which it takes over.
+    /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, which it
+    /// takes over, and totals the summary.
     static func finish(lines: __owned [LineRecommendation], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
                        asOf: Day) -> Plan {
         var lines = lines
@@ -150,9 +136,9 @@ public enum Engine {
         return roles.min { (seniority.firstIndex(of: $0) ?? 9) < (seniority.firstIndex(of: $1) ?? 9) } ?? .planner
     }
 
-    static func customersBelowTarget(_ recs: [(LineKey, LineRecommendation)], index: PlanningIndex) -> Set<CustomerID> {
+    static func customersBelowTarget<S: Sequence>(_ recs: S, index: PlanningIndex) -> Set<CustomerID> where S.Element == LineRecommendation {
         var asked: [CustomerID: Int] = [:], got: [CustomerID: Int] = [:]
-        for (_, r) in recs where r.status != .held {
+        for r in recs where r.status != .held {
             guard let o = index.order(r.orderID) else { continue }
             asked[o.customerID, default: 0] += r.requested
             got[o.customerID, default: 0] += r.allocated

@@ -48,7 +48,7 @@ extension Engine {
         let groups = distinctGroups(of: touched, index: index)
         let groupSkus = Set(groups.joined())
         // Service targets keep the previous plan's view of who is below target.
-        let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines.map { ($0.key, $0) }, index: index) : []
+        let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines, index: index) : []
         let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below)
         // Skus whose free units the passes find changed: those whose supply changed, and those the solver now leaves
         // different units of.
@@ -150,14 +150,14 @@ extension Engine {
     /// line's solver recommendation, through the passes again over the whole plan.
     static func replanWholePasses(_ fresh: [LineRecommendation], groupSkus: Set<SKU>, plan: inout Plan, index: PlanningIndex,
                                   policy: Policy, asOf: Day) -> PlanChanges {
-        var lines: [(LineKey, LineRecommendation)] = []
+        var lines: [LineRecommendation] = []
         lines.reserveCapacity(plan.lines.count + fresh.count)
-        for k in plan.lines.indices where !groupSkus.contains(plan.lines[k].sku) { lines.append((plan.lines[k].key, solverView(k, plan))) }
-        for r in fresh { lines.append((r.key, r)) }
-        lines.sort { $0.0 < $1.0 }
+        for k in plan.lines.indices where !groupSkus.contains(plan.lines[k].sku) { lines.append(solverView(k, plan)) }
+        lines += fresh
+        lines.sort { $0.key < $1.key }
         var changes = PlanChanges()
         changes.previous = plan
-        plan = finish(lines, free: plan.solverRecord.free, index: index, policy: policy, asOf: asOf)
+        plan = finish(lines: lines, free: plan.solverRecord.free, index: index, policy: policy, asOf: asOf)
         return changes
     }
 
