@@ -213,7 +213,12 @@ extension Engine {
     static func gallop(to key: LineKey, in lines: [LineRecommendation], from: Int) -> Int {
         var lo = from, hi = from, step = 1
         while hi < lines.count && lines[hi].key < key { lo = hi + 1; hi += step; step *= 2 }
-        hi = min(hi, lines.count)
+        return lowerBound(key, in: lines, lo..<min(hi, lines.count))
+    }
+
+    /// The first position in `range` whose key is not below `key`, in lines sorted by key, by halving.
+    static func lowerBound(_ key: LineKey, in lines: [LineRecommendation], _ range: Range<Int>) -> Int {
+        var lo = range.lowerBound, hi = range.upperBound
         while lo < hi {
             let mid = (lo + hi) / 2
             if lines[mid].key < key { lo = mid + 1 } else { hi = mid }
@@ -239,11 +244,7 @@ extension Engine {
 
     /// The positions of order `id`'s lines in lines sorted by key (empty, at the place they would go, when it has none).
     static func orderRange(_ id: OrderID, in lines: [LineRecommendation]) -> Range<Int> {
-        var lo = 0, hi = lines.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].orderID < id { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = lowerBound(LineKey(orderID: id, lineNo: .min), in: lines, lines.indices)
         var end = lo
         while end < lines.count && lines[end].orderID == id { end += 1 }
         return lo..<end

@@ -63,12 +63,8 @@ struct SupplyLedger {
 
     /// The position of the line with `key` in lines sorted by key.
     static func find(_ key: LineKey, in lines: [LineRecommendation]) -> Int? {
-        var lo = 0, hi = lines.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].key < key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < lines.count && lines[lo].key == key ? lo : nil
+        let at = Engine.lowerBound(key, in: lines, lines.indices)
+        return at < lines.count && lines[at].key == key ? at : nil
     }
 
     /// The supply of `sku` an allocation of the line's own sku drew on (a transfer draws on its sender's stock).
