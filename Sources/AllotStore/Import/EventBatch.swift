@@ -149,7 +149,7 @@ struct EventBatch {
             switch decoded {
             case .rejected(let problem, let text, let source):
                 if let source {
-                    var tally = try tallies[source] ?? Tally(lastSeq: lastSeq(of: source))
+                    var tally = try currentTally(of: source, in: tallies)
                     tally.rejected += 1
                     tallies[source] = tally
                 }
@@ -159,7 +159,7 @@ struct EventBatch {
             case .event(let e, let text, let n, let entity):
                 event = e; raw = text; lineNo = n; knownEntity = entity
             }
-            var tally = try tallies[event.source] ?? Tally(lastSeq: lastSeq(of: event.source))
+            var tally = try currentTally(of: event.source, in: tallies)
             defer { tallies[event.source] = tally }
             if seen.contains(event.id) { tally.duplicate += 1; s.duplicate += 1; continue }
             // The seq track, as `EventSession.trackSeq` keeps it.
@@ -238,8 +238,10 @@ struct EventBatch {
         return s
     }
 
-    private func lastSeq(of source: String) throws -> Int64? {
-        try Int64.fetchOne(db, cachedSQL: "SELECT last_seq FROM source_state WHERE source = ?", arguments: [source])
+    /// The chunk's counters for `source` so far, or fresh ones starting from the seq the mirror has reached.
+    private func currentTally(of source: String, in tallies: [String: Tally]) throws -> Tally {
+        if let t = tallies[source] { return t }
+        return Tally(lastSeq: try Int64.fetchOne(db, cachedSQL: "SELECT last_seq FROM source_state WHERE source = ?", arguments: [source]))
     }
 
     private func write(_ t: Tally, source: String) throws {
