@@ -109,8 +109,6 @@ final class FastStatement {
 
     // MARK: Reading the current row (columns from 0)
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
     func text(_ column: Int32) -> String {
@@ -118,8 +116,6 @@ final class FastStatement {
         let n = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
-
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
     /// The column as GRDB would read it (its storage class kept).
     func value(_ column: Int32) -> DatabaseValue { DatabaseValue(sqliteStatement: handle, index: column) }
@@ -142,7 +138,6 @@ private let fastTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sql
 final class FastStatements {
     private let db: Database
     private var byKey: [Int: FastStatement] = [:]
-    private var bySQL: [String: FastStatement] = [:]
 
     init(_ db: Database) { self.db = db }
 
@@ -152,14 +147,6 @@ final class FastStatements {
         if let s = byKey[key] { return s }
         let s = try FastStatement(db, sql: sql())
         byKey[key] = s
-        return s
-    }
-
-    /// The statement for `sql`, for statements whose text is only known at run time.
-    func statement(sql: String) throws -> FastStatement {
-        if let s = bySQL[sql] { return s }
-        let s = try FastStatement(db, sql: sql)
-        bySQL[sql] = s
         return s
     }
 }
