@@ -25,7 +25,6 @@ struct Event: Sendable {
     var at: String
     var data: JSONObject
 
-    /// Parses and checks the envelope; throws the `ImportProblem` that names what is wrong.
     /// The `source` of a line that is not a valid event, when the line is a JSON object with a non-empty string
     /// there: who sent the bad line, for its dead letter and its source's rejected count.
     static func readableSource(_ raw: String) -> String? {
@@ -33,6 +32,7 @@ struct Event: Sendable {
         return s
     }
 
+    /// Parses and checks the envelope; throws the `ImportProblem` that names what is wrong.
     init(raw: String, file: String, line: Int?) throws {
         func problem(_ field: String? = nil, _ value: String? = nil, _ message: String) -> ImportProblem {
             ImportProblem(file: file, line: line, field: field, value: value, message: message)
