@@ -83,11 +83,14 @@ public enum Backtest {
         var errors: [Double] = [], naive: [Double] = [], bias: [Double] = [], byMethod: [String: [Double]] = [:]
         for (train, test) in splits {
             guard let actual = Stats.mean(test), let trainMean = Stats.mean(train) else { continue }
+            // Every model's forecast is made once; the chosen one's also gives the score.
+            var rate = 0.0
             for m in DemandMethod.allCases {
-                byMethod[m.rawValue, default: []].append(abs(DemandForecast.forecast(train, method: m, horizon: test.count, fallbackAlpha: alpha).rate - actual))
+                let r = DemandForecast.forecast(train, method: m, horizon: test.count, fallbackAlpha: alpha).rate
+                byMethod[m.rawValue, default: []].append(abs(r - actual))
+                if m == method { rate = r }
             }
-            let f = DemandForecast.forecast(train, method: method, horizon: test.count, fallbackAlpha: alpha)
-            errors.append(abs(f.rate - actual)); naive.append(abs(trainMean - actual)); bias.append(f.rate - actual)
+            errors.append(abs(rate - actual)); naive.append(abs(trainMean - actual)); bias.append(rate - actual)
         }
         return ForecastScore(series: errors.count, mae: Stats.mean(errors), naiveMAE: Stats.mean(naive), bias: Stats.mean(bias), method: method,
                              methodMAE: byMethod.compactMapValues { Stats.mean($0) })
