@@ -133,12 +133,11 @@ public final class IncrementalReplanner: @unchecked Sendable {
 
     /// The stored policy, parsed again only when its text changed.
     private func storedPolicy() throws -> Policy {
-        let row = try mirror.db.read { db in try Row.fetchOne(db, sql: "SELECT toml, file FROM policy WHERE id = 1") }
-        let text: String? = row?["toml"]
-        if let policy, text == policyText { return policy }
-        policyText = text
-        guard let row, let text else { return Policy() }
-        return try Policy(toml: text, file: row["file"] ?? "policy.toml")
+        let source = try mirror.storedPolicySource()
+        if let policy, source?.toml == policyText { return policy }
+        policyText = source?.toml
+        guard let source else { return Policy() }
+        return try Policy(toml: source.toml, file: source.file)
     }
 
     /// Forgets the in-memory index and plan (the next catch-up reads them from the mirror).

@@ -68,9 +68,15 @@ public final class Mirror: Sendable {
 
     /// The policy stored with the mirror (the one its scenario was imported with), or the default policy.
     public func storedPolicy() throws -> Policy {
+        guard let source = try storedPolicySource() else { return Policy() }
+        return try Policy(toml: source.toml, file: source.file)
+    }
+
+    /// The stored policy's text and the file it came from, or nil when none is stored.
+    func storedPolicySource() throws -> (toml: String, file: String)? {
         let row = try db.read { db in try Row.fetchOne(db, sql: "SELECT toml, file FROM policy WHERE id = 1") }
-        guard let row, let text: String = row["toml"] else { return Policy() }
-        return try Policy(toml: text, file: row["file"] ?? "policy.toml")
+        guard let row, let text: String = row["toml"] else { return nil }
+        return (text, row["file"] ?? "policy.toml")
     }
 
     /// Stores a policy's text as the mirror's current policy.
