@@ -68,7 +68,7 @@ enum AppliedSQL: Int {
 extension EventApplier {
     static let lineColumns = orderLines.columns.map(\.name)
 
-    /// A prepared statement of the applier: the batch's, or (applying one event on its own) GRDB's cached one.
+    /// A prepared statement of the applier: the batch's, or (applying one event on its own) one prepared for this use.
     func statement(_ q: AppliedSQL) throws -> FastStatement {
         if let context { return try context.statements.statement(q.rawValue) { q.sql } }
         return try FastStatement(db, sql: q.sql)
