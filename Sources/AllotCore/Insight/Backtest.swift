@@ -85,10 +85,9 @@ public enum Backtest {
             guard let actual = Stats.mean(test), let trainMean = Stats.mean(train) else { continue }
             // Every model's forecast is made once; the chosen one's also gives the score.
             var rate = 0.0
-            for m in DemandMethod.allCases {
-                let r = DemandForecast.forecast(train, method: m, horizon: test.count, fallbackAlpha: alpha).rate
-                byMethod[m.rawValue, default: []].append(abs(r - actual))
-                if m == method { rate = r }
+            for f in DemandForecast.forecasts(train, methods: DemandMethod.allCases, horizon: test.count, fallbackAlpha: alpha) {
+                byMethod[f.method.rawValue, default: []].append(abs(f.rate - actual))
+                if f.method == method { rate = f.rate }
             }
             errors.append(abs(rate - actual)); naive.append(abs(trainMean - actual)); bias.append(rate - actual)
         }

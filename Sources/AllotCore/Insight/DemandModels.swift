@@ -72,29 +72,44 @@ extension DemandForecast {
 
     /// The forecast of mean daily demand over the next `horizon` days by `method`.
     public static func forecast(_ daily: [Double], method: DemandMethod, horizon: Int, fallbackAlpha: Double) -> DemandForecast {
-        guard daily.count >= minimumDaysForModels, method != .smoothing else {
-            var f = daily.count >= minimumDaysForModels ? fitted(daily, fallbackAlpha: fallbackAlpha) : smooth(daily, alpha: fallbackAlpha)
-            f.method = .smoothing
-            return f
+        forecasts(daily, methods: [method], horizon: horizon, fallbackAlpha: fallbackAlpha)[0]
+    }
+
+    /// The forecasts by each of `methods`, in that order: the series is cleaned and its trend fitted once for all of
+    /// them (choosing a model and the backtest forecast every series by every model).
+    static func forecasts(_ daily: [Double], methods: [DemandMethod], horizon: Int, fallbackAlpha: Double) -> [DemandForecast] {
+        var out: [DemandForecast] = []
+        var trend: (level: Double, mean: Double, slope: Double, centre: Double, count: Int)?
+        for method in methods {
+            guard daily.count >= minimumDaysForModels, method != .smoothing else {
+                var f = daily.count >= minimumDaysForModels ? fitted(daily, fallbackAlpha: fallbackAlpha) : smooth(daily, alpha: fallbackAlpha)
+                f.method = .smoothing
+                out.append(f)
+                continue
+            }
+            if trend == nil {
+                let clean = cleaned(daily)
+                let (mean, slope, centre) = shrunkTrend(clean)
+                trend = (clean.reduce(0, +) / Double(clean.count), mean, slope, centre, clean.count)
+            }
+            let (level, mean, slope, centre, count) = trend!
+            // The trend's value at the middle of the coming `horizon` days.
+            let ahead = Double(count - 1) - centre + Double(horizon + 1) / 2
+            let trendRate = max(0, mean + slope * ahead)
+            let rate: Double, fit: (Int) -> Double
+            switch method {
+            case .cleanedMean: rate = level; fit = { _ in level }
+            case .cleanedTrend: rate = trendRate; fit = { max(0, mean + slope * (Double($0) - centre)) }
+            default: rate = (level + trendRate) / 2; fit = { (level + max(0, mean + slope * (Double($0) - centre))) / 2 }
+            }
+            // The spread of the raw days (lumps included) around the fit: what the stockout probability must allow for.
+            var sq = 0.0
+            for (i, x) in daily.enumerated() { sq += (x - fit(i)) * (x - fit(i)) }
+            out.append(DemandForecast(rate: rate, errorSD: (sq / Double(daily.count - 1)).squareRoot(), historyDays: daily.count,
+                                      activeDays: daily.filter { $0 > 0 }.count, alpha: 0, method: method,
+                                      trendPerDay: method == .cleanedMean ? nil : slope))
         }
-        let clean = cleaned(daily)
-        let level = clean.reduce(0, +) / Double(clean.count)
-        let (mean, slope, centre) = shrunkTrend(clean)
-        // The trend's value at the middle of the coming `horizon` days.
-        let ahead = Double(clean.count - 1) - centre + Double(horizon + 1) / 2
-        let trendRate = max(0, mean + slope * ahead)
-        let rate: Double, fit: (Int) -> Double
-        switch method {
-        case .cleanedMean: rate = level; fit = { _ in level }
-        case .cleanedTrend: rate = trendRate; fit = { max(0, mean + slope * (Double($0) - centre)) }
-        default: rate = (level + trendRate) / 2; fit = { (level + max(0, mean + slope * (Double($0) - centre))) / 2 }
-        }
-        // The spread of the raw days (lumps included) around the fit: what the stockout probability must allow for.
-        var sq = 0.0
-        for (i, x) in daily.enumerated() { sq += (x - fit(i)) * (x - fit(i)) }
-        return DemandForecast(rate: rate, errorSD: (sq / Double(daily.count - 1)).squareRoot(), historyDays: daily.count,
-                              activeDays: daily.filter { $0 > 0 }.count, alpha: 0, method: method,
-                              trendPerDay: method == .cleanedMean ? nil : slope)
+        return out
     }
 
     /// The method with the least absolute error, summed over every series long enough to test, when it forecasts
@@ -106,8 +121,8 @@ extension DemandForecast {
             let h = min(max(1, horizon), s.count / 3)
             guard s.count - h >= minimumDaysForModels, h >= 1 else { continue }
             let train = Array(s[..<(s.count - h)]), actual = s[(s.count - h)...].reduce(0, +) / Double(h)
-            for m in DemandMethod.allCases {
-                errors[m, default: 0] += abs(forecast(train, method: m, horizon: h, fallbackAlpha: fallbackAlpha).rate - actual)
+            for f in forecasts(train, methods: DemandMethod.allCases, horizon: h, fallbackAlpha: fallbackAlpha) {
+                errors[f.method, default: 0] += abs(f.rate - actual)
             }
         }
         let best = DemandMethod.allCases.filter { errors[$0] != nil }.min { errors[$0]! < errors[$1]! } ?? .combined
