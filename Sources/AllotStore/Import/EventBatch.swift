@@ -221,6 +221,8 @@ struct EventBatch {
         for decoded in lines {
             switch decoded {
             case .rejected(let problem, let raw, let source):
+                // Counted under the source it names, as the fast path counts it.
+                if let source { try session.count(source, "rejected") }
                 try session.deadLetter(problem, raw: raw, source: source)
                 s.rejected += 1; s.problems.append(problem)
             case .event(_, let raw, let line, _):
