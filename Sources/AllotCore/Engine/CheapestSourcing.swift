@@ -7,8 +7,7 @@ extension GroupSolver {
     /// first, each into the smallest amount that takes it whole); the classes' flows are then rewritten to match.
     func assignToLines() {
         allocations = Array(repeating: [], count: p.lines.count)
-        if costSources == nil { costSources = CostSources(self) }
-        let src = costSources!
+        let src = costSources
         var changed = false
         var left: [(b: Int, q: Int)] = []
         for (s, members) in src.members.enumerated() {

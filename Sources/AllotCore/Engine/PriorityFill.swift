@@ -30,8 +30,9 @@ final class GroupSolver {
     var quotaUsed: [Int] = []
     /// Units withheld for commitments' customers beyond what they ordered.
     var protectedUnits = 0
-    /// Classes merged into the sources of the cost step (same eligible buckets at the same costs), built on first use.
-    var costSources: CostSources?
+    /// Classes merged into the sources of the cost step (same eligible buckets at the same costs), built on first use
+    /// (from `eligible` and the objective, which stay as they are once the solver exists).
+    lazy var costSources = CostSources(self)
 
     init(problem: GroupProblem, policy: Policy) {
         p = problem

@@ -72,7 +72,7 @@ struct SplitMerger {
         holders = [[Int]](repeating: [], count: B)
         scratchWeight = [Double](repeating: .infinity, count: B)
         scratchLine = [Int](repeating: -1, count: B)
-        let sources = s.costSources ?? GroupSolver.CostSources(s)
+        let sources = s.costSources
         lineSource = lineClass.map { $0 >= 0 ? sources.ofClass[$0] : -1 }
         sourceSeen = [Int](repeating: -1, count: 2 * max(1, sources.members.count))
         dist = [Double](repeating: .infinity, count: layers * B)

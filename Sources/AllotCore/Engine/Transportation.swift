@@ -107,8 +107,7 @@ extension GroupSolver {
             if demand[c] > 0 { any = true }
         }
         guard any else { return }
-        if costSources == nil { costSources = CostSources(self) }
-        let src = costSources!
+        let src = costSources
         var sourceDemand = [Int](repeating: 0, count: src.eligible.count)
         for c in 0..<C { if src.ofClass[c] >= 0 { sourceDemand[src.ofClass[c]] += demand[c] } }
         let solver = Transportation(m: B, cost: src.cost, eligible: src.eligible)
