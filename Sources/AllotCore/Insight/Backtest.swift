@@ -79,7 +79,7 @@ public enum Backtest {
             .map { DemandForecast.dailySeries($0.value, from: from, to: to) }.filter { $0.count >= 21 }
         let splits = all.map { split($0, trainFraction) }.filter { !$0.0.isEmpty && !$0.1.isEmpty }
         guard let horizon = splits.first?.1.count else { return ForecastScore(series: 0) }
-        let method = DemandForecast.chooseMethod(splits.map(\.0), horizon: horizon, fallbackAlpha: alpha).method
+        let method = DemandForecast.chooseMethod(splits.map(\.0), horizon: horizon, fallbackAlpha: alpha)
         var errors: [Double] = [], naive: [Double] = [], bias: [Double] = [], byMethod: [String: [Double]] = [:]
         for (train, test) in splits {
             guard let actual = Stats.mean(test), let trainMean = Stats.mean(train) else { continue }

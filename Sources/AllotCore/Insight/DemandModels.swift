@@ -115,7 +115,7 @@ extension DemandForecast {
     /// The method with the least absolute error, summed over every series long enough to test, when it forecasts
     /// the mean of each series' last `horizon` days (at most a third of it) from the days before. Ties keep the
     /// earlier method of `DemandMethod.allCases`; with nothing to test, `.combined`.
-    public static func chooseMethod(_ series: [[Double]], horizon: Int, fallbackAlpha: Double) -> (method: DemandMethod, errors: [DemandMethod: Double]) {
+    public static func chooseMethod(_ series: [[Double]], horizon: Int, fallbackAlpha: Double) -> DemandMethod {
         var errors: [DemandMethod: Double] = [:]
         for s in series {
             let h = min(max(1, horizon), s.count / 3)
@@ -125,7 +125,6 @@ extension DemandForecast {
                 errors[f.method, default: 0] += abs(f.rate - actual)
             }
         }
-        let best = DemandMethod.allCases.filter { errors[$0] != nil }.min { errors[$0]! < errors[$1]! } ?? .combined
-        return (best, errors)
+        return DemandMethod.allCases.filter { errors[$0] != nil }.min { errors[$0]! < errors[$1]! } ?? .combined
     }
 }

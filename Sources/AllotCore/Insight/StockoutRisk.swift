@@ -133,7 +133,7 @@ public enum StockoutModel {
             DemandForecast.dailySeries(bySeries["\(p.sku)\u{1F}\(p.warehouseID)"] ?? [], from: historyStart, to: asOf)
         }
         let horizon = max(1, Int(policy.stockoutCoverDays.rounded(.up)))
-        let method = DemandForecast.chooseMethod(series.filter { $0.contains { $0 > 0 } }, horizon: horizon, fallbackAlpha: policy.demandSmoothing).method
+        let method = DemandForecast.chooseMethod(series.filter { $0.contains { $0 > 0 } }, horizon: horizon, fallbackAlpha: policy.demandSmoothing)
         return zip(positions, series).map { p, s in
             let f = DemandForecast.forecast(s, method: method, horizon: horizon, fallbackAlpha: policy.demandSmoothing)
             return project(p, forecast: f, asOf: asOf, coverDays: policy.stockoutCoverDays)
