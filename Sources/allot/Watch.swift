@@ -18,7 +18,8 @@ struct Watch: ParsableCommand {
         Each input is imported in one transaction, then moved to DIR/processed/, or to DIR/failed/ with \
         NAME.error beside it saying what was wrong (a rejected snapshot; an events file with no usable line). \
         Bad lines of an otherwise good file go to dead letters (`allot deadletters`). After each input the lines \
-        of the skus it changed are re-planned (when a plan exists). Stop with Ctrl-C or SIGTERM: the input \
+        of the skus it changed are re-planned (when a plan exists), and between inputs those of the skus and \
+        orders that workbench decisions changed (units released or given back, orders held, released or cancelled). Stop with Ctrl-C or SIGTERM: the input \
         being imported is finished first. After a crash (even kill -9) just start it again: nothing is lost and \
         nothing is applied twice. Logs go to standard error.
         """)
@@ -66,6 +67,9 @@ struct Watch: ParsableCommand {
                 if let outcome = try replanner.catchUp() { logger.info("\(result.item.name): \(outcome)") }
             }, shouldStop: { stop.requested })
             failed = failed || !errors.isEmpty
+            // Decisions made in the workbench feed the change log too (units released, orders held): re-plan around
+            // them between files as well, not only when the next file lands.
+            if let replanner, !stop.requested, let outcome = try replanner.catchUp() { logger.info("changes without a file: \(outcome)") }
             if once || stop.requested { break }
             stop.wait(seconds: interval)
         } while !stop.requested

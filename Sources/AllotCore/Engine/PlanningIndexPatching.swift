@@ -51,6 +51,28 @@ extension PlanningIndex {
         return regroup
     }
 
+    /// Replaces the reservations (units Allot released) of the given orders' lines with the ones read from the mirror
+    /// after a decision released or gave back units.
+    public mutating func replaceReservations(ofOrders ids: Set<OrderID>, with rows: [Reservation]) {
+        var kept: [Reservation] = []
+        kept.reserveCapacity(snapshot.reservations.count)
+        for r in snapshot.reservations {
+            guard ids.contains(r.orderID) else { kept.append(r); continue }
+            let key = PlanningIndex.releasedKey(reservation: r)
+            released[key, default: 0] -= r.qty
+            if released[key] == 0 { released[key] = nil }
+            reservedLines.remove(r.lineKey)
+        }
+        for r in rows {
+            released[PlanningIndex.releasedKey(reservation: r), default: 0] += r.qty
+            reservedLines.insert(r.lineKey)
+        }
+        // In the order a mirror read gives them.
+        snapshot.reservations = (kept + rows).sorted {
+            ($0.orderID, $0.lineNo, $0.warehouseID, $0.source.description) < ($1.orderID, $1.lineNo, $1.warehouseID, $1.source.description)
+        }
+    }
+
     /// The order line with `key` among `sku`'s lines: by halving the list (in key order when read from the mirror, and
     /// kept so by patches), else by walking it (a snapshot built in another order).
     func line(_ key: LineKey, sku: SKU) -> OrderLine? {

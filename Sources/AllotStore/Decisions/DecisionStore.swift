@@ -148,8 +148,10 @@ enum DecisionWriter {
                 for a in t.allocationAfter where a.qty > 0 {
                     try insert.execute(arguments: [t.key.orderID, t.key.lineNo, a.warehouseID, sku, a.source.description, a.qty, decisionID, at])
                 }
+                try DecisionFeed.released(db, t.key, sku: sku, allocations: t.allocationAfter, at: at)
             }
         }
+        try DecisionFeed.returning(db, o.unreserve, at: at)
         for key in o.unreserve {
             try db.execute(sql: "DELETE FROM reservation WHERE order_id = ? AND line_no = ?", arguments: [key.orderID, key.lineNo])
         }
@@ -166,6 +168,7 @@ enum DecisionWriter {
             try db.execute(sql: "UPDATE sales_order SET status = 'cancelled' WHERE order_id = ?", arguments: [orderID])
         case nil: break
         }
+        if let effect = o.orderEffect { try DecisionFeed.order(db, effect, orderID, customer: addressed.order?.customerID, at: at) }
         for e in o.events { try Outbox.append(db, e, at: at, decisionID: ids.first) }
         return ids
     }

@@ -20,8 +20,10 @@ enum Invalidation {
         guard let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM change_log WHERE id > ?", arguments: [last]) else { return 0 }
         var rows: [Row] = []
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM line_state WHERE \(decided))") == true {
-            rows = try Row.fetchAll(db, sql: "SELECT id, at, source, kind, sku, order_id, detail FROM change_log WHERE id > ? AND id <= ? ORDER BY id",
-                                    arguments: [last, newest])
+            // Decisions' own rows (`DecisionFeed`) are not imports: each decision was checked against them when made.
+            rows = try Row.fetchAll(db, sql: """
+                SELECT id, at, source, kind, sku, order_id, detail FROM change_log WHERE id > ? AND id <= ? AND source <> ? ORDER BY id
+                """, arguments: [last, newest, DecisionFeed.source])
         }
         var marked = 0
         // A sku (or order) already handled in this call has marked all its lines: a later entry for it finds none.

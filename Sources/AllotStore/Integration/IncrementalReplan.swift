@@ -107,7 +107,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
             result.previous = plan
             plan = Engine.plan(index: index!, policy: policy, asOf: asOf)
         } else {
-            result = Engine.replan(skus: skus, orders: touched.orders, plan: &plan, index: index!, policy: policy, asOf: asOf)
+            result = Engine.replan(skus: skus, orders: touched.ordersToReplan, plan: &plan, index: index!, policy: policy, asOf: asOf)
         }
         let rows = lookups ?? StoredLineLookups(index!.snapshot)
         let storeStarted = Date()

@@ -3,7 +3,7 @@ import AllotCore
 
 /// What a run of change-feed entries touched, and how to bring an in-memory planning index up to date with it by
 /// reading only those rows: the stock and receipts of the skus whose supply moved, the orders (with their lines)
-/// that changed.
+/// that changed, the reservations of orders a decision released or gave back units of.
 ///
 /// A snapshot load or a customer, warehouse or lane change can move any line (`everything`); an item, a transfer
 /// approval or any kind of change this does not know how to patch makes the caller read the whole mirror again
@@ -18,6 +18,11 @@ struct TouchedRows {
     /// For each changed order, the skus its lines had (the feed names the skus of old and new lines): where the
     /// index finds the lines to replace.
     var formerSkus: [OrderID: Set<SKU>] = [:]
+    /// Orders whose lines' reservations (units Allot released) are read again after a decision: a released line
+    /// leaves the plan, a line given its units back returns to it.
+    var reservations = Set<OrderID>()
+    /// Orders whose lines may have left or joined the plan: those read again and those with changed reservations.
+    var ordersToReplan: Set<OrderID> { orders.union(reservations) }
     var everything = false
     var unknownKinds = false
 
@@ -26,6 +31,11 @@ struct TouchedRows {
         for c in changes {
             if c.isSnapshot || (c.sku == nil && c.orderID == nil) { everything = true; continue }
             if let s = c.sku { skus.insert(s) }
+            // A decision's reservation leaves the order's rows as they are: only its reservations are read again.
+            if c.kind.hasPrefix("reservation.") {
+                if let o = c.orderID { reservations.insert(o) }
+                continue
+            }
             if let o = c.orderID {
                 orders.insert(o)
                 if let s = c.sku { formerSkus[o, default: []].insert(s) } else { bareOrders.insert(o) }
@@ -51,7 +61,7 @@ struct TouchedRows {
     /// Reads the touched rows in one read transaction and patches them into `index` (and into what stored rows need
     /// beside a recommendation: requested dates, tiers, line prices).
     func patch(_ index: inout PlanningIndex, lookups: inout StoredLineLookups?, mirror: Mirror) throws {
-        let (supplyRows, orderRows) = try mirror.db.read { db in
+        let (supplyRows, orderRows, reserved) = try mirror.db.read { db in
             let stock = try db.cachedStatement(sql: "\(Mirror.inventorySQL) WHERE sku = ?")
             let receipts = try db.cachedStatement(sql: "\(Mirror.receiptSQL) WHERE sku = ?")
             let supplyRows = try supply.sorted().map { sku in
@@ -66,8 +76,10 @@ struct TouchedRows {
                 let tierName = try order.flatMap { try String.fetchOne(tier, arguments: [$0.customerID]) }
                 return (id: id, order: order, lines: try Row.fetchAll(lines, arguments: [id]).map(Mirror.orderLine), tier: tierName)
             }
-            return (supplyRows, orderRows)
+            let reserved = try reservations.sorted().flatMap { try Mirror.loadReservations(db, order: $0) }
+            return (supplyRows, orderRows, reserved)
         }
+        if !reservations.isEmpty { index.replaceReservations(ofOrders: reservations, with: reserved) }
         for (sku, stock, receipts) in supplyRows { index.replaceSupply(of: sku, inventory: stock, receipts: receipts) }
         index.replaceOrders(orderRows.map { ($0.id, $0.order, $0.lines, formerSkus[$0.id] ?? []) })
         for o in orderRows { lookups?.update(order: o.order, lines: o.lines, tier: o.tier) }
