@@ -60,40 +60,45 @@ public enum Engine {
     }
 
     /// Solves every group, in parallel (256 chunks, each taking every 256th group), with each recommendation put
-    /// straight at its line's snapshot position and then moved out in that order: a whole plan's million lines are
-    /// never copied on the one thread that waits for the others. Returns the lines in line-key order (the snapshot's
-    /// order, unless it lists lines otherwise) and the supplies each sku has left free.
+    /// straight at its line's snapshot position in the plan's own array, which is then closed up over the lines not
+    /// planned: a whole plan's million lines are never copied, nor a second array of them faulted in. Returns the lines
+    /// in line-key order (the snapshot's order, unless it lists lines otherwise) and the supplies each sku has left free.
     static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
         -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]]) {
         let groups = index.groups
         let n = index.snapshot.lines.count
         let chunks = max(1, min(groups.count, 256))
-        // A line belongs to one sku and a sku to one group, so no two workers ever write the same slot.
-        let slots = UnsafeMutablePointer<LineRecommendation>.allocate(capacity: max(1, n))
         let filled = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, n))
         filled.initialize(repeating: false, count: max(1, n))
-        defer { slots.deallocate(); filled.deallocate() }
+        defer { filled.deallocate() }
         var perChunk = [[(SKU, [FreeSupply])]](repeating: [], count: chunks)
-        perChunk.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            nonisolated(unsafe) let slots = slots, filled = filled
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var free: [(SKU, [FreeSupply])] = []
-                var g = chunk
-                while g < groups.count {
-                    let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
-                    for (i, r) in recommendations(solver, index: index, policy: policy, asOf: asOf) {
-                        if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+        var lines = [LineRecommendation](unsafeUninitializedCapacity: max(1, n)) { buffer, count in
+            // A line belongs to one sku and a sku to one group, so no two workers ever write the same slot.
+            nonisolated(unsafe) let slots = buffer.baseAddress!, filled = filled
+            perChunk.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var free: [(SKU, [FreeSupply])] = []
+                    var g = chunk
+                    while g < groups.count {
+                        let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
+                        for (i, r) in recommendations(solver, index: index, policy: policy, asOf: asOf) {
+                            if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+                        }
+                        free.append(contentsOf: freeSupply(solver))
+                        g += chunks
                     }
-                    free.append(contentsOf: freeSupply(solver))
-                    g += chunks
+                    out[chunk] = free
                 }
-                out[chunk] = free
             }
+            // Close up over the lines no group planned (cancelled orders, released lines).
+            var k = 0
+            for i in 0..<n where filled[i] {
+                if k != i { (slots + k).moveInitialize(from: slots + i, count: 1) }
+                k += 1
+            }
+            count = k
         }
-        var lines: [LineRecommendation] = []
-        lines.reserveCapacity(n)
-        for i in 0..<n where filled[i] { lines.append((slots + i).move()) }
         var sorted = true
         for i in lines.indices.dropFirst() where !(lines[i - 1].key < lines[i].key) { sorted = false; break }
         if !sorted { lines.sort { $0.key < $1.key } }

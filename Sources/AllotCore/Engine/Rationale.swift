@@ -11,7 +11,10 @@ enum Rationale {
             return "Not allocated: " + why.joined(separator: " and ") + "."
         }
         if r.requested == 0 { return "Nothing requested." }
-        var text = priorityPhrase(w)
+        // One buffer for the whole sentence: appended piece by piece, it would otherwise grow (and copy) several times.
+        var text = ""
+        text.reserveCapacity(200)
+        text += priorityPhrase(w)
         if r.allocations.isEmpty {
             text += ": nothing allocated"
         } else {

@@ -143,14 +143,17 @@ extension GroupSolver {
         init(_ s: GroupSolver) {
             let B = s.B
             let objective = s.p.objective
-            // Sources by a hash of their row; rows that share a hash are told apart by comparing them.
-            var byHash: [Int: [Int]] = [:]
+            // Sources by a hash of their row; rows that share a hash are told apart by comparing them. The row's hash
+            // is a plain multiply-xor mix (a group hashes every class once, so SipHash per element showed in profiles).
+            var byHash: [UInt64: [Int]] = [:]
             ofClass = [Int](repeating: -1, count: s.C)
             for c in 0..<s.C where !s.eligible[c].isEmpty {
                 let row = s.eligible[c]
-                var hasher = Hasher()
-                for b in row { hasher.combine(b); hasher.combine(objective[c * B + b]) }
-                let h = hasher.finalize()
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for b in row {
+                    h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+                    h = (h ^ objective[c * B + b].bitPattern) &* 0x100_0000_01b3
+                }
                 let same = byHash[h]?.first { k in
                     eligible[k] == row && row.allSatisfy { cost[k * B + $0] == objective[c * B + $0] }
                 }
