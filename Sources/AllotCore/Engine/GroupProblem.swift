@@ -98,9 +98,9 @@ struct GroupProblem: Sendable {
             let item = ix.item(sku)
             for li in ix.linesBySku[sku] ?? [] {
                 let line = ix.snapshot.lines[li]
-                guard let order = ix.order(line.orderID), order.status != .cancelled,
+                guard let order = ix.order(ofLine: li), order.status != .cancelled,
                       !(anyReserved && ix.reservedLines.contains(line.key)) else { continue }
-                let customer = ix.customer(of: order)
+                let customer = ix.customer(ofOrderAt: ix.lineOrder[li])
                 let tier = customer?.tier ?? ""
                 var w = LineWork(lineIndex: li, line: line, order: order, customer: customer, item: item, tier: tier,
                                  priorityClass: 0)

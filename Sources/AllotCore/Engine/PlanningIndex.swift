@@ -19,6 +19,10 @@ public struct PlanningIndex: Sendable {
     var customerIndex: [CustomerID: Int] = [:]
     var itemIndex: [SKU: Int] = [:]
     var orderIndex: [OrderID: Int] = [:]
+    /// Per snapshot line, its order's position in `snapshot.orders` (-1: no such order); per order, its customer's
+    /// position in `snapshot.customers` (-1: none). Solving a sku reads them instead of hashing two ids per line.
+    var lineOrder: [Int] = []
+    var orderCustomer: [Int] = []
     var linesBySku: [SKU: [Int]] = [:]
     var inventoryBySku: [SKU: [Int]] = [:]
     var receiptsBySku: [SKU: [Int]] = [:]
@@ -68,6 +72,16 @@ public struct PlanningIndex: Sendable {
         for (i, it) in snapshot.items.enumerated() { itemIndex[it.sku] = i }
         orderIndex.reserveCapacity(snapshot.orders.count)
         for (i, o) in snapshot.orders.enumerated() { orderIndex[o.id] = i }
+        orderCustomer = snapshot.orders.map { customerIndex[$0.customerID] ?? -1 }
+        lineOrder.reserveCapacity(snapshot.lines.count)
+        // An order's lines are usually listed together: its id is hashed once for the run.
+        var previous: (id: OrderID, at: Int)?
+        for l in snapshot.lines {
+            if let p = previous, p.id == l.orderID { lineOrder.append(p.at); continue }
+            let at = orderIndex[l.orderID] ?? -1
+            lineOrder.append(at)
+            previous = (l.orderID, at)
+        }
         for (i, l) in snapshot.lines.enumerated() { linesBySku[l.sku, default: []].append(i) }
         for (i, p) in snapshot.inventory.enumerated() { inventoryBySku[p.sku, default: []].append(i) }
         for (i, r) in snapshot.receipts.enumerated() { receiptsBySku[r.sku, default: []].append(i) }
@@ -153,6 +167,9 @@ public struct PlanningIndex: Sendable {
     func expedite(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : expediteLane[w * regionCount + r] }
 
     func customer(of order: Order) -> Customer? { customerIndex[order.customerID].map { snapshot.customers[$0] } }
+    /// The order of snapshot line `i`, and that order's customer, by position (no id hashed).
+    func order(ofLine i: Int) -> Order? { lineOrder[i] < 0 ? nil : snapshot.orders[lineOrder[i]] }
+    func customer(ofOrderAt i: Int) -> Customer? { orderCustomer[i] < 0 ? nil : snapshot.customers[orderCustomer[i]] }
     func item(_ sku: SKU) -> Item? { itemIndex[sku].map { snapshot.items[$0] } }
     func order(_ id: OrderID) -> Order? { orderIndex[id].map { snapshot.orders[$0] } }
 

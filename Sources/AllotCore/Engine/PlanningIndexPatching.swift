@@ -29,9 +29,11 @@ extension PlanningIndex {
         var regroup = false
         for change in changes {
             if let order = change.order {
-                if let i = orderIndex[change.id] { snapshot.orders[i] = order } else {
+                let customer = customerIndex[order.customerID] ?? -1
+                if let i = orderIndex[change.id] { snapshot.orders[i] = order; orderCustomer[i] = customer } else {
                     orderIndex[change.id] = snapshot.orders.count
                     snapshot.orders.append(order)
+                    orderCustomer.append(customer)
                 }
             }
             for sku in change.formerSkus.sorted() {
@@ -44,6 +46,7 @@ extension PlanningIndex {
                 if substitutesBySku[line.sku] != nil && line.allowSubstitute { regroup = true }
                 if linesBySku[line.sku] == nil && itemIndex[line.sku] == nil { regroup = true }
                 snapshot.lines.append(line)
+                lineOrder.append(orderIndex[line.orderID] ?? -1)
                 insert(lineAt: snapshot.lines.count - 1)
             }
         }
@@ -118,9 +121,11 @@ extension PlanningIndex {
             let moved = snapshot.lines[last]
             let at = position(of: moved.key, sku: moved.sku)
             snapshot.lines[i] = moved
+            lineOrder[i] = lineOrder[last]
             linesBySku[moved.sku]?[at] = i
         }
         snapshot.lines.removeLast()
+        lineOrder.removeLast()
     }
 
     private mutating func removeInventory(at i: Int) {
