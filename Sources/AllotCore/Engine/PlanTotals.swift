@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A sum of doubles kept exactly (Shewchuk's non-overlapping partials, as Python's `math.fsum`): its value is the
 /// exact sum rounded once, whatever the order the terms came in, and a term can be taken out again exactly.
 ///
@@ -25,6 +27,9 @@ struct ExactSum: Hashable, Sendable {
     }
 
     mutating func subtract(_ term: Double) { add(-term) }
+
+    /// Adds another exact sum: still exact, so sums of parts taken in any grouping give the same value.
+    mutating func add(_ other: ExactSum) { for p in other.partials { add(p) } }
 
     /// The exact sum, correctly rounded to a double.
     var value: Double {
@@ -60,8 +65,31 @@ struct PlanTotals: Hashable, Sendable {
 
     init() {}
 
-    init<S: Sequence>(_ lines: S, splitPenalty: Double) where S.Element == LineRecommendation {
-        for r in lines { add(r, splitPenalty: splitPenalty) }
+    /// Totals of a whole plan's lines, added up in parts on every core (each line read in place, not copied).
+    init(_ lines: [LineRecommendation], splitPenalty: Double) {
+        let parts = max(1, min(16, lines.count / 8192))
+        var partial = [PlanTotals](repeating: PlanTotals(), count: parts)
+        lines.withUnsafeBufferPointer { all in
+            nonisolated(unsafe) let all = all
+            partial.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    var t = PlanTotals()
+                    for i in stride(from: k * all.count / parts, to: (k + 1) * all.count / parts, by: 1) {
+                        t.add(all[i], splitPenalty: splitPenalty)
+                    }
+                    out[k] = t
+                }
+            }
+        }
+        for t in partial { add(t) }
+    }
+
+    /// Adds the totals of other lines.
+    mutating func add(_ other: PlanTotals) {
+        lines += other.lines; auto += other.auto; review += other.review; held += other.held; backorder += other.backorder
+        requested += other.requested; allocated += other.allocated
+        cost.add(other.cost)
     }
 
     mutating func add(_ r: LineRecommendation, splitPenalty: Double) { count(r, splitPenalty: splitPenalty, sign: 1) }
