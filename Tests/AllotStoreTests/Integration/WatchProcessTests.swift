@@ -107,4 +107,25 @@ struct WatchProcessTests {
         #expect(p.terminationReason == .exit && p.terminationStatus == 0)
         #expect(try f.onHand("DAL", "MX-200") == 77)
     }
+
+    @Test("a decision made while watch runs is re-planned within its interval, with no file arriving")
+    func decisionWithoutFile() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: swift build")
+        let f = try F()
+        let path = try #require(f.mirror.path)
+        let plan = try IncrementalReplanTests.planFully(f.mirror)
+        let line = try #require(plan.lines.first { $0.allocated > 0 && $0.status != .held })
+        let p = try Self.start(["watch", f.dir.path, "--interval", "0.1", "--db", path])
+        defer { p.terminate(); _ = Subprocess.wait(p, timeout: 30) }
+        let pat = DecisionAuthor.user(User(name: "pat", role: .planner))
+        let store = DecisionStore(mirror: f.mirror)
+        try store.decide(LineDecision(line: line.key, action: .accept, actor: pat))
+        try store.decide(LineDecision(line: line.key, action: .release, actor: pat, reasonCode: "OTHER"))
+        // The released line leaves the stored plan once watch has caught up with the decision's change-feed rows.
+        let planned = { try PlanStore(mirror: f.mirror).currentPlan()?.lines.contains { $0.key == line.key } ?? true }
+        let deadline = Date().addingTimeInterval(30)
+        while try planned() && Date() < deadline { usleep(50_000) }
+        #expect(try !planned(), "watch did not re-plan \(line.key) after its release")
+        #expect(p.isRunning)
+    }
 }
