@@ -41,6 +41,9 @@ struct BenchIngest: ParsableCommand {
     @Option(help: "Random seed of the event mix.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Skip the re-plans after each file (measure or profile the intake alone).")
+    var noReplan = false
+
     func run() throws {
         guard let day = Day(asOf) else { throw ValidationError("--as-of: '\(asOf)' is not a date YYYY-MM-DD") }
         guard events > 0, fileEvents > 0 else { throw ValidationError("--events and --file-events must be more than 0") }
@@ -92,7 +95,7 @@ struct BenchIngest: ParsableCommand {
             importCPU += threadCPUSeconds() - cpuMark
             if let s = r.summary { total.add(s) }
             let t = Date()
-            if let o = try replanner.catchUp() { fileReplans.append(o) }
+            if !noReplan, let o = try replanner.catchUp() { fileReplans.append(o) }
             replanSeconds += Date().timeIntervalSince(t)
             cpuMark = threadCPUSeconds()
         })
