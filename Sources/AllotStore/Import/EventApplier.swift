@@ -56,7 +56,7 @@ struct EventApplier {
             let (w, sku) = (text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
-            return try upsert(c) ? try changed(sku: sku, detail: w, now) : ChangeSet()
+            return try upsertStock(c, StockPositions.Key(warehouse: w, sku: sku)) ? try changed(sku: sku, detail: w, now) : ChangeSet()
         case "inventory.adjusted": return try adjust(now)
         case "receipt.upserted":
             let c = try cells(Self.receipts, d)
@@ -186,6 +186,13 @@ struct EventApplier {
         return try changedOrder(id, skus: skus, detail: reason, now)
     }
 
+    /// `upsert` of a stock position: in the chunk's `StockPositions` when the row exists, else written at once.
+    private func upsertStock(_ c: Cells, _ key: StockPositions.Key) throws -> Bool {
+        guard let stock = context?.stock else { return try upsert(c) }
+        let given = c.values.indices.dropFirst(StockPositions.keyCount).compactMap { i in c.values[i].map { (column: i, value: $0) } }
+        return try stock.set(key, given) ?? upsert(c)
+    }
+
     private func adjust(_ now: String) throws -> ChangeSet {
         let c = try cells(Self.adjustment, event.data)
         let (w, sku) = (text(c, "warehouse_id"), text(c, "sku"))
@@ -193,9 +200,15 @@ struct EventApplier {
         try requireKnown(.item, sku, field: "sku")
         let delta = Int64.fromDatabaseValue(c["delta"] ?? .null) ?? 0
         let asOf = c["as_of"] ?? .null
-        let read = try statement(.onHand)
-        read.bind(w); read.bind(sku)
-        let current = try read.first { $0.int64(0) }
+        let key = StockPositions.Key(warehouse: w, sku: sku)
+        let current: Int64?
+        if let stock = context?.stock {
+            current = try stock.onHand(key)
+        } else {
+            let read = try statement(.onHand)
+            read.bind(w); read.bind(sku)
+            current = try read.first { $0.int64(0) }
+        }
         let onHand = current ?? 0
         guard onHand + delta >= 0 else {
             throw problem("delta", String(delta), "would leave on hand below zero (on hand is \(onHand))")
@@ -205,6 +218,8 @@ struct EventApplier {
             let insert = try statement(.insertStock)
             insert.bind(w); insert.bind(sku); insert.bind(delta); insert.bind(asOf)
             try insert.execute()
+        } else if let stock = context?.stock {
+            try stock.add(key, delta, asOf: asOf)
         } else {
             let update = try statement(.adjustStock)
             update.bind(delta); update.bind(asOf); update.bind(w); update.bind(sku)
@@ -225,6 +240,7 @@ struct EventApplier {
         guard qty <= open else { throw problem("qty", String(qty), "is more than the receipt's open quantity \(open)") }
         guard qty > 0 else { return ChangeSet() }
         let at = c["received_at"] ?? .null
+        try context?.stock?.settle(StockPositions.Key(warehouse: w, sku: sku))
         let stock = try statement(.receiveStock)
         stock.bind(w); stock.bind(sku); stock.bind(qty); stock.bind(at)
         try stock.execute()

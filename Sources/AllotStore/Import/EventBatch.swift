@@ -2,16 +2,21 @@ import Foundation
 import GRDB
 import AllotCore
 
-/// What a batch of events shares while it applies: references known to exist, prepared statements, and the
-/// change-feed rows waiting to be written with the batch.
+/// What a batch of events shares while it applies: references known to exist, prepared statements, the stock
+/// positions of the chunk, and the change-feed rows waiting to be written with the batch.
 final class ApplyContext {
     var known: [SnapshotLayout.Entity: Set<String>] = [:]
     let statements: FastStatements
+    /// Nil when the mirror has triggers on `inventory`: then each event writes its position itself.
+    let stock: StockPositions?
     var feed: [ChangeFeed.Row] = []
-    /// The feed entries this file has written so far, and as of the start of the current chunk.
-    private var fed: Set<ChangeFeed.Key> = [], fedBeforeChunk: Set<ChangeFeed.Key> = []
+    /// The feed entries this file has written so far.
+    private var fed: Set<ChangeFeed.Key> = []
 
-    init(_ db: Database) { statements = FastStatements(db) }
+    init(_ db: Database) throws {
+        statements = FastStatements(db)
+        stock = try StockPositions.allowed(db) ? StockPositions(statements: statements) : nil
+    }
 
     /// Buffers a feed row unless the file already has one for the same source, kind, sku and order.
     ///
@@ -22,12 +27,6 @@ final class ApplyContext {
         if fed.insert(ChangeFeed.Key(row)).inserted { feed.append(row) }
     }
 
-    /// Marks the start of a chunk (what it feeds may yet be rolled back).
-    func beginChunk() { fedBeforeChunk = fed; feed.removeAll(keepingCapacity: true) }
-
-    /// Forgets what a rolled-back chunk may have taught (a reference it created no longer exists, its feed rows
-    /// were not written).
-    func reset() { known = [:]; feed = []; fed = fedBeforeChunk }
 }
 
 /// Applies the events of one file in chunks, inside the file's transaction, with the same outcomes as applying
@@ -36,23 +35,40 @@ final class ApplyContext {
 ///
 /// Per chunk it reads in one statement each which event ids are already in the ledger and which seq each
 /// touched (source, entity) has reached, keeps the per-source counters in memory, and writes the ledger,
-/// change-feed and version rows many to a statement. No savepoint per event is needed: an event is checked
-/// completely before it writes anything (`EventApplier` throws its `ImportProblem` before its first write), so a
-/// bad event never has to be rolled back. Should the mirror still refuse a write (a constraint the checks do
-/// not know about), the chunk is rolled back to its own savepoint and applied again one event at a time, each
-/// in a savepoint, exactly as before.
+/// change-feed and version rows many to a statement. No savepoint is needed, per event nor per chunk: an event is
+/// checked completely before it writes anything (`EventApplier` throws its `ImportProblem` before its first
+/// write), so a bad event never has to be rolled back. Should the mirror still refuse a write (a constraint the
+/// checks do not know about), `apply` throws `Refused`; the importer rolls the file's transaction back and
+/// imports the file again with that chunk applied one event at a time, each in a savepoint (`EventSession`).
+///
+/// Why not a savepoint per chunk: while one is open, SQLite keeps every page the chunk touched in its in-memory
+/// statement journal, and each write statement's own statement journal is cut back at its end by walking that
+/// journal from its start; with thousands of statements a chunk, that walk was a tenth of the import.
 struct EventBatch {
     let db: Database
     let file: String
     let now = ChangeFeed.now()
     let context: ApplyContext
     var summary = ImportSummary()
-    /// Chunks that fell back to one event at a time (for tests and logs).
+    /// The chunks (numbered from 0 in the file) to apply one event at a time: the mirror refused a write of
+    /// theirs when they were applied in one go.
+    var refusedChunks: Set<Int> = []
+    /// Chunks that were applied one event at a time (for tests and logs).
     var slowChunks = 0
+    /// The number of the next chunk.
+    private var chunkNumber = 0
+
+    /// The mirror refused a write of chunk `chunk` although its events passed the checks. What the chunk had
+    /// written is not rolled back here: the caller must roll back the transaction (and may import again with
+    /// the chunk in `refusedChunks`).
+    struct Refused: Error {
+        var chunk: Int
+        var error: DatabaseError
+    }
 
     static let chunkSize = 4096
 
-    init(db: Database, file: String) { self.db = db; self.file = file; context = ApplyContext(db) }
+    init(db: Database, file: String) throws { self.db = db; self.file = file; context = try ApplyContext(db) }
 
     /// One line of the file, read and checked as far as it can be without the mirror.
     enum Decoded: Sendable {
@@ -112,26 +128,23 @@ struct EventBatch {
         }
     }
 
-    /// Applies one chunk of decoded lines, in order.
+    /// Applies one chunk of decoded lines, in order; throws `Refused` (leaving the chunk half written) when the
+    /// mirror refuses a write of a chunk applied in one go.
     mutating func apply(_ chunk: Chunk) throws {
-        var chunkSummary = ImportSummary()
-        do {
-            try db.inSavepoint {
-                chunkSummary = try applyFast(chunk)
-                return .commit
-            }
-        } catch is DatabaseError {
-            // The mirror refused a write the checks let through: redo the chunk one event at a time.
-            context.reset()
+        let number = chunkNumber
+        chunkNumber += 1
+        if refusedChunks.contains(number) {
             slowChunks += 1
-            chunkSummary = try applySlow(chunk.lines)
+            summary.add(try applySlow(chunk.lines))
+            return
         }
-        summary.add(chunkSummary)
+        do { summary.add(try applyFast(chunk)) } catch let error as DatabaseError {
+            throw Refused(chunk: number, error: error)
+        }
     }
 
     private func applyFast(_ chunk: Chunk) throws -> ImportSummary {
         var s = ImportSummary()
-        context.beginChunk()
         var seen = Set<String>()
         let ids = try context.statements.statement(BatchSQL.seenIDs.rawValue) { BatchSQL.seenIDs.sql }
         ids.bind(chunk.idsJSON)
@@ -202,6 +215,7 @@ struct EventBatch {
             if tally.lastEventAt == nil || tally.lastEventAt! < event.at { tally.lastEventAt = event.at }
             s.applied += 1; s.changes.formUnion(changes)
         }
+        try context.stock?.write()
         try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "applied_at", "outcome", "file"])
             .insert(db, flat: ledger, statements: context.statements, key: 1000)
         try ChangeFeed.append(db, rows: context.feed, statements: context.statements)

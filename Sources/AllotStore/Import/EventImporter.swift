@@ -38,16 +38,33 @@ public struct EventImporter: Sendable {
     /// Imports the lines of `data` in one transaction; `name` is the file name used in problems and dead letters.
     /// `beforeCommit` runs inside that transaction once every line was handled (the drop folder records the
     /// file in its ledger there, so that the file's import and its record commit together).
+    ///
+    /// When the mirror refuses a write of a chunk applied in one go (`EventBatch.Refused`), the transaction is
+    /// rolled back and the file imported again with that chunk applied one event at a time.
     @discardableResult
     public func importEvents(from data: Data, name: String,
                              beforeCommit: ((Database, ImportSummary) throws -> Void)? = nil) throws -> ImportSummary {
         let started = ChangeFeed.now()
-        return try mirror.db.write { db in
+        var refused: Set<Int> = []
+        while true {
+            do {
+                return try importEvents(from: data, name: name, started: started, refusedChunks: refused, beforeCommit: beforeCommit)
+            } catch let refusal as EventBatch.Refused {
+                // Each attempt adds a chunk to the slow ones, which never refuse: this ends.
+                refused.insert(refusal.chunk)
+            }
+        }
+    }
+
+    private func importEvents(from data: Data, name: String, started: String, refusedChunks: Set<Int>,
+                              beforeCommit: ((Database, ImportSummary) throws -> Void)?) throws -> ImportSummary {
+        try mirror.db.write { db in
             // A file's pages stay in memory until it commits, rather than spilling to the WAL and being read back.
             let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             if cache > -65536 { try db.execute(sql: "PRAGMA cache_size = -65536") }
             defer { if cache > -65536 { try? db.execute(sql: "PRAGMA cache_size = \(cache)") } }
-            var batch = EventBatch(db: db, file: name)
+            var batch = try EventBatch(db: db, file: name)
+            batch.refusedChunks = refusedChunks
             let lines = Self.lines(of: data)
             try LineDecoder(data: data, lines: lines, file: name).forEachChunk { chunk in try batch.apply(chunk) }
             let sawEvent = !lines.isEmpty

@@ -115,7 +115,7 @@ struct EventBatchTests {
             }
             let data = Events.data(lines)
             let slow = try mirror.db.write { db in
-                var batch = EventBatch(db: db, file: "wms-\(size).jsonl")
+                var batch = try EventBatch(db: db, file: "wms-\(size).jsonl")
                 try LineDecoder(data: data, lines: EventImporter.lines(of: data), file: "wms-\(size).jsonl").forEachChunk { try batch.apply($0) }
                 #expect(batch.summary.applied == size)
                 return batch.slowChunks
