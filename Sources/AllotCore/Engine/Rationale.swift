@@ -22,7 +22,9 @@ enum Rationale {
             text += allocated == r.requested ? ": all \(r.requested)" : ": \(allocated) of \(r.requested)"
             if r.allocations.count == 1 {
                 let a = r.allocations[0]
-                text += " from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID)), ships \(a.shipDate.short), arrives \(a.arrivalDate.short)"
+                // Piece by piece into the one buffer: an interpolated clause would be a string of its own first.
+                text += " from "; text += a.warehouseID; text += " "; text += sourcePhrase(a.source, at: a.warehouseID)
+                text += ", ships "; text += a.shipDate.short; text += ", arrives "; text += a.arrivalDate.short
                 let late = a.arrivalDate - w.order.requestedDate
                 text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
             } else {

@@ -30,7 +30,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public var description: String {
         let (y, m, d) = components
         // Written digit by digit: a plan spells millions of dates.
-        if (0...9999).contains(y) { return Day.digits([(y, 4), (m, 2), (d, 2)]) }
+        if (0...9999).contains(y) { return Day.digits(y, 4, m, 2, d, 2) }
         func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
@@ -38,21 +38,27 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     /// `MM-DD`, for narrow table columns.
     public var short: String {
         let (y, m, d) = components
-        if (0...9999).contains(y) { return Day.digits([(m, 2), (d, 2)]) }
+        if (0...9999).contains(y) { return Day.digits(m, 2, d, 2) }
         return String(description.dropFirst(5))
     }
 
     /// Zero-padded numbers joined by "-" (each number fits its width).
-    private static func digits(_ parts: [(Int, Int)]) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(10)
-        for (k, (v, width)) in parts.enumerated() {
-            if k > 0 { bytes.append(UInt8(ascii: "-")) }
-            var div = 1
-            for _ in 1..<width { div *= 10 }
-            while div > 0 { bytes.append(UInt8(ascii: "0") + UInt8(v / div % 10)); div /= 10 }
+    /// The values with `width` digits each, joined by "-" (a third part when `w2` > 0), written straight into the
+    /// string: at most 10 bytes, so a small string that needs no heap allocation.
+    private static func digits(_ v0: Int, _ w0: Int, _ v1: Int, _ w1: Int, _ v2: Int = 0, _ w2: Int = 0) -> String {
+        String(unsafeUninitializedCapacity: w0 + w1 + w2 + 2) { buffer in
+            var i = 0
+            func put(_ v: Int, _ width: Int) {
+                var div = 1
+                for _ in 1..<width { div *= 10 }
+                while div > 0 { buffer[i] = UInt8(ascii: "0") + UInt8(v / div % 10); i += 1; div /= 10 }
+            }
+            put(v0, w0)
+            buffer[i] = UInt8(ascii: "-"); i += 1
+            put(v1, w1)
+            if w2 > 0 { buffer[i] = UInt8(ascii: "-"); i += 1; put(v2, w2) }
+            return i
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func + (lhs: Day, rhs: Int) -> Day { Day(ordinal: lhs.ordinal + Int32(rhs)) }
