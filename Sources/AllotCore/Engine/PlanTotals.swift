@@ -32,6 +32,10 @@ struct ExactSum: Hashable, Sendable {
 
     mutating func subtract(_ term: Double) { add(-term) }
 
+    /// Equal when their sums are: the partials that hold the same sum depend on the order the terms came in.
+    static func == (a: ExactSum, b: ExactSum) -> Bool { a.value.bitPattern == b.value.bitPattern }
+    func hash(into hasher: inout Hasher) { hasher.combine(value.bitPattern) }
+
     /// Adds another exact sum: still exact, so sums of parts taken in any grouping give the same value.
     mutating func add(_ other: ExactSum) { for p in other.partials { add(p) } }
 
