@@ -146,6 +146,8 @@ extension GroupSolver {
             // Sources by a hash of their row; rows that share a hash are told apart by comparing them. The row's hash
             // is a plain multiply-xor mix (a group hashes every class once, so SipHash per element showed in profiles).
             var byHash: [UInt64: [Int]] = [:]
+            byHash.reserveCapacity(s.C)
+            members.reserveCapacity(s.C); eligible.reserveCapacity(s.C); cost.reserveCapacity(s.C * B)
             ofClass = [Int](repeating: -1, count: s.C)
             for c in 0..<s.C where !s.eligible[c].isEmpty {
                 let row = s.eligible[c]
