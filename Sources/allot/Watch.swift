@@ -69,7 +69,9 @@ struct Watch: ParsableCommand {
             failed = failed || !errors.isEmpty
             // Decisions made in the workbench feed the change log too (units released, orders held): re-plan around
             // them between files as well, not only when the next file lands.
-            if let replanner, !stop.requested, let outcome = try replanner.catchUp() { logger.info("changes without a file: \(outcome)") }
+            if let replanner, !stop.requested, let outcome = try replanner.catchUp(), outcome.changes > 0 {
+                logger.info("changes without a file: \(outcome)")
+            }
             if once || stop.requested { break }
             stop.wait(seconds: interval)
         } while !stop.requested
