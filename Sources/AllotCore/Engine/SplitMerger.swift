@@ -26,15 +26,17 @@ struct SplitMerger {
     var holders: [[Int]]
     /// Rows of the chain graph: for bucket `u` and `m` units, each bucket `v` that some other line holding at least
     /// `m` units at `u` could take them to instead, with the cheapest such re-routing's change of the objective
-    /// and that line. Rows stay valid until a move is applied; a row that must leave out the moving line's own
-    /// piece is built afresh each time.
+    /// and that line. A row reads only the lines holding units at `u`, so it stays valid until one of them changes
+    /// (a move touches a few buckets of a group's hundreds); a row that must leave out the moving line's own piece is
+    /// built afresh each time, into the last slot.
     struct RowEntry { var v: Int; var w: Double; var line: Int }
-    struct RowKey: Hashable { var u: Int; var m: Int }
-    var rows: [[RowEntry]] = []
-    var rowIndex: [RowKey: Int] = [:]
-    /// Bumped by every applied move; `rowsVersion` is the one the stored rows were built at.
+    var rows: [[RowEntry]] = [[]]
+    /// Per bucket, its stored rows: units and slot in `rows`; per slot, the `version` it was built at.
+    var rowSlots: [[(m: Int, slot: Int)]]
+    var rowBuiltAt: [Int] = [0]
+    /// Bumped by every change of a line's pieces; per bucket, the version at which a line holding units there changed.
     var version = 0
-    var rowsVersion = 0
+    var bucketChanged: [Int]
     /// One row being built: per bucket the best weight and line so far, and the buckets touched.
     var scratchWeight: [Double]
     var scratchLine: [Int]
@@ -70,6 +72,8 @@ struct SplitMerger {
         self.allocations = allocations
         self.cap = cap
         holders = [[Int]](repeating: [], count: B)
+        rowSlots = [[(m: Int, slot: Int)]](repeating: [], count: B)
+        bucketChanged = [Int](repeating: 0, count: B)
         scratchWeight = [Double](repeating: .infinity, count: B)
         scratchLine = [Int](repeating: -1, count: B)
         let sources = s.costSources
@@ -97,6 +101,10 @@ struct SplitMerger {
 
     /// Adds `d` units of bucket `b` to line `l` (negative: takes them away), keeping free units and holders right.
     mutating func add(_ l: Int, _ b: Int, _ d: Int) {
+        version += 1
+        // The rows of every bucket the line holds units at read its pieces.
+        for a in allocations[l] { bucketChanged[a.b] = version }
+        bucketChanged[b] = version
         if let k = allocations[l].firstIndex(where: { $0.b == b }) {
             allocations[l][k].q += d
             if allocations[l][k].q == 0 {
@@ -108,18 +116,18 @@ struct SplitMerger {
             holders[b].insert(l, at: holders[b].firstIndex { $0 > l } ?? holders[b].count)
         }
         cap[b] -= d
-        version += 1
     }
 
-    /// The steps of the chain that reaches `v` at layer `k`, from its start: (from, to, line re-routed).
-    func chain(_ k: Int, _ v: Int) -> [(from: Int, to: Int, line: Int)] {
-        var out: [(from: Int, to: Int, line: Int)] = [], k = k, v = v
+    /// The steps of the chain that reaches `v` at layer `k`, from its start, into `candidateChain`.
+    mutating func chain(_ k: Int, _ v: Int) {
+        candidateChain.removeAll(keepingCapacity: true)
+        var k = k, v = v
         while k > 0 {
             let u = par[k * B + v]
-            if u >= 0 { out.append((u, v, parLine[k * B + v])); v = u }
+            if u >= 0 { candidateChain.append(Step(from: u, to: v, line: parLine[k * B + v])); v = u }
             k -= 1
         }
-        return out.reversed()
+        candidateChain.reverse()
     }
 
     /// The buckets on the chain that reaches `v` at layer `k`, its start included, into `path` in any order (only
@@ -134,29 +142,35 @@ struct SplitMerger {
         path.append(v)
     }
 
-    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, if stored.
-    mutating func storedRow(_ u: Int, _ i: Int, _ m: Int) -> Int? {
-        if rowsVersion != version {
-            rows.removeAll(keepingCapacity: true); rowIndex.removeAll(keepingCapacity: true); rowsVersion = version
-        }
+    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, if stored and still valid.
+    func storedRow(_ u: Int, _ i: Int, _ m: Int) -> Int? {
         // A row without the moving line is the same for every line not holding units at u.
-        return qty(i, u) > 0 ? nil : rowIndex[RowKey(u: u, m: m)]
+        guard qty(i, u) == 0 else { return nil }
+        for s in rowSlots[u] where s.m == m { return rowBuiltAt[s.slot] >= bucketChanged[u] ? s.slot : nil }
+        return nil
     }
 
     /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored.
     mutating func row(_ u: Int, _ i: Int, _ m: Int) -> Int {
         if let r = storedRow(u, i, m) { return r }
         weigh(u, i, m, targetsOnly: false)
-        var entries: [RowEntry] = []
-        entries.reserveCapacity(scratchTargets.count)
+        // Slot 0 takes rows that leave out the moving line (read once, right away); others keep their (u, m) slot.
+        var slot = 0
+        if qty(i, u) == 0 {
+            if let s = rowSlots[u].first(where: { $0.m == m }) { slot = s.slot } else {
+                slot = rows.count
+                rows.append([]); rowBuiltAt.append(0)
+                rowSlots[u].append((m, slot))
+            }
+            rowBuiltAt[slot] = version
+        }
+        rows[slot].removeAll(keepingCapacity: true)
         for v in scratchTargets {
-            entries.append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v]))
+            rows[slot].append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v]))
             scratchWeight[v] = .infinity; scratchLine[v] = -1
         }
         scratchTargets.removeAll(keepingCapacity: true)
-        rows.append(entries)
-        if qty(i, u) == 0 { rowIndex[RowKey(u: u, m: m)] = rows.count - 1 }
-        return rows.count - 1
+        return slot
     }
 
     /// Weighs the re-routings of `m` units from `u` by the lines holding them (not `i`) into the scratch row: to every
@@ -197,8 +211,14 @@ struct SplitMerger {
         }
     }
 
-    /// One candidate move: the change of the objective, the target, the pieces moved, the chain and its units.
-    typealias Move = (delta: Double, t: Int, moved: [Int], chain: [(from: Int, to: Int, line: Int)], m: Int)
+    /// One re-routing of a chain: `line` takes its units from bucket `from` to bucket `to`.
+    struct Step { var from: Int; var to: Int; var line: Int }
+    /// One candidate move: the change of the objective, the target, the pieces moved (`single` < 0: every piece not
+    /// at `t`, else only piece `single`), and the units its chain (`chain`, kept in a buffer) re-routes.
+    struct Move { var delta: Double; var t: Int; var single: Int; var m: Int }
+    /// The chain of the best move so far, and of the candidate being checked (buffers reused across moves).
+    var bestChain: [Step] = []
+    var candidateChain: [Step] = []
 
     /// Runs passes over the lines, applying each line's best improving move, until a pass improves nothing or
     /// `maxPasses` passes ran.
@@ -217,8 +237,10 @@ struct SplitMerger {
                 guard let mv = bestMove(i) else { fruitless[i] = version; continue }
                 let parts = allocations[i]
                 var units = 0
-                for k in mv.moved { add(i, parts[k].b, -parts[k].q); units += parts[k].q }
-                for step in mv.chain { add(step.line, step.from, -mv.m); add(step.line, step.to, mv.m) }
+                for (k, s) in parts.enumerated() where mv.single < 0 ? s.b != mv.t : k == mv.single {
+                    add(i, s.b, -s.q); units += s.q
+                }
+                for step in bestChain { add(step.line, step.from, -mv.m); add(step.line, step.to, mv.m) }
                 add(i, mv.t, units)
                 for b in 0..<B { free[b] = cap[b] }
                 precondition(cap.allSatisfy { $0 >= 0 }, "a merge over-used a bucket")
@@ -228,50 +250,62 @@ struct SplitMerger {
         }
     }
 
-    /// The best improving move of line `i`, if any.
+    /// The best improving move of line `i`, if any (its chain in `bestChain`).
     mutating func bestMove(_ i: Int) -> Move? {
         let c = lineClass[i]
         let parts = allocations[i]
         // A whole line moves only to a cheaper bucket (and, unless asked, only into free units).
         let whole = parts.count == 1
         var best: Move?
-        // Candidate moves: (target, pieces moved there).
-        var moves: [(t: Int, moved: [Int])] = []
+        // Candidate moves, in this order: all pieces to one bucket, then one piece onto another piece's bucket.
         for t in eligible[c] where !whole || (t != parts[0].b && obj(i, t) < obj(i, parts[0].b)) {
             if whole && !wholeLineChains && cap[t] < parts[0].q { continue }
-            moves.append((t, parts.indices.filter { parts[$0].b != t }))
+            tryMove(i, parts, t, single: -1, best: &best)
         }
         if parts.count > 2 {
-            for (k, s) in parts.enumerated() { for t in parts where t.b != s.b { moves.append((t.b, [k])) } }
-        }
-        for mv in moves {
-            let t = mv.t
-            var own = -penalty * Double(mv.moved.count - (parts.contains { $0.b == t } ? 0 : 1))
-            var units = 0
-            for k in mv.moved {
-                let s = parts[k]
-                free[s.b] += s.q; units += s.q
-                own += Double(s.q) * (obj(i, t) - obj(i, s.b))
-            }
-            let m = units - free[t]
-            if m <= 0 {
-                if own < -1e-9 && (best == nil || own < best!.delta - 1e-12) { best = (own, t, mv.moved, [], 0) }
-            } else if holders[t].contains(where: { $0 != i && qty($0, t) >= m }) {
-                // Only a line holding at least m units at t can start the chain.
-                search(from: t, line: i, units: m)
-                let last = (layers - 1) * B
-                for e in targets where dist[last + e].isFinite {
-                    let total = own + dist[last + e]
-                    guard total < -1e-9, best == nil || total < best!.delta - 1e-12 else { continue }
-                    let chain = self.chain(layers - 1, e)
-                    // A line may move only once per chain (its piece sizes were checked one step at a time).
-                    if Set(chain.map(\.line)).count == chain.count { best = (total, t, mv.moved, chain, m) }
-                }
-            }
-            // `free` equals `cap` between moves: only the moved pieces' buckets differed.
-            for k in mv.moved { free[parts[k].b] = cap[parts[k].b] }
+            for k in parts.indices { for t in parts where t.b != parts[k].b { tryMove(i, parts, t.b, single: k, best: &best) } }
         }
         return best
+    }
+
+    /// Weighs moving line `i`'s pieces to `t` (`single` < 0: every piece not at `t`, else only piece `single`), with
+    /// the cheapest chain that makes room, and keeps it in `best` if it improves on it.
+    mutating func tryMove(_ i: Int, _ parts: [(b: Int, q: Int)], _ t: Int, single: Int, best: inout Move?) {
+        var count = 0, held = false, units = 0, own = 0.0
+        for (k, s) in parts.enumerated() {
+            if s.b == t { held = true }
+            guard single < 0 ? s.b != t : k == single else { continue }
+            count += 1
+            free[s.b] += s.q; units += s.q
+            own += Double(s.q) * (obj(i, t) - obj(i, s.b))
+        }
+        own += -penalty * Double(count - (held ? 0 : 1))
+        let m = units - free[t]
+        if m <= 0 {
+            if own < -1e-9 && (best == nil || own < best!.delta - 1e-12) {
+                best = Move(delta: own, t: t, single: single, m: 0); bestChain.removeAll(keepingCapacity: true)
+            }
+        } else if holders[t].contains(where: { $0 != i && qty($0, t) >= m }) {
+            // Only a line holding at least m units at t can start the chain.
+            search(from: t, line: i, units: m)
+            let last = (layers - 1) * B
+            for e in targets where dist[last + e].isFinite {
+                let total = own + dist[last + e]
+                guard total < -1e-9, best == nil || total < best!.delta - 1e-12 else { continue }
+                chain(layers - 1, e)
+                // A line may move only once per chain (its piece sizes were checked one step at a time).
+                var distinct = true
+                for a in candidateChain.indices {
+                    for b in candidateChain.indices where b > a && candidateChain[a].line == candidateChain[b].line { distinct = false }
+                }
+                if distinct {
+                    best = Move(delta: total, t: t, single: single, m: m)
+                    bestChain.removeAll(keepingCapacity: true); bestChain.append(contentsOf: candidateChain)
+                }
+            }
+        }
+        // `free` equals `cap` between moves: only the moved pieces' buckets differed.
+        for (k, s) in parts.enumerated() where single < 0 ? s.b != t : k == single { free[s.b] = cap[s.b] }
     }
 
     /// The cheapest chains of up to `layers - 1` re-routings of `m` units starting at `t` and ending at one of the
@@ -285,11 +319,15 @@ struct SplitMerger {
         dist[t] = 0
         reached.append(t)
         for k in 1..<layers {
-            // The buckets reached within k - 1 steps, expanded in bucket order (ties go to the first).
+            // The buckets whose distance fell on layer k - 1, expanded in bucket order (ties go to the first). A bucket
+            // reached earlier and not bettered since already offered every step it has, at the same distance by the
+            // same path, so expanding it again could not shorten anything.
             frontier.removeAll(keepingCapacity: true)
-            frontier.append(contentsOf: reached)
+            for v in reached {
+                dist[k * B + v] = dist[(k - 1) * B + v]
+                if k == 1 || par[(k - 1) * B + v] >= 0 { frontier.append(v) }
+            }
             frontier.sort()
-            for v in frontier { dist[k * B + v] = dist[(k - 1) * B + v] }
             let last = k == layers - 1
             for u in frontier {
                 fillPath(k - 1, u)
