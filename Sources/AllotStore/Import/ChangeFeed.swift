@@ -67,7 +67,6 @@ enum ChangeFeed {
         var sku: SKU?
         var order: OrderID?
 
-        init(_ row: Row) { source = row.source; kind = row.kind; sku = row.sku; order = row.order }
     }
 
     /// Writes buffered rows in their order (their ids grow in that order), many rows to a statement.

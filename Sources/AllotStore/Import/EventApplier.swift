@@ -87,7 +87,8 @@ struct EventApplier {
             if spec.name == Self.lanes.name { try requireKnown(.warehouse, text(c, "from_warehouse"), field: "from_warehouse") }
             guard try upsert(c) else { return ChangeSet() }
             // A customer, warehouse or lane can change the sourcing of any line: everything is re-checked.
-            try feed(at: now, detail: try entity())
+            let entity = try entity()
+            try feed(at: now, detail: entity)
             return ChangeSet(full: true)
         default:
             throw problem(nil, event.type, "is not a known event type")
@@ -95,16 +96,19 @@ struct EventApplier {
     }
 
     /// Appends a change-feed row: to the batch's buffer (written with the batch) or straight to the table.
-    private func feed(at now: String, sku: SKU? = nil, order: OrderID? = nil, detail: String?) throws {
+    /// The detail is only worked out when the row is written (a batch keeps one row per change a file makes).
+    private func feed(at now: String, sku: SKU? = nil, order: OrderID? = nil, detail: @autoclosure () -> String?) throws {
         if let context {
-            context.append(ChangeFeed.Row(at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail))
+            context.append(ChangeFeed.Key(source: event.source, kind: event.type, sku: sku, order: order)) {
+                ChangeFeed.Row(at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail())
+            }
         } else {
-            try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail)
+            try ChangeFeed.append(db, at: now, source: event.source, kind: event.type, sku: sku, order: order, detail: detail())
         }
     }
 
-    private func changed(sku: SKU, detail: String?, _ now: String) throws -> ChangeSet {
-        try feed(at: now, sku: sku, detail: detail)
+    private func changed(sku: SKU, detail: @autoclosure () -> String?, _ now: String) throws -> ChangeSet {
+        try feed(at: now, sku: sku, detail: detail())
         return ChangeSet(skus: [sku])
     }
 

@@ -23,8 +23,8 @@ final class ApplyContext {
     /// The feed says what moved, for the re-plan and for invalidation, which read it as a set: a file that
     /// adjusts one position a thousand times needs one row for it, not a thousand (the first one's detail is
     /// kept). Writing every repetition was most of the feed's cost and made each reader wade through them.
-    func append(_ row: ChangeFeed.Row) {
-        if fed.insert(ChangeFeed.Key(row)).inserted { feed.append(row) }
+    func append(_ key: ChangeFeed.Key, _ row: () -> ChangeFeed.Row) {
+        if fed.insert(key).inserted { feed.append(row()) }
     }
 
 }
@@ -79,28 +79,6 @@ struct EventBatch {
         case event(Event, raw: String, line: Int, entity: String?)
     }
 
-    /// A chunk of a file's lines, decoded, with the texts of its batch lookups (all built off the writer's
-    /// thread: `LineDecoder` makes the next chunk while the current one is applied).
-    struct Chunk: Sendable {
-        var lines: [Decoded]
-        /// The chunk's event ids as a JSON array, to find those already in the ledger.
-        var idsJSON: String
-        /// The chunk's (source, entity) pairs as a JSON array of pairs, to find the seq each has reached.
-        var pairsJSON: String
-
-        init(_ lines: [Decoded]) {
-            self.lines = lines
-            var ids: [String] = [], pairs: [[String]] = []
-            ids.reserveCapacity(lines.count)
-            for case .event(let e, _, _, let entity) in lines {
-                ids.append(e.id)
-                if let entity { pairs.append([e.source, entity]) }
-            }
-            idsJSON = EventBatch.jsonArray(ids)
-            pairsJSON = EventBatch.jsonArray(pairs)
-        }
-    }
-
     /// Per-source counters of a chunk, added to `source_state` when the chunk is written.
     struct Tally {
         var lastSeq: Int64?
@@ -145,26 +123,30 @@ struct EventBatch {
 
     private func applyFast(_ chunk: Chunk) throws -> ImportSummary {
         var s = ImportSummary()
-        var seen = Set<String>()
+        let lines = chunk.lines
+        // Per line: its id is in the ledger already; its event went to the ledger in this chunk (applied or stale).
+        var inLedger = [Bool](repeating: false, count: lines.count), recorded = inLedger
         let ids = try context.statements.statement(BatchSQL.seenIDs.rawValue) { BatchSQL.seenIDs.sql }
         ids.bind(chunk.idsJSON)
-        try ids.forEachRow { seen.insert($0.text(0)) }
-        var versions: [String: Int64] = [:]
+        try ids.forEachRow { inLedger[Int($0.int64(0))] = true }
+        // Per pair: the seq it has reached, and whether this chunk moved it.
+        var versions = [Int64?](repeating: nil, count: chunk.pairs.count)
+        var dirty = [Bool](repeating: false, count: chunk.pairs.count)
         let reached = try context.statements.statement(BatchSQL.versions.rawValue) { BatchSQL.versions.sql }
         reached.bind(chunk.pairsJSON)
-        try reached.forEachRow { versions[Self.versionKey($0.text(0), $0.text(1))] = $0.int64(2) }
-        var dirty: [String: (source: String, entity: String)] = [:]
-        var tallies: [String: Tally] = [:]
+        try reached.forEachRow { versions[Int($0.int64(0))] = $0.int64(1) }
+        var tallies = [Tally?](repeating: nil, count: chunk.sources.count)
         var ledger: [DatabaseValue] = []
-        ledger.reserveCapacity(chunk.lines.count * 9)
-        for decoded in chunk.lines {
+        ledger.reserveCapacity(lines.count * 9)
+        for (i, decoded) in lines.enumerated() {
             let event: Event, raw: String, lineNo: Int, knownEntity: String?
             switch decoded {
             case .rejected(let problem, let text, let source):
-                if let source {
-                    var tally = try currentTally(of: source, in: tallies)
+                if source != nil {
+                    let n = Int(chunk.sourceOf[i])
+                    var tally = try currentTally(of: chunk.sources[n], in: tallies[n])
                     tally.rejected += 1
-                    tallies[source] = tally
+                    tallies[n] = tally
                 }
                 try deadLetter(problem, raw: text, source: source)
                 s.rejected += 1; s.problems.append(problem)
@@ -172,9 +154,10 @@ struct EventBatch {
             case .event(let e, let text, let n, let entity):
                 event = e; raw = text; lineNo = n; knownEntity = entity
             }
-            var tally = try currentTally(of: event.source, in: tallies)
-            defer { tallies[event.source] = tally }
-            if seen.contains(event.id) { tally.duplicate += 1; s.duplicate += 1; continue }
+            let sourceNumber = Int(chunk.sourceOf[i])
+            var tally = try currentTally(of: event.source, in: tallies[sourceNumber])
+            defer { tallies[sourceNumber] = tally }
+            if seen(i, inLedger, recorded, chunk.earlierSameID) { tally.duplicate += 1; s.duplicate += 1; continue }
             // The seq track, as `EventSession.trackSeq` keeps it.
             if let last = tally.lastSeq, event.seq > last + 1 {
                 s.gaps.append("\(event.source): seq \(event.seq) after \(last) (\(event.seq - last - 1) missing)")
@@ -193,10 +176,10 @@ struct EventBatch {
                 s.rejected += 1; s.problems.append(problem)
                 continue
             }
-            let key = Self.versionKey(event.source, entity)
-            if let applied = versions[key], event.seq <= applied {
+            let pair = Int(chunk.pairOf[i])
+            if let applied = versions[pair], event.seq <= applied {
                 appendLedger(event, entity: entity, outcome: "stale", to: &ledger)
-                seen.insert(event.id)
+                recorded[i] = true
                 tally.stale += 1; s.stale += 1
                 continue
             }
@@ -207,10 +190,10 @@ struct EventBatch {
                 s.rejected += 1; s.problems.append(problem)
                 continue
             }
-            versions[key] = event.seq
-            dirty[key] = (event.source, entity)
+            versions[pair] = event.seq
+            dirty[pair] = true
             appendLedger(event, entity: entity, outcome: "applied", to: &ledger)
-            seen.insert(event.id)
+            recorded[i] = true
             tally.applied += 1
             if tally.lastEventAt == nil || tally.lastEventAt! < event.at { tally.lastEventAt = event.at }
             s.applied += 1; s.changes.formUnion(changes)
@@ -220,12 +203,28 @@ struct EventBatch {
             .insert(db, flat: ledger, statements: context.statements, key: 1000)
         try ChangeFeed.append(db, rows: context.feed, statements: context.statements)
         context.feed.removeAll(keepingCapacity: true)
+        var moved: [DatabaseValue] = []
+        for (pair, (source, entity)) in chunk.pairs.enumerated() where dirty[pair] {
+            moved.append(source.databaseValue); moved.append(entity.databaseValue); moved.append(versions[pair]!.databaseValue)
+        }
         try MultiRowInsert(table: "entity_version", columns: ["source", "entity", "seq"],
                            suffix: "ON CONFLICT(source, entity) DO UPDATE SET seq = excluded.seq")
-            .insert(db, flat: dirty.sorted { $0.key < $1.key }.flatMap { key, v in [v.source.databaseValue, v.entity.databaseValue, versions[key]!.databaseValue] },
-                    statements: context.statements, key: 3000)
-        for (source, t) in tallies.sorted(by: { $0.key < $1.key }) { try write(t, source: source) }
+            .insert(db, flat: moved, statements: context.statements, key: 3000)
+        for n in chunk.sources.indices.sorted(by: { chunk.sources[$0] < chunk.sources[$1] }) {
+            if let t = tallies[n] { try write(t, source: chunk.sources[n]) }
+        }
         return s
+    }
+
+    /// True when line `i`'s event id is in the ledger, or an earlier line of the chunk with the same id went to it.
+    private func seen(_ i: Int, _ inLedger: [Bool], _ recorded: [Bool], _ earlierSameID: [Int32]) -> Bool {
+        if inLedger[i] { return true }
+        var k = Int(earlierSameID[i])
+        while k >= 0 {
+            if recorded[k] { return true }
+            k = Int(earlierSameID[k])
+        }
+        return false
     }
 
     /// The chunk again, one event at a time, each in its own savepoint (`EventSession`).
@@ -255,8 +254,8 @@ struct EventBatch {
     }
 
     /// The chunk's counters for `source` so far, or fresh ones starting from the seq the mirror has reached.
-    private func currentTally(of source: String, in tallies: [String: Tally]) throws -> Tally {
-        if let t = tallies[source] { return t }
+    private func currentTally(of source: String, in tally: Tally?) throws -> Tally {
+        if let t = tally { return t }
         return Tally(lastSeq: try Int64.fetchOne(db, cachedSQL: "SELECT last_seq FROM source_state WHERE source = ?", arguments: [source]))
     }
 
@@ -295,42 +294,12 @@ struct EventBatch {
 
         var sql: String {
             switch self {
-            case .seenIDs: return "SELECT l.event_id FROM json_each(?) j JOIN event_ledger l ON l.event_id = j.value"
+            case .seenIDs: return "SELECT j.key FROM json_each(?) j JOIN event_ledger l ON l.event_id = j.value"
             case .versions: return """
-                SELECT v.source, v.entity, v.seq FROM json_each(?) j
+                SELECT j.key, v.seq FROM json_each(?) j
                 JOIN entity_version v ON v.source = json_extract(j.value, '$[0]') AND v.entity = json_extract(j.value, '$[1]')
                 """
             }
-        }
-    }
-
-    /// A JSON array of strings (or of arrays of strings), for `json_each`.
-    static func jsonArray(_ items: [String]) -> String {
-        var out = "["
-        for (i, s) in items.enumerated() { if i > 0 { out += "," }; quote(s, into: &out) }
-        return out + "]"
-    }
-
-    static func jsonArray(_ items: [[String]]) -> String {
-        var out = "["
-        for (i, pair) in items.enumerated() {
-            if i > 0 { out += "," }
-            out += "["
-            for (j, s) in pair.enumerated() { if j > 0 { out += "," }; quote(s, into: &out) }
-            out += "]"
-        }
-        return out + "]"
-    }
-
-    /// Appends `s` as a JSON string. Ids and entity keys rarely need escaping: those are copied whole, the rest
-    /// go through the plan document's escaper.
-    static func quote(_ s: String, into out: inout String) {
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            PlanJSON.string(s, into: &out)
-        } else {
-            out += "\""
-            out += s
-            out += "\""
         }
     }
 }

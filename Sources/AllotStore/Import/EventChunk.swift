@@ -1,0 +1,95 @@
+import AllotCore
+
+extension EventBatch {
+    /// A chunk of a file's lines, decoded, with what its batch lookups and counters need (all built off the
+    /// writer's thread: `LineDecoder` makes the next chunk while the current one is applied).
+    ///
+    /// Sources, (source, entity) pairs and repeated ids are numbered here, so that the writer keeps its per-chunk
+    /// state in arrays by those numbers rather than hashing strings several times for every event.
+    struct Chunk: Sendable {
+        var lines: [Decoded]
+        /// The sources the chunk names, in order of first appearance.
+        var sources: [String]
+        /// Per line: its source's number in `sources`, -1 for a line without one.
+        var sourceOf: [Int32]
+        /// The distinct (source, entity) pairs of the chunk's events.
+        var pairs: [(source: String, entity: String)]
+        /// Per line: its event's pair in `pairs`, -1 when it is not an event or has no entity.
+        var pairOf: [Int32]
+        /// Per line: the nearest earlier line of the chunk with the same event id, -1 when there is none.
+        var earlierSameID: [Int32]
+        /// One entry per line, the event's id (null for a line that is not an event): `json_each`'s key is the line.
+        var idsJSON: String
+        /// `pairs` as a JSON array of pairs: `json_each`'s key is the pair's number.
+        var pairsJSON: String
+
+        init(_ lines: [Decoded]) {
+            self.lines = lines
+            var sources: [String] = [], pairs: [(source: String, entity: String)] = []
+            var sourceOf: [Int32] = [], pairOf: [Int32] = [], earlierSameID: [Int32] = []
+            var sourceNumbers: [String: Int32] = [:], pairNumbers: [String: Int32] = [:], lastLineOfID: [String: Int32] = [:]
+            sourceOf.reserveCapacity(lines.count); pairOf.reserveCapacity(lines.count); earlierSameID.reserveCapacity(lines.count)
+            var ids = "["
+            func number(ofSource s: String?) -> Int32 {
+                guard let s else { return -1 }
+                if let n = sourceNumbers[s] { return n }
+                sourceNumbers[s] = Int32(sources.count)
+                sources.append(s)
+                return Int32(sources.count - 1)
+            }
+            for (i, line) in lines.enumerated() {
+                if i > 0 { ids += "," }
+                switch line {
+                case .rejected(_, _, let source):
+                    sourceOf.append(number(ofSource: source))
+                    pairOf.append(-1)
+                    earlierSameID.append(-1)
+                    ids += "null"
+                case .event(let e, _, _, let entity):
+                    sourceOf.append(number(ofSource: e.source))
+                    if let entity {
+                        let key = EventBatch.versionKey(e.source, entity)
+                        if let n = pairNumbers[key] {
+                            pairOf.append(n)
+                        } else {
+                            pairNumbers[key] = Int32(pairs.count)
+                            pairOf.append(Int32(pairs.count))
+                            pairs.append((e.source, entity))
+                        }
+                    } else {
+                        pairOf.append(-1)
+                    }
+                    earlierSameID.append(lastLineOfID.updateValue(Int32(i), forKey: e.id) ?? -1)
+                    EventBatch.quote(e.id, into: &ids)
+                }
+            }
+            (self.sources, self.sourceOf, self.pairs, self.pairOf, self.earlierSameID) = (sources, sourceOf, pairs, pairOf, earlierSameID)
+            idsJSON = ids + "]"
+            pairsJSON = EventBatch.jsonArray(pairs.map { [$0.source, $0.entity] })
+        }
+    }
+
+    /// A JSON array of arrays of strings, for `json_each`.
+    static func jsonArray(_ items: [[String]]) -> String {
+        var out = "["
+        for (i, pair) in items.enumerated() {
+            if i > 0 { out += "," }
+            out += "["
+            for (j, s) in pair.enumerated() { if j > 0 { out += "," }; quote(s, into: &out) }
+            out += "]"
+        }
+        return out + "]"
+    }
+
+    /// Appends `s` as a JSON string. Ids and entity keys rarely need escaping: those are copied whole, the rest
+    /// go through the plan document's escaper.
+    static func quote(_ s: String, into out: inout String) {
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            PlanJSON.string(s, into: &out)
+        } else {
+            out += "\""
+            out += s
+            out += "\""
+        }
+    }
+}
