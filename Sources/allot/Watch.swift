@@ -19,7 +19,8 @@ struct Watch: ParsableCommand {
         NAME.error beside it saying what was wrong (a rejected snapshot; an events file with no usable line). \
         Bad lines of an otherwise good file go to dead letters (`allot deadletters`). After each input the lines \
         of the skus it changed are re-planned (when a plan exists), and between inputs those of the skus and \
-        orders that workbench decisions changed (units released or given back, orders held, released or cancelled). Stop with Ctrl-C or SIGTERM: the input \
+        orders that workbench decisions changed (units released or given back, orders held, released or cancelled). A file landing wakes the watch at once \
+        (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
         being imported is finished first. After a crash (even kill -9) just start it again: nothing is lost and \
         nothing is applied twice. Logs go to standard error.
         """)
@@ -30,7 +31,7 @@ struct Watch: ParsableCommand {
     @Flag(name: .long, help: "Handle what is there now, then exit (non-zero when an input could not be handled).")
     var once = false
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between looks at the folder.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Seconds between looks at the folder when nothing wakes the watch (a file landing does, at once).", valueName: "seconds"))
     var interval: Double = 1.0
 
     @Flag(name: .long, help: "Do not re-plan after each input.")
@@ -59,6 +60,8 @@ struct Watch: ParsableCommand {
         let replanner = noReplan ? nil : IncrementalReplanner(mirror: mirror)
         let stop = StopSignal()
         stop.install()
+        // A file landing wakes the loop at once; the interval is the fallback (and the pace of decision catch-ups).
+        let wake = DropFolderWake(path: dir)
         logger.info("watching \(dir) (mirror \(store.path))")
         var failed = false
         repeat {
@@ -73,7 +76,7 @@ struct Watch: ParsableCommand {
                 logger.info("changes without a file: \(outcome)")
             }
             if once || stop.requested { break }
-            stop.wait(seconds: interval)
+            if let wake { wake.wait(seconds: interval, shouldStop: { stop.requested }) } else { stop.wait(seconds: interval) }
         } while !stop.requested
         logger.info(stop.requested ? "stopped" : "done")
         if once && failed { throw ExitCode.failure }

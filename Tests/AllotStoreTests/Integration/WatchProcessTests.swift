@@ -128,4 +128,20 @@ struct WatchProcessTests {
         #expect(try !planned(), "watch did not re-plan \(line.key) after its release")
         #expect(p.isRunning)
     }
+
+    @Test("a file landing wakes a waiting watch at once, long before its next look at the folder")
+    func fileWakesWatch() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the binary first: swift build")
+        let f = try F()
+        let path = try #require(f.mirror.path)
+        let p = try Self.start(["watch", f.dir.path, "--interval", "120", "--no-replan", "--db", path])
+        defer { p.terminate(); _ = Subprocess.wait(p, timeout: 30) }
+        // Give it time to list the folder once and settle into its wait.
+        usleep(1_500_000)
+        let dropped = Date()
+        try f.drop("wms-1.jsonl", [F.stock("s1", 1, "DAL", "MX-200", 61)])
+        while !f.exists("processed/wms-1.jsonl") && Date().timeIntervalSince(dropped) < 20 { usleep(20_000) }
+        #expect(f.exists("processed/wms-1.jsonl"), "the file waited for the 120 s interval")
+        #expect(try f.onHand("DAL", "MX-200") == 61)
+    }
 }
