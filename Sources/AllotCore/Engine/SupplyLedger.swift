@@ -169,19 +169,6 @@ struct SupplyLedger {
         return (allocation(arc, bucket: bucket, qty: qty), objective(arc, bucket: bucket))
     }
 
-    /// The snapshot's order line with `key`: found by halving when the snapshot lists lines in key order (as read from
-    /// the mirror), else among the sku's lines (an index patched after events).
-    func orderLine(_ key: LineKey, sku: SKU) -> OrderLine? {
-        let lines = index.snapshot.lines
-        var lo = 0, hi = lines.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].key < key { lo = mid + 1 } else { hi = mid }
-        }
-        if lo < lines.count && lines[lo].key == key { return lines[lo] }
-        return index.line(key, sku: sku)
-    }
-
     /// Re-derives the exceptions that depend on where a line's units come from (split, late, transfer, expedite,
     /// low margin, high value, stale data) after a pass changed its allocations; the others stay as the solver set them.
     func refreshSourcing(_ r: inout LineRecommendation, order: Order) {
@@ -192,7 +179,8 @@ struct SupplyLedger {
         if r.allocations.contains(where: { if case .substitute = $0.source { return true }; return false }) { ex.append(.substitution) }
         if r.allocations.contains(where: { if case .transfer = $0.source { return true }; return false }) { ex.append(.transfer) }
         if r.allocations.contains(where: { $0.mode == .expedite }) { ex.append(.expedite) }
-        let line = orderLine(r.key, sku: r.sku)
+        // Among the sku's few lines, not the snapshot's million (each probe of those is a cache miss).
+        let line = index.line(r.key, sku: r.sku)
         let item = index.item(r.sku)
         let allocated = r.allocated
         if let price = line?.unitPrice ?? item?.unitPrice, price > 0, allocated > 0 {
