@@ -113,7 +113,7 @@ struct EventApplier {
     }
 
     /// Writes the feed rows of an order change: one per sku its lines touch (or one bare row without lines).
-    private func changedOrder(_ id: OrderID, skus: Set<SKU>, detail: String?, _ now: String) throws -> ChangeSet {
+    func changedOrder(_ id: OrderID, skus: Set<SKU>, detail: String?, _ now: String) throws -> ChangeSet {
         if skus.isEmpty {
             try feed(at: now, order: id, detail: detail)
         }
@@ -121,73 +121,6 @@ struct EventApplier {
             try feed(at: now, sku: sku, order: id, detail: detail)
         }
         return ChangeSet(skus: skus, orders: [id])
-    }
-
-    private func upsertOrder(_ now: String) throws -> ChangeSet {
-        let header = try cells(Self.orders, event.data)
-        let id = text(header, "order_id")
-        try requireKnown(.customer, text(header, "customer_id"), field: "customer_id")
-        guard let linesValue = event.data["lines"] else { throw problem("lines", nil, "is missing") }
-        guard case .array(let items) = linesValue else { throw problem("lines", linesValue.shown, "is not a list of lines") }
-        let lineSpec = Self.orderLines
-        var newLines: [[DatabaseValue]] = []
-        var numbers: Set<String> = []
-        for (i, item) in items.enumerated() {
-            guard var withOrder = item.object else { throw problem("lines[\(i)]", item.shown, "is not a JSON object") }
-            withOrder["order_id"] = .string(id)
-            let c = try cells(lineSpec, withOrder, path: "lines[\(i)].")
-            let no = text(c, "line_no")
-            guard numbers.insert(no).inserted else { throw problem("lines[\(i)].line_no", no, "duplicate line number in this order") }
-            try requireKnown(.item, text(c, "sku"), field: "lines[\(i)].sku")
-            newLines.append(c.values.indices.map { c.values[$0] ?? lineSpec.columns[$0].fallback })
-        }
-        newLines.sort { (Int64.fromDatabaseValue($0[1]) ?? 0) < (Int64.fromDatabaseValue($1[1]) ?? 0) }
-        let read = try statement(.orderLines)
-        read.bind(id)
-        var oldLines: [[DatabaseValue]] = []
-        try read.forEachRow { r in oldLines.append((0..<Int32(lineSpec.columns.count)).map { r.value($0) }) }
-        var changedAny = try upsert(header, readFirst: true)
-        var skus: Set<SKU> = []
-        if oldLines != newLines {
-            let delete = try statement(.deleteOrderLines)
-            delete.bind(id)
-            try delete.execute()
-            let insert = try statement(.insertOrderLine)
-            for l in newLines {
-                for v in l { insert.bind(v) }
-                try insert.execute()
-            }
-            changedAny = true
-            for l in oldLines + newLines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
-        } else if changedAny {
-            for l in newLines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
-        }
-        return changedAny ? try changedOrder(id, skus: skus, detail: nil, now) : ChangeSet()
-    }
-
-    private func orderStatus(_ now: String) throws -> ChangeSet {
-        let c = try cells(Self.orderEvent, event.data)
-        let id = text(c, "order_id")
-        let reason = String.fromDatabaseValue(c["reason"] ?? .null)
-        try requireKnown(.order, id, field: "order_id")
-        let update: FastStatement
-        switch event.type {
-        case "order.cancelled":
-            update = try statement(.cancelOrder)
-            update.bind(id)
-        case "order.held":
-            update = try statement(.holdOrder)
-            update.bind(reason); update.bind(id); update.bind(reason)
-        default:
-            update = try statement(.releaseOrder)
-            update.bind(id)
-        }
-        guard try update.execute() > 0 else { return ChangeSet() }
-        let read = try statement(.orderLineSKUs)
-        read.bind(id)
-        var skus: Set<SKU> = []
-        try read.forEachRow { skus.insert($0.text(0)) }
-        return try changedOrder(id, skus: skus, detail: reason, now)
     }
 
     /// `upsert` of a stock position: in the chunk's `StockPositions` when the row exists, else written at once.

@@ -9,13 +9,26 @@ final class ApplyContext {
     let statements: FastStatements
     /// Nil when the mirror has triggers on `inventory`: then each event writes its position itself.
     let stock: StockPositions?
+    /// Nil when the mirror has triggers on `sales_order` or `order_line`: then each event reads the rows itself.
+    let orders: OrderRows?
     var feed: [ChangeFeed.Row] = []
     /// The feed entries this file has written so far.
     private var fed: Set<ChangeFeed.Key> = []
 
     init(_ db: Database) throws {
         statements = FastStatements(db)
-        stock = try StockPositions.allowed(db) ? StockPositions(statements: statements) : nil
+        stock = try Self.hasTriggers(on: ["inventory"], db) ? nil : StockPositions(statements: statements)
+        orders = try Self.hasTriggers(on: ["sales_order", "order_line"], db) ? nil : OrderRows()
+    }
+
+    /// True when one of `tables` has a trigger: what the batch holds in memory for such a table could differ from
+    /// what the trigger writes, or the trigger see fewer writes than it expects.
+    static func hasTriggers(on tables: [String], _ db: Database) throws -> Bool {
+        for master in ["sqlite_master", "sqlite_temp_master"] {
+            let sql = "SELECT EXISTS (SELECT 1 FROM \(master) WHERE type = 'trigger' AND tbl_name IN (\(tables.map { "'\($0)'" }.joined(separator: ", "))))"
+            if try Bool.fetchOne(db, sql: sql) == true { return true }
+        }
+        return false
     }
 
     /// Buffers a feed row unless the file already has one for the same source, kind, sku and order.
@@ -113,6 +126,8 @@ struct EventBatch {
         chunkNumber += 1
         if refusedChunks.contains(number) {
             slowChunks += 1
+            // The chunk writes orders without the batch's rows in memory: those would be out of date.
+            context.orders?.forget()
             summary.add(try applySlow(chunk.lines))
             return
         }

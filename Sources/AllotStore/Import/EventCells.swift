@@ -36,6 +36,7 @@ struct Cells {
 enum AppliedSQL: Int {
     case onHand = 1, insertStock, adjustStock, receiveStock, receiptSKU, receiptRow, receiptTake, receiptDelete
     case orderLines, orderLineSKUs, deleteOrderLines, insertOrderLine, cancelOrder, holdOrder, releaseOrder
+    case orderHeader, deleteOrderLine, updateOrderLine, updateOrderLineSKU
 
     var sql: String {
         switch self {
@@ -61,6 +62,11 @@ enum AppliedSQL: Int {
         case .holdOrder:
             return "UPDATE sales_order SET status = 'held', hold_reason = ? WHERE order_id = ? AND (status, hold_reason) IS NOT ('held', ?)"
         case .releaseOrder: return "UPDATE sales_order SET status = 'open', hold_reason = NULL WHERE order_id = ? AND status = 'held'"
+        case .orderHeader: return "SELECT \(EventApplier.orders.columns.map(\.name).joined(separator: ", ")) FROM sales_order WHERE order_id = ?"
+        case .deleteOrderLine: return "DELETE FROM order_line WHERE order_id = ? AND line_no = ?"
+        case .updateOrderLine, .updateOrderLineSKU:
+            let set = EventApplier.lineColumns.dropFirst(self == .updateOrderLine ? 3 : 2)
+            return "UPDATE order_line SET \(set.map { "\($0) = ?" }.joined(separator: ", ")) WHERE order_id = ? AND line_no = ?"
         }
     }
 }

@@ -39,15 +39,6 @@ final class StockPositions {
 
     init(statements: FastStatements) { self.statements = statements }
 
-    /// True when `inventory` has no trigger, so that one write per position may stand for many.
-    static func allowed(_ db: Database) throws -> Bool {
-        for master in ["sqlite_master", "sqlite_temp_master"] {
-            let sql = "SELECT EXISTS (SELECT 1 FROM \(master) WHERE type = 'trigger' AND tbl_name = 'inventory')"
-            if try Bool.fetchOne(db, sql: sql) == true { return false }
-        }
-        return true
-    }
-
     /// The position as the chunk has it, read from the mirror the first time; nil when the mirror has no row.
     private func current(_ key: Key) throws -> Position? {
         if let p = positions[key] { return p }

@@ -1,0 +1,165 @@
+import GRDB
+import AllotCore
+
+/// The orders a file's events have read or written, as the mirror holds them, so that the next event about the
+/// same order need not read them again.
+///
+/// A feed re-sends the same few hundred orders with edited lines all day: reading each one's header and lines
+/// back for every event was a third of applying it. Entries are what was read, or exactly what was written;
+/// an order whose header the batch did not write itself (a new row taking the table's defaults, a hold or a
+/// release) is forgotten and read again when next needed. Only for a mirror without triggers on `sales_order`
+/// and `order_line`, and forgotten whole before a chunk is applied one event at a time (which writes directly).
+final class OrderRows {
+    /// `orders.csv` columns of each order, in spec order.
+    private var headers: [OrderID: [DatabaseValue]] = [:]
+    /// `order_lines.csv` columns of each line of each order, by line number.
+    private var lines: [OrderID: [[DatabaseValue]]] = [:]
+
+    func header(_ id: OrderID, read: () throws -> [DatabaseValue]?) rethrows -> [DatabaseValue]? {
+        if let h = headers[id] { return h }
+        let h = try read()
+        headers[id] = h
+        return h
+    }
+
+    func lines(_ id: OrderID, read: () throws -> [[DatabaseValue]]) rethrows -> [[DatabaseValue]] {
+        if let l = lines[id] { return l }
+        let l = try read()
+        lines[id] = l
+        return l
+    }
+
+    func set(header: [DatabaseValue]?, of id: OrderID) { headers[id] = header }
+    func set(lines l: [[DatabaseValue]], of id: OrderID) { lines[id] = l }
+    /// The order's lines if held, for a reader that does not need them otherwise.
+    func heldLines(_ id: OrderID) -> [[DatabaseValue]]? { lines[id] }
+    func forget() { headers = [:]; lines = [:] }
+}
+
+extension EventApplier {
+    func upsertOrder(_ now: String) throws -> ChangeSet {
+        let header = try cells(Self.orders, event.data)
+        let id = text(header, "order_id")
+        try requireKnown(.customer, text(header, "customer_id"), field: "customer_id")
+        guard let linesValue = event.data["lines"] else { throw problem("lines", nil, "is missing") }
+        guard case .array(let items) = linesValue else { throw problem("lines", linesValue.shown, "is not a list of lines") }
+        let lineSpec = Self.orderLines
+        var newLines: [[DatabaseValue]] = []
+        var numbers: Set<String> = []
+        for (i, item) in items.enumerated() {
+            guard var withOrder = item.object else { throw problem("lines[\(i)]", item.shown, "is not a JSON object") }
+            withOrder["order_id"] = .string(id)
+            let c = try cells(lineSpec, withOrder, path: "lines[\(i)].")
+            let no = text(c, "line_no")
+            guard numbers.insert(no).inserted else { throw problem("lines[\(i)].line_no", no, "duplicate line number in this order") }
+            try requireKnown(.item, text(c, "sku"), field: "lines[\(i)].sku")
+            newLines.append(c.values.indices.map { c.values[$0] ?? lineSpec.columns[$0].fallback })
+        }
+        newLines.sort { (Int64.fromDatabaseValue($0[1]) ?? 0) < (Int64.fromDatabaseValue($1[1]) ?? 0) }
+        let oldLines = try context?.orders?.lines(id) { try readLines(id) } ?? readLines(id)
+        var changedAny = try upsertHeader(header, id)
+        var skus: Set<SKU> = []
+        if oldLines != newLines {
+            try replaceLines(of: id, oldLines, with: newLines)
+            context?.orders?.set(lines: newLines, of: id)
+            changedAny = true
+            for l in oldLines + newLines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
+        } else if changedAny {
+            for l in newLines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
+        }
+        return changedAny ? try changedOrder(id, skus: skus, detail: nil, now) : ChangeSet()
+    }
+
+    private func readLines(_ id: OrderID) throws -> [[DatabaseValue]] {
+        let read = try statement(.orderLines)
+        read.bind(id)
+        var lines: [[DatabaseValue]] = []
+        try read.forEachRow { r in lines.append((0..<Int32(Self.orderLines.columns.count)).map { r.value($0) }) }
+        return lines
+    }
+
+    /// `upsert(header, readFirst: true)`, reading the stored header from the batch's `OrderRows` when it holds it.
+    private func upsertHeader(_ header: Cells, _ id: OrderID) throws -> Bool {
+        guard let orders = context?.orders else { return try upsert(header, readFirst: true) }
+        let spec = Self.orders
+        let stored = try orders.header(id) {
+            let read = try statement(.orderHeader)
+            read.bind(id)
+            return try read.first { r in (0..<Int32(spec.columns.count)).map { r.value($0) } }
+        }
+        // A new order is not held: the table's defaults fill what the event leaves out, so it is read when needed.
+        guard var row = stored else { return try upsert(header) }
+        let given = header.values.indices.filter { header.values[$0] != nil && !spec.key.contains(spec.columns[$0].name) }
+        if given.allSatisfy({ Self.sameStored(row[$0], header.values[$0]!) }) { return false }
+        let changed = try upsert(header)
+        for p in given { row[p] = header.values[p]! }
+        orders.set(header: row, of: id)
+        return changed
+    }
+
+    /// Makes the order's lines `new` (sorted by line number) where they are `old`: the lines of the same number
+    /// updated in place, the others deleted or inserted, when the batch may (no triggers on the tables); else all
+    /// deleted and inserted again. The rows end the same either way.
+    private func replaceLines(of id: OrderID, _ old: [[DatabaseValue]], with new: [[DatabaseValue]]) throws {
+        guard context?.orders != nil else {
+            let delete = try statement(.deleteOrderLines)
+            delete.bind(id)
+            try delete.execute()
+            for l in new { try insertLine(l) }
+            return
+        }
+        var oldByNumber: [Int64: [DatabaseValue]] = [:]
+        for l in old { oldByNumber[Int64.fromDatabaseValue(l[1]) ?? 0] = l }
+        let newNumbers = Set(new.map { Int64.fromDatabaseValue($0[1]) ?? 0 })
+        for l in old where !newNumbers.contains(Int64.fromDatabaseValue(l[1]) ?? 0) {
+            let delete = try statement(.deleteOrderLine)
+            delete.bind(id); delete.bind(l[1])
+            try delete.execute()
+        }
+        for l in new {
+            guard let was = oldByNumber[Int64.fromDatabaseValue(l[1]) ?? 0] else { try insertLine(l); continue }
+            guard was != l else { continue }
+            // The sku only when it moved: setting it makes SQLite check the item reference and journal the statement.
+            let update = try statement(was[2] == l[2] ? .updateOrderLine : .updateOrderLineSKU)
+            for v in l[(was[2] == l[2] ? 3 : 2)...] { update.bind(v) }
+            update.bind(id); update.bind(l[1])
+            try update.execute()
+        }
+    }
+
+    private func insertLine(_ l: [DatabaseValue]) throws {
+        let insert = try statement(.insertOrderLine)
+        for v in l { insert.bind(v) }
+        try insert.execute()
+    }
+
+    func orderStatus(_ now: String) throws -> ChangeSet {
+        let c = try cells(Self.orderEvent, event.data)
+        let id = text(c, "order_id")
+        let reason = String.fromDatabaseValue(c["reason"] ?? .null)
+        try requireKnown(.order, id, field: "order_id")
+        let update: FastStatement
+        switch event.type {
+        case "order.cancelled":
+            update = try statement(.cancelOrder)
+            update.bind(id)
+        case "order.held":
+            update = try statement(.holdOrder)
+            update.bind(reason); update.bind(id); update.bind(reason)
+        default:
+            update = try statement(.releaseOrder)
+            update.bind(id)
+        }
+        guard try update.execute() > 0 else { return ChangeSet() }
+        context?.orders?.set(header: nil, of: id)
+        var skus: Set<SKU> = []
+        if let lines = context?.orders?.heldLines(id) {
+            for l in lines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
+        } else {
+            let read = try statement(.orderLineSKUs)
+            read.bind(id)
+            try read.forEachRow { skus.insert($0.text(0)) }
+        }
+        return try changedOrder(id, skus: skus, detail: reason, now)
+    }
+}
