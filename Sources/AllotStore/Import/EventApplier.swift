@@ -14,6 +14,8 @@ struct EventApplier {
     let line: Int?
     /// What a batch shares between its events (known references, buffered feed rows); nil applies on its own.
     var context: ApplyContext? = nil
+    /// The event's `spec(of:)` columns, when the decoder already parsed them.
+    var parsed: Result<Cells, ImportProblem>? = nil
 
     typealias L = SnapshotLayout
     static let orders = L.file(named: "orders.csv")!
@@ -37,6 +39,30 @@ struct EventApplier {
         L.req("shipped_at", .timestamp), L.opt("delivered_at", .timestamp), L.opt("event_id", .text),
     ], key: ["order_id", "line_no", "warehouse_id"])
 
+    /// The columns an event type's `data` holds (order lines apart), as the importer checks them.
+    static func spec(of type: String) -> L.File? {
+        switch type {
+        case "order.upserted": return orders
+        case "order.cancelled", "order.held", "order.released": return orderEvent
+        case "inventory.snapshot": return inventory
+        case "inventory.adjusted": return adjustment
+        case "receipt.upserted": return receipts
+        case "receipt.received": return receiving
+        case "shipment.confirmed": return shipment
+        case "customer.upserted": return customers
+        case "item.upserted": return items
+        case "warehouse.upserted": return warehouses
+        case "lane.upserted": return lanes
+        default: return nil
+        }
+    }
+
+    /// The event's `spec(of:)` columns: as the decoder parsed them, or parsed now.
+    func mainCells() throws -> Cells {
+        if let parsed { return try parsed.get() }
+        return try cells(Self.spec(of: event.type)!, event.data)
+    }
+
     func problem(_ field: String?, _ value: String?, _ message: String) -> ImportProblem {
         ImportProblem(file: file, line: line, field: field.map { "data.\($0)" }, value: value, message: message)
     }
@@ -52,14 +78,14 @@ struct EventApplier {
         case "order.upserted": return try upsertOrder(now)
         case "order.cancelled", "order.held", "order.released": return try orderStatus(now)
         case "inventory.snapshot":
-            let c = try cells(Self.inventory, d)
+            let c = try mainCells()
             let (w, sku) = (text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
             return try upsertStock(c, StockPositions.Key(warehouse: w, sku: sku)) ? try changed(sku: sku, detail: w, now) : ChangeSet()
         case "inventory.adjusted": return try adjust(now)
         case "receipt.upserted":
-            let c = try cells(Self.receipts, d)
+            let c = try mainCells()
             let (id, w, sku) = (text(c, "receipt_id"), text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
@@ -72,19 +98,18 @@ struct EventApplier {
             return set
         case "receipt.received": return try receive(now)
         case "shipment.confirmed":
-            var c = try cells(Self.shipment, d)
+            var c = try mainCells()
             try requireKnown(.warehouse, text(c, "warehouse_id"), field: "warehouse_id")
             c["event_id"] = event.id.databaseValue
             _ = try upsert(c)
             return ChangeSet()
         case "item.upserted":
-            let c = try cells(Self.items, d)
+            let c = try mainCells()
             let sku = text(c, "sku")
             return try upsert(c) ? try changed(sku: sku, detail: nil, now) : ChangeSet()
         case "customer.upserted", "warehouse.upserted", "lane.upserted":
-            let spec = event.type == "customer.upserted" ? Self.customers : event.type == "warehouse.upserted" ? Self.warehouses : Self.lanes
-            let c = try cells(spec, d)
-            if spec.name == Self.lanes.name { try requireKnown(.warehouse, text(c, "from_warehouse"), field: "from_warehouse") }
+            let c = try mainCells()
+            if c.spec.name == Self.lanes.name { try requireKnown(.warehouse, text(c, "from_warehouse"), field: "from_warehouse") }
             guard try upsert(c) else { return ChangeSet() }
             // A customer, warehouse or lane can change the sourcing of any line: everything is re-checked.
             let entity = try entity()
@@ -131,7 +156,7 @@ struct EventApplier {
     }
 
     private func adjust(_ now: String) throws -> ChangeSet {
-        let c = try cells(Self.adjustment, event.data)
+        let c = try mainCells()
         let (w, sku) = (text(c, "warehouse_id"), text(c, "sku"))
         try requireKnown(.warehouse, w, field: "warehouse_id")
         try requireKnown(.item, sku, field: "sku")
@@ -166,7 +191,7 @@ struct EventApplier {
     }
 
     private func receive(_ now: String) throws -> ChangeSet {
-        let c = try cells(Self.receiving, event.data)
+        let c = try mainCells()
         let id = text(c, "receipt_id")
         let qty = Int64.fromDatabaseValue(c["qty"] ?? .null) ?? 0
         let read = try statement(.receiptRow)

@@ -88,8 +88,9 @@ struct EventBatch {
         /// A line that is not an event; `source` is its envelope's source when that much could be read (an unknown
         /// type, a missing seq), so the dead letter shows under its source in the health view.
         case rejected(ImportProblem, raw: String, source: String? = nil)
-        /// An event with its entity (nil when its key fields are missing: the applier names the problem).
-        case event(Event, raw: String, line: Int, entity: String?)
+        /// An event with its entity (nil when its key fields are missing: the applier names the problem) and its
+        /// main columns parsed (`EventApplier.spec(of:)`), or the problem parsing them found.
+        case event(Event, raw: String, line: Int, entity: String?, cells: Result<Cells, ImportProblem>?)
     }
 
     /// Per-source counters of a chunk, added to `source_state` when the chunk is written.
@@ -111,7 +112,10 @@ struct EventBatch {
         }
         do {
             let event = try Event(raw: raw, file: file, line: line)
-            return .event(event, raw: raw, line: line, entity: try? event.entity(file: file, line: line))
+            let cells = EventApplier.spec(of: event.type).map { spec in
+                Result { () throws(ImportProblem) in try EventApplier.cells(spec, event.data, file: file, line: line) }
+            }
+            return .event(event, raw: raw, line: line, entity: try? event.entity(file: file, line: line), cells: cells)
         } catch let problem as ImportProblem {
             return .rejected(problem, raw: raw, source: Event.readableSource(raw))
         } catch {
@@ -154,7 +158,7 @@ struct EventBatch {
         var ledger: [DatabaseValue] = []
         ledger.reserveCapacity(lines.count * 9)
         for (i, decoded) in lines.enumerated() {
-            let event: Event, raw: String, lineNo: Int, knownEntity: String?
+            let event: Event, raw: String, lineNo: Int, knownEntity: String?, cells: Result<Cells, ImportProblem>?
             switch decoded {
             case .rejected(let problem, let text, let source):
                 if source != nil {
@@ -166,8 +170,8 @@ struct EventBatch {
                 try deadLetter(problem, raw: text, source: source)
                 s.rejected += 1; s.problems.append(problem)
                 continue
-            case .event(let e, let text, let n, let entity):
-                event = e; raw = text; lineNo = n; knownEntity = entity
+            case .event(let e, let text, let n, let entity, let parsed):
+                event = e; raw = text; lineNo = n; knownEntity = entity; cells = parsed
             }
             let sourceNumber = Int(chunk.sourceOf[i])
             var tally = try currentTally(of: event.source, in: tallies[sourceNumber])
@@ -180,7 +184,7 @@ struct EventBatch {
             }
             tally.lastSeq = max(tally.lastSeq ?? event.seq, event.seq)
             tally.received += 1
-            let applier = EventApplier(db: db, event: event, file: file, line: lineNo, context: context)
+            let applier = EventApplier(db: db, event: event, file: file, line: lineNo, context: context, parsed: cells)
             guard let entity = knownEntity else {
                 let problem: ImportProblem
                 do { _ = try applier.entity(); problem = ImportProblem(file: file, line: lineNo, message: "has no entity") } catch let p as ImportProblem {
@@ -253,7 +257,7 @@ struct EventBatch {
                 if let source { try session.count(source, "rejected") }
                 try session.deadLetter(problem, raw: raw, source: source)
                 s.rejected += 1; s.problems.append(problem)
-            case .event(_, let raw, let line, _):
+            case .event(_, let raw, let line, _, _):
                 switch try session.apply(raw: raw, line: line) {
                 case .applied(let changes): s.applied += 1; s.changes.formUnion(changes)
                 case .duplicate: s.duplicate += 1

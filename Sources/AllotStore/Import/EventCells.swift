@@ -5,7 +5,7 @@ import AllotCore
 ///
 /// Looked up by name with a short scan of the spec: an event has a handful of fields, and a dictionary per
 /// event (hashing every name twice) was a large part of applying it.
-struct Cells {
+struct Cells: Sendable {
     let spec: SnapshotLayout.File
     var values: [DatabaseValue?]
 
@@ -82,6 +82,14 @@ extension EventApplier {
 
     /// The given columns of `spec` from a JSON object, parsed; absent optional columns are left out.
     func cells(_ spec: L.File, _ object: JSONObject, path: String = "") throws -> Cells {
+        try Self.cells(spec, object, path: path, file: file, line: line)
+    }
+
+    /// The same, needing no mirror: the decoder parses an event's main columns (`spec(of:)`) ahead of the writer.
+    static func cells(_ spec: L.File, _ object: JSONObject, path: String = "", file: String, line: Int?) throws(ImportProblem) -> Cells {
+        func problem(_ field: String, _ value: String?, _ message: String) -> ImportProblem {
+            ImportProblem(file: file, line: line, field: "data." + field, value: value, message: message)
+        }
         var out = Cells(spec)
         for (i, column) in spec.columns.enumerated() {
             guard let v = object[column.name] else {

@@ -45,7 +45,7 @@ extension EventBatch {
                     pairOf.append(-1)
                     earlierSameID.append(-1)
                     ids += "null"
-                case .event(let e, _, _, let entity):
+                case .event(let e, _, _, let entity, _):
                     sourceOf.append(number(ofSource: e.source))
                     if let entity {
                         let key = EventBatch.versionKey(e.source, entity)

@@ -38,7 +38,7 @@ final class OrderRows {
 
 extension EventApplier {
     func upsertOrder(_ now: String) throws -> ChangeSet {
-        let header = try cells(Self.orders, event.data)
+        let header = try mainCells()
         let id = text(header, "order_id")
         try requireKnown(.customer, text(header, "customer_id"), field: "customer_id")
         guard let linesValue = event.data["lines"] else { throw problem("lines", nil, "is missing") }
@@ -134,7 +134,7 @@ extension EventApplier {
     }
 
     func orderStatus(_ now: String) throws -> ChangeSet {
-        let c = try cells(Self.orderEvent, event.data)
+        let c = try mainCells()
         let id = text(c, "order_id")
         let reason = String.fromDatabaseValue(c["reason"] ?? .null)
         try requireKnown(.order, id, field: "order_id")

@@ -21,21 +21,7 @@ public enum EventSchema {
     /// The fields of `type`'s `data` (version 1) as the importer checks them, in column order.
     public static func fields(of type: String) -> [Field] {
         typealias A = EventApplier
-        let spec: SnapshotLayout.File
-        switch type {
-        case "order.upserted": spec = A.orders
-        case "order.cancelled", "order.held", "order.released": spec = A.orderEvent
-        case "inventory.snapshot": spec = A.inventory
-        case "inventory.adjusted": spec = A.adjustment
-        case "receipt.upserted": spec = A.receipts
-        case "receipt.received": spec = A.receiving
-        case "shipment.confirmed": spec = A.shipment
-        case "customer.upserted": spec = A.customers
-        case "item.upserted": spec = A.items
-        case "warehouse.upserted": spec = A.warehouses
-        case "lane.upserted": spec = A.lanes
-        default: return []
-        }
+        guard let spec = A.spec(of: type) else { return [] }
         // `event_id` of a shipment is taken from the envelope, whatever `data` says.
         var out = spec.columns.filter { !(type == "shipment.confirmed" && $0.name == "event_id") }.map(field)
         if type == "order.upserted" {
