@@ -156,7 +156,7 @@ struct EventBatch {
         try reached.forEachRow { versions[Int($0.int64(0))] = $0.int64(1) }
         var tallies = [Tally?](repeating: nil, count: chunk.sources.count)
         var ledger: [DatabaseValue] = []
-        ledger.reserveCapacity(lines.count * 9)
+        ledger.reserveCapacity(lines.count * 7)
         for (i, decoded) in lines.enumerated() {
             let event: Event, raw: String, lineNo: Int, knownEntity: String?, cells: Result<Cells, ImportProblem>?
             switch decoded {
@@ -218,7 +218,8 @@ struct EventBatch {
             s.applied += 1; s.changes.formUnion(changes)
         }
         try context.stock?.write()
-        try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "applied_at", "outcome", "file"])
+        try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "outcome"],
+                           shared: [("applied_at", now.databaseValue), ("file", file.databaseValue)])
             .insert(db, flat: ledger, statements: context.statements, key: 1000)
         try ChangeFeed.append(db, rows: context.feed, statements: context.statements)
         context.feed.removeAll(keepingCapacity: true)
@@ -297,7 +298,7 @@ struct EventBatch {
     private func appendLedger(_ e: Event, entity: String, outcome: String, to values: inout [DatabaseValue]) {
         values.append(e.id.databaseValue); values.append(e.source.databaseValue); values.append(e.seq.databaseValue)
         values.append(e.type.databaseValue); values.append(entity.databaseValue); values.append(e.at.databaseValue)
-        values.append(now.databaseValue); values.append(outcome.databaseValue); values.append(file.databaseValue)
+        values.append(outcome.databaseValue)
     }
 
     private func deadLetter(_ problem: ImportProblem, raw: String, source: String?) throws {

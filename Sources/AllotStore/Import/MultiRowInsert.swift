@@ -12,6 +12,8 @@ struct MultiRowInsert {
     /// Appended to each statement (`ON CONFLICT … DO UPDATE …`).
     var suffix = ""
     var perStatement = 512
+    /// Columns with the same value in every row (an import's time and file), bound once per statement.
+    var shared: [(column: String, value: DatabaseValue)] = []
 
     /// Writes rows given as one flat list of values, `columns.count` to a row.
     ///
@@ -29,15 +31,21 @@ struct MultiRowInsert {
             var n = min(perStatement, rows - start)
             if n < perStatement { n = 1 << (Int.bitWidth - 1 - n.leadingZeroBitCount) }
             let statement = try cache.statement(key + n) { sql(rows: n) }
+            for c in shared { statement.bind(c.value) }
             for v in values[(start * width)..<((start + n) * width)] { statement.bind(v) }
             try statement.execute()
             start += n
         }
     }
 
+    /// The shared values are parameters 1…, each row's follow in order: `VALUES (?3, ?4, ?1, ?2), (?5, ?6, ?1, ?2)`.
     func sql(rows n: Int) -> String {
-        let one = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        return "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
-            + Array(repeating: one, count: n).joined(separator: ", ") + (suffix.isEmpty ? "" : " " + suffix)
+        let width = columns.count
+        let sharedParameters = shared.indices.map { "?\($0 + 1)" }
+        let rows = (0..<n).map { r in
+            "(" + ((0..<width).map { "?\(shared.count + r * width + $0 + 1)" } + sharedParameters).joined(separator: ", ") + ")"
+        }
+        return "INSERT INTO \(table)(\((columns + shared.map(\.column)).joined(separator: ", "))) VALUES "
+            + rows.joined(separator: ", ") + (suffix.isEmpty ? "" : " " + suffix)
     }
 }
