@@ -15,9 +15,9 @@ final class ApplyContext {
     /// The feed entries this file has written so far.
     private var fed: Set<ChangeFeed.Key> = []
 
-    init(_ db: Database) throws {
-        statements = FastStatements(db)
-        stock = try Self.hasTriggers(on: ["inventory"], db) ? nil : StockPositions(statements: statements)
+    init(_ db: Database, statements: FastStatements? = nil) throws {
+        self.statements = statements ?? FastStatements(db)
+        stock = try Self.hasTriggers(on: ["inventory"], db) ? nil : StockPositions(statements: self.statements)
         orders = try Self.hasTriggers(on: ["sales_order", "order_line"], db) ? nil : OrderRows()
     }
 
@@ -81,7 +81,10 @@ struct EventBatch {
 
     static let chunkSize = 4096
 
-    init(db: Database, file: String) throws { self.db = db; self.file = file; context = try ApplyContext(db) }
+    /// `statements`: prepared ones to use (and add to), as `Mirror.importStatements` keeps them from file to file.
+    init(db: Database, file: String, statements: FastStatements? = nil) throws {
+        self.db = db; self.file = file; context = try ApplyContext(db, statements: statements)
+    }
 
     /// One line of the file, read and checked as far as it can be without the mirror.
     enum Decoded: Sendable {

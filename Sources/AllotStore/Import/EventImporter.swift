@@ -63,7 +63,7 @@ public struct EventImporter: Sendable {
             let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             if cache > -65536 { try db.execute(sql: "PRAGMA cache_size = -65536") }
             defer { if cache > -65536 { try? db.execute(sql: "PRAGMA cache_size = \(cache)") } }
-            var batch = try EventBatch(db: db, file: name)
+            var batch = try EventBatch(db: db, file: name, statements: mirror.importStatements.statements(for: db))
             batch.refusedChunks = refusedChunks
             let lines = Self.lines(of: data)
             try LineDecoder(data: data, lines: lines, file: name).forEachChunk { chunk in try batch.apply(chunk) }

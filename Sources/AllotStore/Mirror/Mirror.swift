@@ -11,6 +11,8 @@ public final class Mirror: Sendable {
     public let db: any DatabaseWriter
     /// The file behind the mirror, or nil for an in-memory mirror (tests).
     public let path: String?
+    /// What the event import prepared on the writer connection, for the next file.
+    let importStatements = KeptImportStatements()
 
     /// Opens (and creates or migrates) the mirror at `path`.
     public init(path: String) throws {
@@ -35,8 +37,9 @@ public final class Mirror: Sendable {
         config.label = "allot.mirror"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Savepoint and statement journals in memory, not in temporary files: an event import keeps a savepoint
-            // per chunk and writes many rows a statement, and on disk those journals cost five writes per event
+            // Savepoint and statement journals in memory, not in temporary files: an event import applied one event
+            // at a time keeps a savepoint per event, and writes many rows a statement; on disk those journals cost
+            // five writes per event
             // (the mirror itself is journalled by its WAL; these only undo a part of an open transaction).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
