@@ -221,6 +221,7 @@ struct EventBatch {
             s.applied += 1; s.changes.formUnion(changes)
         }
         try context.stock?.write()
+        try context.orders?.writeLines(context.statements)
         try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "outcome"],
                            shared: [("applied_at", now.databaseValue), ("file", file.databaseValue)])
             .insert(db, flat: ledger, statements: context.statements, key: 1000)

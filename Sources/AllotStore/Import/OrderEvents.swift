@@ -1,19 +1,24 @@
 import GRDB
 import AllotCore
 
-/// The orders a file's events have read or written, as the mirror holds them, so that the next event about the
-/// same order need not read them again.
+/// The orders a file's events have read or written, so that the next event about the same order need not read
+/// them again, and the line changes of the current chunk, written once per order at its end.
 ///
 /// A feed re-sends the same few hundred orders with edited lines all day: reading each one's header and lines
-/// back for every event was a third of applying it. Entries are what was read, or exactly what was written;
-/// an order whose header the batch did not write itself (a new row taking the table's defaults, a hold or a
-/// release) is forgotten and read again when next needed. Only for a mirror without triggers on `sales_order`
-/// and `order_line`, and forgotten whole before a chunk is applied one event at a time (which writes directly).
+/// back for every event was a third of applying it, and a chunk edits each order two or three times. Headers
+/// are what was read or exactly what was written (one the batch did not write itself, a new row taking the
+/// table's defaults, a hold or a release, is forgotten and read again when next needed); lines are as the
+/// chunk's events left them, and `writeLines` makes the mirror hold them. Only for a mirror without triggers on
+/// `sales_order` and `order_line`, and forgotten whole before a chunk is applied one event at a time (which
+/// writes directly).
 final class OrderRows {
     /// `orders.csv` columns of each order, in spec order.
     private var headers: [OrderID: [DatabaseValue]] = [:]
     /// `order_lines.csv` columns of each line of each order, by line number.
     private var lines: [OrderID: [[DatabaseValue]]] = [:]
+    /// The lines the mirror holds of each order the chunk changed, and those orders in the order first changed.
+    private var unwritten: [OrderID: [[DatabaseValue]]] = [:]
+    private var changed: [OrderID] = []
 
     func header(_ id: OrderID, read: () throws -> [DatabaseValue]?) rethrows -> [DatabaseValue]? {
         if let h = headers[id] { return h }
@@ -30,10 +35,57 @@ final class OrderRows {
     }
 
     func set(header: [DatabaseValue]?, of id: OrderID) { headers[id] = header }
-    func set(lines l: [[DatabaseValue]], of id: OrderID) { lines[id] = l }
     /// The order's lines if held, for a reader that does not need them otherwise.
     func heldLines(_ id: OrderID) -> [[DatabaseValue]]? { lines[id] }
-    func forget() { headers = [:]; lines = [:] }
+
+    /// Makes `new` the order's lines (sorted by line number), to be written by `writeLines`.
+    func change(lines new: [[DatabaseValue]], of id: OrderID) {
+        if unwritten[id] == nil {
+            unwritten[id] = lines[id] ?? []
+            changed.append(id)
+        }
+        lines[id] = new
+    }
+
+    /// Writes the lines of each order the chunk changed, where they differ from what the mirror holds: lines of
+    /// the same number updated in place, the others deleted or inserted (readers order lines by key, so the rows
+    /// read as if all were deleted and inserted again). The sku is set only when it moved: setting it makes
+    /// SQLite check the item reference and journal the statement.
+    func writeLines(_ statements: FastStatements) throws {
+        func statement(_ q: AppliedSQL) throws -> FastStatement { try statements.statement(q.rawValue) { q.sql } }
+        for id in changed {
+            guard let old = unwritten[id], let new = lines[id], old != new else { continue }
+            var oldByNumber: [Int64: [DatabaseValue]] = [:]
+            for l in old { oldByNumber[Int64.fromDatabaseValue(l[1]) ?? 0] = l }
+            let newNumbers = Set(new.map { Int64.fromDatabaseValue($0[1]) ?? 0 })
+            for l in old where !newNumbers.contains(Int64.fromDatabaseValue(l[1]) ?? 0) {
+                let delete = try statement(.deleteOrderLine)
+                delete.bind(id); delete.bind(l[1])
+                try delete.execute()
+            }
+            for l in new {
+                guard let was = oldByNumber[Int64.fromDatabaseValue(l[1]) ?? 0] else {
+                    let insert = try statement(.insertOrderLine)
+                    for v in l { insert.bind(v) }
+                    try insert.execute()
+                    continue
+                }
+                guard was != l else { continue }
+                let update = try statement(was[2] == l[2] ? .updateOrderLine : .updateOrderLineSKU)
+                for v in l[(was[2] == l[2] ? 3 : 2)...] { update.bind(v) }
+                update.bind(id); update.bind(l[1])
+                try update.execute()
+            }
+        }
+        unwritten.removeAll(keepingCapacity: true)
+        changed.removeAll(keepingCapacity: true)
+    }
+
+    /// Forgets every order; the chunk's line changes must have been written.
+    func forget() {
+        precondition(changed.isEmpty, "order lines changed but not written")
+        headers = [:]; lines = [:]
+    }
 }
 
 extension EventApplier {
@@ -60,8 +112,11 @@ extension EventApplier {
         var changedAny = try upsertHeader(header, id)
         var skus: Set<SKU> = []
         if oldLines != newLines {
-            try replaceLines(of: id, oldLines, with: newLines)
-            context?.orders?.set(lines: newLines, of: id)
+            if let orders = context?.orders {
+                orders.change(lines: newLines, of: id)
+            } else {
+                try replaceLines(of: id, with: newLines)
+            }
             changedAny = true
             for l in oldLines + newLines { if let s = String.fromDatabaseValue(l[2]) { skus.insert(s) } }
         } else if changedAny {
@@ -97,34 +152,12 @@ extension EventApplier {
         return changed
     }
 
-    /// Makes the order's lines `new` (sorted by line number) where they are `old`: the lines of the same number
-    /// updated in place, the others deleted or inserted, when the batch may (no triggers on the tables); else all
-    /// deleted and inserted again. The rows end the same either way.
-    private func replaceLines(of id: OrderID, _ old: [[DatabaseValue]], with new: [[DatabaseValue]]) throws {
-        guard context?.orders != nil else {
-            let delete = try statement(.deleteOrderLines)
-            delete.bind(id)
-            try delete.execute()
-            for l in new { try insertLine(l) }
-            return
-        }
-        var oldByNumber: [Int64: [DatabaseValue]] = [:]
-        for l in old { oldByNumber[Int64.fromDatabaseValue(l[1]) ?? 0] = l }
-        let newNumbers = Set(new.map { Int64.fromDatabaseValue($0[1]) ?? 0 })
-        for l in old where !newNumbers.contains(Int64.fromDatabaseValue(l[1]) ?? 0) {
-            let delete = try statement(.deleteOrderLine)
-            delete.bind(id); delete.bind(l[1])
-            try delete.execute()
-        }
-        for l in new {
-            guard let was = oldByNumber[Int64.fromDatabaseValue(l[1]) ?? 0] else { try insertLine(l); continue }
-            guard was != l else { continue }
-            // The sku only when it moved: setting it makes SQLite check the item reference and journal the statement.
-            let update = try statement(was[2] == l[2] ? .updateOrderLine : .updateOrderLineSKU)
-            for v in l[(was[2] == l[2] ? 3 : 2)...] { update.bind(v) }
-            update.bind(id); update.bind(l[1])
-            try update.execute()
-        }
+    /// Deletes the order's lines and inserts `new` (applying an event on its own).
+    private func replaceLines(of id: OrderID, with new: [[DatabaseValue]]) throws {
+        let delete = try statement(.deleteOrderLines)
+        delete.bind(id)
+        try delete.execute()
+        for l in new { try insertLine(l) }
     }
 
     private func insertLine(_ l: [DatabaseValue]) throws {
