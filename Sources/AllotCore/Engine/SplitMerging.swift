@@ -26,7 +26,7 @@ extension GroupSolver {
     }
 
     /// The most buckets a group may have for the split merger's chains to take three steps.
-    static let longChainBuckets = 32
+    static let longChainBuckets = 16
 
     /// Makes the classes' flow (and free units and reach) match the lines' allocations after local merges moved
     /// line pieces; lines fixed by an earlier repair rejoin their class's flow (unless `keepingFixed` and still
@@ -52,7 +52,7 @@ extension GroupSolver {
     ///
     /// Chains re-route up to three other lines in groups of at most `longChainBuckets` buckets, and up to two beyond:
     /// a third step multiplies a search by the group's buckets, and in groups linked by substitutes (or grown by many
-    /// receipts) it cost the most for the least (1M-line scenario: total cost +0.02%).
+    /// receipts) it cost the most for the least.
     func mergeSplits(maxPasses: Int = 8, maxChain: Int? = nil, wholeLineChains: Bool) {
         guard policy.cost.splitPenalty > 0 else { return }
         let maxChain = maxChain ?? (B <= GroupSolver.longChainBuckets ? 3 : 2)
