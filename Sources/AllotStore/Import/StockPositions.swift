@@ -10,8 +10,8 @@ import GRDB
 /// events one by one would. Only rows that exist are held: a new position is inserted by its event, at once.
 ///
 /// Only for a mirror without triggers on `inventory` (a trigger would see one write where it expects many), and
-/// only as long as every other write to `inventory` in the chunk first calls `settle` (or, for a row that was
-/// not there, `forget`) for its position.
+/// only as long as every other write to `inventory` in the chunk first calls `settle` for its position (a row
+/// that was not there is not held, so inserting it needs nothing).
 final class StockPositions {
     /// The columns of a position (`inventory.csv`'s, the key first), and how many of them the key takes.
     static let spec = EventApplier.inventory
