@@ -216,6 +216,10 @@ struct SplitMerger {
     /// scenario: a fifth of the merger's time for 0.002% of total cost).
     static let chainWorthBelow = 2.0
 
+    /// Whether a move to `t` takes piece `k` (at bucket `b`) of the line: every piece not at `t` (`single` < 0), or
+    /// only piece `single`.
+    @inline(__always) static func moves(_ k: Int, _ b: Int, to t: Int, single: Int) -> Bool { single < 0 ? b != t : k == single }
+
     /// One re-routing of a chain: `line` takes its units from bucket `from` to bucket `to`.
     struct Step { var from: Int; var to: Int; var line: Int }
     /// One candidate move: the change of the objective, the target, the pieces moved (`single` < 0: every piece not
@@ -242,7 +246,7 @@ struct SplitMerger {
                 guard let mv = bestMove(i) else { fruitless[i] = version; continue }
                 let parts = allocations[i]
                 var units = 0
-                for (k, s) in parts.enumerated() where mv.single < 0 ? s.b != mv.t : k == mv.single {
+                for (k, s) in parts.enumerated() where Self.moves(k, s.b, to: mv.t, single: mv.single) {
                     add(i, s.b, -s.q); units += s.q
                 }
                 for step in bestChain { add(step.line, step.from, -mv.m); add(step.line, step.to, mv.m) }
@@ -279,7 +283,7 @@ struct SplitMerger {
         var count = 0, held = false, units = 0, own = 0.0
         for (k, s) in parts.enumerated() {
             if s.b == t { held = true }
-            guard single < 0 ? s.b != t : k == single else { continue }
+            guard Self.moves(k, s.b, to: t, single: single) else { continue }
             count += 1
             free[s.b] += s.q; units += s.q
             own += Double(s.q) * (obj(i, t) - obj(i, s.b))
@@ -310,7 +314,7 @@ struct SplitMerger {
             }
         }
         // `free` equals `cap` between moves: only the moved pieces' buckets differed.
-        for (k, s) in parts.enumerated() where single < 0 ? s.b != t : k == single { free[s.b] = cap[s.b] }
+        for (k, s) in parts.enumerated() where Self.moves(k, s.b, to: t, single: single) { free[s.b] = cap[s.b] }
     }
 
     /// The cheapest chains of up to `layers - 1` re-routings of `m` units starting at `t` and ending at one of the
