@@ -65,17 +65,18 @@ extension EventBatch {
             }
             (self.sources, self.sourceOf, self.pairs, self.pairOf, self.earlierSameID) = (sources, sourceOf, pairs, pairOf, earlierSameID)
             idsJSON = ids + "]"
-            pairsJSON = EventBatch.jsonArray(pairs.map { [$0.source, $0.entity] })
+            pairsJSON = EventBatch.jsonArray(pairs)
         }
     }
 
-    /// A JSON array of arrays of strings, for `json_each`.
-    static func jsonArray(_ items: [[String]]) -> String {
+    /// The pairs as a JSON array of two-string arrays, for `json_each`.
+    static func jsonArray(_ pairs: [(source: String, entity: String)]) -> String {
         var out = "["
-        for (i, pair) in items.enumerated() {
-            if i > 0 { out += "," }
-            out += "["
-            for (j, s) in pair.enumerated() { if j > 0 { out += "," }; quote(s, into: &out) }
+        for (i, pair) in pairs.enumerated() {
+            out += i > 0 ? ",[" : "["
+            quote(pair.source, into: &out)
+            out += ","
+            quote(pair.entity, into: &out)
             out += "]"
         }
         return out + "]"
