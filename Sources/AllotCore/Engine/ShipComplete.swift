@@ -13,7 +13,8 @@ enum ShipComplete {
     struct Offer {
         var warehouse: Int
         var allocations: [[Allocation]]
-        var taken: [(sku: SKU, b: Int, q: Int)]
+        /// Units taken per (member's sku slot in the ledger, supply).
+        var taken: [(slot: Int, b: Int, q: Int)]
         var objective: Double
         /// Per line it cannot serve whole: (line position, units it could find).
         var lacking: [(Int, Int)]
@@ -82,7 +83,7 @@ enum ShipComplete {
             return
         }
         let members = all.filter { !pinned.contains($0) }
-        for m in members { ledger.load(lines[m].sku) }
+        let slots = members.map { ledger.load(lines[$0].sku) }
         // The order's own units count as free while it looks for one warehouse.
         for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
         var best: Offer?
@@ -91,19 +92,20 @@ enum ShipComplete {
         // Each line's ways to be served, by the warehouse they ship from: routes are worked out once per supply.
         let warehouseCount = index.snapshot.warehouses.count
         let region = ledger.region(of: order)
-        let routes: [[[Option]]] = members.map { m in
+        let routes: [[[Option]]] = slots.map { slot in
             guard let region else { return [[Option]](repeating: [], count: warehouseCount) }
-            return ledger.optionsByWarehouse(sku: lines[m].sku, region: region, requested: order.requestedDate.ordinal)
+            return ledger.optionsByWarehouse(slot: slot, region: region, requested: order.requestedDate.ordinal)
         }
         for w in candidates {
             // A quick count first: a warehouse that lacks units for some line is only named in the reason.
             var lacking: [(Int, Int)] = []
             for (k, m) in members.enumerated() {
-                let have = routes[k][w].reduce(0) { $0 + ledger.free(lines[m].sku, $1.b) }
+                let have = routes[k][w].reduce(0) { $0 + ledger.free(slot: slots[k], $1.b) }
                 if have < lines[m].allocated { lacking.append((k, have)) }
             }
             if lacking.isEmpty {
-                let offer = self.offer(from: w, members: members, routes: routes, lines: lines, ledger: ledger, policy: policy)
+                let offer = self.offer(from: w, members: members, slots: slots, routes: routes, lines: lines, ledger: ledger,
+                                       policy: policy)
                 if offer.lacking.isEmpty {
                     if best == nil || offer.objective < best!.objective - 1e-9 { best = offer }
                     continue
@@ -141,16 +143,16 @@ enum ShipComplete {
     struct Option { var b: Int; var arc: ArcRoute; var obj: Double }
 
     /// What warehouse `w` can do for the order's lines, from free units only, each line from its cheapest supplies.
-    static func offer(from w: Int, members: [Int], routes: [[[Option]]], lines: [LineRecommendation], ledger: SupplyLedger,
-                      policy: Policy) -> Offer {
+    static func offer(from w: Int, members: [Int], slots: [Int], routes: [[[Option]]], lines: [LineRecommendation],
+                      ledger: SupplyLedger, policy: Policy) -> Offer {
         var offer = Offer(warehouse: w, allocations: [], taken: [], objective: 0, lacking: [])
         for (k, m) in members.enumerated() {
             let r = lines[m]
             let need = r.allocated
             var options: [(o: Option, free: Int)] = []
             for o in routes[k][w] {
-                var free = ledger.free(r.sku, o.b)
-                for t in offer.taken where t.sku == r.sku && t.b == o.b { free -= t.q }
+                var free = ledger.free(slot: slots[k], o.b)
+                for t in offer.taken where t.slot == slots[k] && t.b == o.b { free -= t.q }
                 if free > 0 { options.append((o, free)) }
             }
             var left = need
@@ -163,8 +165,8 @@ enum ShipComplete {
             }
             for (o, free) in options where left > 0 {
                 let q = min(left, free)
-                if let bucket = ledger.buckets[r.sku]?[o.b] { allocs.append(ledger.allocation(o.arc, bucket: bucket, qty: q)) }
-                offer.taken.append((r.sku, o.b, q))
+                allocs.append(ledger.allocation(o.arc, bucket: ledger.bucket(slot: slots[k], o.b), qty: q))
+                offer.taken.append((slots[k], o.b, q))
                 objective += Double(q) * o.obj
                 left -= q
             }

@@ -58,7 +58,7 @@ enum SiteCapacity {
                 if !order.shipComplete, !isSubstitute(a) {
                     ledger.load(next.sku)
                     fromBucket = ledger.bucket(of: a, sku: next.sku) ?? -1
-                    for b in (ledger.buckets[next.sku] ?? []).indices where b != fromBucket && ledger.free(next.sku, b) >= a.qty {
+                    for b in (ledger.buckets(next.sku) ?? []).indices where b != fromBucket && ledger.free(next.sku, b) >= a.qty {
                         guard let (alt, _) = ledger.route(line: next, order: order, bucket: b, qty: a.qty) else { continue }
                         let moved = shifted(alt, to: firstOpen(alt.warehouseID, alt.shipDate.ordinal), requested: order.requestedDate)
                         if moved.arrivalDate - order.requestedDate > policy.cost.maxLateDays { continue }

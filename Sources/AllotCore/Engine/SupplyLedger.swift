@@ -16,20 +16,24 @@ struct SupplyLedger {
     let asOf: Day
     /// What the solver left free, by sku.
     let solverFree: [SKU: [FreeSupply]]
-    /// Supplies of each loaded sku, in the solver's order (stock by warehouse, then receipts by eta).
-    private(set) var buckets: [SKU: [SupplyBucket]] = [:]
-    /// Free units of each loaded sku's supplies, per bucket.
-    private var freeUnits: [SKU: [Int]] = [:]
-    /// Ways from a supply to a region, worked out once per ledger: per sku, by `bucket * regionCount + region`.
-    private var routeSlots: [SKU: [[RouteCandidate]?]] = [:]
+    /// Each loaded sku's slot in the arrays below: hot loops look a sku up once and then read by slot, not hashing
+    /// the sku per supply (which was a third of the ship-complete pass).
+    private var slotOf: [SKU: Int] = [:]
+    /// Per slot: the sku's supplies, in the solver's order (stock by warehouse, then receipts by eta).
+    private var lists: [[SupplyBucket]] = []
+    /// Per slot: free units of each of the sku's supplies.
+    private var freeUnits: [[Int]] = []
+    /// Per slot: ways from a supply to a region, worked out once per ledger, by `bucket * regionCount + region`.
+    private var routeSlots: [[[RouteCandidate]?]] = []
 
     init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]]) {
         self.index = index; self.policy = policy; self.asOf = asOf; solverFree = free
     }
 
-    /// Loads `sku`'s supplies and their free units unless already loaded.
-    mutating func load(_ sku: SKU) {
-        guard buckets[sku] == nil else { return }
+    /// Loads `sku`'s supplies and their free units unless already loaded; returns its slot.
+    @discardableResult
+    mutating func load(_ sku: SKU) -> Int {
+        if let s = slotOf[sku] { return s }
         var list: [SupplyBucket] = []
         let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
         let positions = (index.inventoryBySku[sku] ?? []).map { index.snapshot.inventory[$0] }.sorted { $0.warehouseID < $1.warehouseID }
@@ -57,9 +61,22 @@ struct SupplyLedger {
             // Never more than the supply holds, whatever the record says.
             if let b { free[b] = min(f.units, list[b].capacity) }
         }
-        buckets[sku] = list
-        freeUnits[sku] = free
+        let slot = lists.count
+        slotOf[sku] = slot
+        lists.append(list)
+        freeUnits.append(free)
+        routeSlots.append([])
+        return slot
     }
+
+    /// The slot of a loaded sku.
+    func slot(_ sku: SKU) -> Int? { slotOf[sku] }
+
+    /// A loaded sku's supplies.
+    func buckets(_ sku: SKU) -> [SupplyBucket]? { slotOf[sku].map { lists[$0] } }
+
+    /// Supply `b` of the sku loaded at `slot`.
+    func bucket(slot: Int, _ b: Int) -> SupplyBucket { lists[slot][b] }
 
     /// The position of the line with `key` in lines sorted by key.
     static func find(_ key: LineKey, in lines: [LineRecommendation]) -> Int? {
@@ -69,7 +86,13 @@ struct SupplyLedger {
 
     /// The supply of `sku` an allocation of the line's own sku drew on (a transfer draws on its sender's stock).
     func bucket(of a: Allocation, sku: SKU) -> Int? {
-        guard let list = buckets[sku] else { return nil }
+        guard let slot = slotOf[sku] else { return nil }
+        return bucket(of: a, slot: slot)
+    }
+
+    /// The supply of the sku loaded at `slot` that an allocation of its own sku drew on.
+    func bucket(of a: Allocation, slot: Int) -> Int? {
+        let list = lists[slot]
         switch a.source {
         case .onHand:
             guard let w = index.warehouseIndex[a.warehouseID] else { return nil }
@@ -85,32 +108,36 @@ struct SupplyLedger {
     }
 
     /// Units of a loaded sku's bucket nobody uses.
-    func free(_ sku: SKU, _ b: Int) -> Int { freeUnits[sku]?[b] ?? 0 }
+    func free(_ sku: SKU, _ b: Int) -> Int { slotOf[sku].map { freeUnits[$0][b] } ?? 0 }
+
+    /// Units of supply `b` of the sku loaded at `slot` nobody uses.
+    func free(slot: Int, _ b: Int) -> Int { freeUnits[slot][b] }
 
     /// Records that a line's allocations of its own `sku` stop using their supplies (substitute units are not moved).
     mutating func release(_ allocations: [Allocation], sku: SKU) {
-        load(sku)
-        for a in allocations { if let b = bucket(of: a, sku: sku) { freeUnits[sku]![b] += a.qty } }
+        let slot = load(sku)
+        for a in allocations { if let b = bucket(of: a, slot: slot) { freeUnits[slot][b] += a.qty } }
     }
 
     /// Records that a line's allocations of its own `sku` use their supplies.
     mutating func take(_ allocations: [Allocation], sku: SKU) {
-        load(sku)
+        let slot = load(sku)
         for a in allocations {
-            if let b = bucket(of: a, sku: sku) {
-                freeUnits[sku]![b] -= a.qty
-                precondition(freeUnits[sku]![b] >= 0, "a pass after the solver over-used a supply")
+            if let b = bucket(of: a, slot: slot) {
+                freeUnits[slot][b] -= a.qty
+                precondition(freeUnits[slot][b] >= 0, "a pass after the solver over-used a supply")
             }
         }
     }
 
     /// The ways from bucket `b` of `sku` to `region` (worked out once per ledger).
     mutating func candidates(_ sku: SKU, _ b: Int, region: Int) -> [RouteCandidate] {
-        guard let list = buckets[sku] else { return [] }
+        guard let slot = slotOf[sku] else { return [] }
         let regions = index.regionCount
-        if let c = routeSlots[sku]?[b * regions + region] { return c }
-        let c = Routing.candidates(bucket: list[b], region: region, index: index)
-        routeSlots[sku, default: Array(repeating: nil, count: list.count * regions)][b * regions + region] = c
+        if routeSlots[slot].isEmpty { routeSlots[slot] = Array(repeating: nil, count: lists[slot].count * regions) }
+        if let c = routeSlots[slot][b * regions + region] { return c }
+        let c = Routing.candidates(bucket: lists[slot][b], region: region, index: index)
+        routeSlots[slot][b * regions + region] = c
         return c
     }
 
@@ -120,11 +147,14 @@ struct SupplyLedger {
 
     /// For a line of `sku` to `region` due on `requested`: per warehouse, the supplies with free units it could ship
     /// from there, each with the route the solver's rules would pick among that warehouse's ways, cheapest first.
-    mutating func optionsByWarehouse(sku: SKU, region: Int, requested: Int32) -> [[ShipComplete.Option]] {
+    mutating func optionsByWarehouse(slot: Int, region: Int, requested: Int32) -> [[ShipComplete.Option]] {
         var out = [[ShipComplete.Option]](repeating: [], count: index.snapshot.warehouses.count)
-        guard let list = buckets[sku], let free = freeUnits[sku] else { return out }
+        let list = lists[slot], free = freeUnits[slot]
         let regions = index.regionCount
-        var slots = routeSlots.removeValue(forKey: sku) ?? Array(repeating: nil, count: list.count * regions)
+        // Taken out while filled, so that writing it does not copy it.
+        var slots = routeSlots[slot]
+        routeSlots[slot] = []
+        if slots.isEmpty { slots = Array(repeating: nil, count: list.count * regions) }
         var ships: [Int] = []
         for b in list.indices where free[b] > 0 {
             let cands: [RouteCandidate]
@@ -140,7 +170,7 @@ struct SupplyLedger {
                 out[w].append(ShipComplete.Option(b: b, arc: arc, obj: objective(arc, bucket: list[b])))
             }
         }
-        routeSlots[sku] = slots
+        routeSlots[slot] = slots
         for w in out.indices where out[w].count > 1 { out[w].sort { ($0.obj, $0.b) < ($1.obj, $1.b) } }
         return out
     }
@@ -162,7 +192,8 @@ struct SupplyLedger {
     /// One way to serve a line from bucket `b` of its sku, shipping from `via` when given: the allocation for `qty`
     /// units, and the solver's objective per unit (contract cost minus the aging bonus) for ranking.
     mutating func route(line: LineRecommendation, order: Order, bucket b: Int, qty: Int, via: Int? = nil) -> (Allocation, Double)? {
-        guard let bucket = buckets[line.sku]?[b], let region = region(of: order) else { return nil }
+        guard let slot = slotOf[line.sku], let region = region(of: order) else { return nil }
+        let bucket = lists[slot][b]
         var cands = candidates(line.sku, b, region: region)
         if let via { cands.removeAll { $0.shipWarehouse != via } }
         guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, policy: policy) else { return nil }
