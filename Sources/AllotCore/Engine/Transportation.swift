@@ -17,76 +17,123 @@ struct Transportation {
 
     /// Routes every source's demand; returns the flow per `source * m + sink`, or nil when the demands do not fit
     /// the capacities (the caller's flow was then not feasible, which the fill step rules out).
+    ///
+    /// Works in flat buffers (each sink's holders in a slice of `n`, the eligible lists packed end to end): a group
+    /// runs a Dijkstra per augmentation, a million of them in a plan, and array-of-array reads with their checks and
+    /// reference counts were half of the time.
     func solve(demand: [Int], capacity: [Int]) -> [Int]? {
         let n = demand.count, m = self.m, t = m
         var x = [Int](repeating: 0, count: n * m)
-        var free = capacity
-        var pi = [Double](repeating: 0, count: m + 1)
-        // Sources holding units of each sink, with each one's slot in that list (swap-removal keeps it O(1)).
-        var holders = [[Int]](repeating: [], count: m)
-        var slot = [Int](repeating: -1, count: n * m)
-        var dist = [Double](repeating: 0, count: m + 1)
-        var done = [Bool](repeating: false, count: m + 1)
-        var prev = [Int](repeating: -1, count: m + 1)
-        var via = [Int](repeating: -1, count: m)
-        let ok: Bool = cost.withUnsafeBufferPointer { cp in
-            func add(_ h: Int, _ b: Int, _ d: Int) {
-                let k = h * m + b
-                let before = x[k]
-                x[k] += d
-                if before == 0 && x[k] > 0 {
-                    slot[k] = holders[b].count; holders[b].append(h)
-                } else if before > 0 && x[k] == 0 {
-                    let s = slot[k], last = holders[b].removeLast()
-                    if last != h { holders[b][s] = last; slot[last * m + b] = s }
-                    slot[k] = -1
-                }
-            }
-            // Larger demands first: they claim whole buckets before small ones fill the gaps (among equally cheap
-            // routings this leaves fewer lines split).
-            let order = (0..<n).filter { demand[$0] > 0 }.sorted { (demand[$0], -$0) > (demand[$1], -$1) }
-            for g in order {
-                var rem = demand[g]
-                while rem > 0 {
-                    for v in 0...m { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
-                    // Entering at a sink costs the source's own unit cost (in reduced terms).
-                    for b in eligible[g] { dist[b] = cp[g * m + b] - pi[b] }
-                    while true {
-                        var u = -1, best = Double.infinity
-                        for v in 0...m where !done[v] && dist[v] < best { best = dist[v]; u = v }
-                        if u < 0 { return false }
-                        if u == t { break }
-                        done[u] = true
-                        if free[u] > 0 {
-                            let nd = best + pi[u] - pi[t]
-                            if nd < dist[t] { dist[t] = nd; prev[t] = u }
-                        }
-                        for h in holders[u] {
-                            let base = best - cp[h * m + u] + pi[u]
-                            for b2 in eligible[h] where !done[b2] {
-                                let nd = base + cp[h * m + b2] - pi[b2]
-                                if nd < dist[b2] { dist[b2] = nd; prev[b2] = u; via[b2] = h }
-                            }
-                        }
+        var eligibleStart = [Int](repeating: 0, count: n + 1)
+        for g in 0..<n { eligibleStart[g + 1] = eligibleStart[g] + eligible[g].count }
+        var eligibleFlat = [Int]()
+        eligibleFlat.reserveCapacity(eligibleStart[n])
+        for e in eligible { eligibleFlat.append(contentsOf: e) }
+        // Larger demands first: they claim whole buckets before small ones fill the gaps (among equally cheap
+        // routings this leaves fewer lines split).
+        let order = (0..<n).filter { demand[$0] > 0 }.sorted { (demand[$0], -$0) > (demand[$1], -$1) }
+        let work = Work(n: n, m: m, capacity: capacity)
+        defer { work.deallocate() }
+        let ok: Bool = x.withUnsafeMutableBufferPointer { xb in
+            cost.withUnsafeBufferPointer { cb in
+                eligibleFlat.withUnsafeBufferPointer { eb in
+                    eligibleStart.withUnsafeBufferPointer { sb in
+                        route(order, demand: demand, x: xb.baseAddress!, cp: cb.baseAddress!, elig: eb.baseAddress!,
+                              start: sb.baseAddress!, w: work, n: n, m: m, t: t)
                     }
-                    // Nodes beyond the sink's distance get that distance: reduced costs stay non-negative.
-                    let dt = dist[t]
-                    for v in 0...m { pi[v] += min(dist[v], dt) }
-                    let end = prev[t]
-                    var d = min(rem, free[end])
-                    var v = end
-                    while prev[v] >= 0 { d = min(d, x[via[v] * m + prev[v]]); v = prev[v] }
-                    let entry = v
-                    v = end
-                    while prev[v] >= 0 { let from = prev[v], h = via[v]; add(h, from, -d); add(h, v, d); v = from }
-                    add(g, entry, d)
-                    free[end] -= d
-                    rem -= d
                 }
             }
-            return true
         }
         return ok ? x : nil
+    }
+
+    /// The solver's scratch: free units, potentials, Dijkstra labels, and each sink's holders with their slots.
+    private struct Work {
+        let free, prev, via, holders, holderCount, slot: UnsafeMutablePointer<Int>
+        let pi, dist: UnsafeMutablePointer<Double>
+        let done: UnsafeMutablePointer<Bool>
+
+        init(n: Int, m: Int, capacity: [Int]) {
+            free = .allocate(capacity: max(1, m)); free.initialize(from: capacity, count: m)
+            prev = .allocate(capacity: m + 1); prev.initialize(repeating: -1, count: m + 1)
+            via = .allocate(capacity: max(1, m)); via.initialize(repeating: -1, count: m)
+            holders = .allocate(capacity: max(1, n * m)); holders.initialize(repeating: 0, count: n * m)
+            holderCount = .allocate(capacity: max(1, m)); holderCount.initialize(repeating: 0, count: m)
+            slot = .allocate(capacity: max(1, n * m)); slot.initialize(repeating: -1, count: n * m)
+            pi = .allocate(capacity: m + 1); pi.initialize(repeating: 0, count: m + 1)
+            dist = .allocate(capacity: m + 1); dist.initialize(repeating: 0, count: m + 1)
+            done = .allocate(capacity: m + 1); done.initialize(repeating: false, count: m + 1)
+        }
+
+        func deallocate() {
+            for p in [free, prev, via, holders, holderCount, slot] { p.deallocate() }
+            pi.deallocate(); dist.deallocate(); done.deallocate()
+        }
+    }
+
+    /// Successive shortest paths over `order`'s sources (see the type's comment); false when a demand does not fit.
+    private func route(_ order: [Int], demand: [Int], x: UnsafeMutablePointer<Int>, cp: UnsafePointer<Double>,
+                       elig: UnsafePointer<Int>, start: UnsafePointer<Int>, w: Work, n: Int, m: Int, t: Int) -> Bool {
+        let (free, pi, dist, done, prev, via) = (w.free, w.pi, w.dist, w.done, w.prev, w.via)
+        let (holders, holderCount, slot) = (w.holders, w.holderCount, w.slot)
+        // Source h's units at sink b: a source joins the end of b's holders and leaves by swap with the last.
+        @inline(__always) func add(_ h: Int, _ b: Int, _ d: Int) {
+            let k = h * m + b
+            let before = x[k]
+            x[k] += d
+            if before == 0 && x[k] > 0 {
+                slot[k] = holderCount[b]; holders[b * n + holderCount[b]] = h; holderCount[b] += 1
+            } else if before > 0 && x[k] == 0 {
+                let s = slot[k]
+                holderCount[b] -= 1
+                let last = holders[b * n + holderCount[b]]
+                if last != h { holders[b * n + s] = last; slot[last * m + b] = s }
+                slot[k] = -1
+            }
+        }
+        for g in order {
+            var rem = demand[g]
+            while rem > 0 {
+                for v in 0...m { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
+                // Entering at a sink costs the source's own unit cost (in reduced terms).
+                for e in start[g]..<start[g + 1] { let b = elig[e]; dist[b] = cp[g * m + b] - pi[b] }
+                while true {
+                    var u = -1, best = Double.infinity
+                    for v in 0...m where !done[v] && dist[v] < best { best = dist[v]; u = v }
+                    if u < 0 { return false }
+                    if u == t { break }
+                    done[u] = true
+                    if free[u] > 0 {
+                        let nd = best + pi[u] - pi[t]
+                        if nd < dist[t] { dist[t] = nd; prev[t] = u }
+                    }
+                    for k in 0..<holderCount[u] {
+                        let h = holders[u * n + k]
+                        let base = best - cp[h * m + u] + pi[u]
+                        for e in start[h]..<start[h + 1] {
+                            let b2 = elig[e]
+                            guard !done[b2] else { continue }
+                            let nd = base + cp[h * m + b2] - pi[b2]
+                            if nd < dist[b2] { dist[b2] = nd; prev[b2] = u; via[b2] = h }
+                        }
+                    }
+                }
+                // Nodes beyond the sink's distance get that distance: reduced costs stay non-negative.
+                let dt = dist[t]
+                for v in 0...m { pi[v] += min(dist[v], dt) }
+                let end = prev[t]
+                var d = min(rem, free[end])
+                var v = end
+                while prev[v] >= 0 { d = min(d, x[via[v] * m + prev[v]]); v = prev[v] }
+                let entry = v
+                v = end
+                while prev[v] >= 0 { let from = prev[v], h = via[v]; add(h, from, -d); add(h, v, d); v = from }
+                add(g, entry, d)
+                free[end] -= d
+                rem -= d
+            }
+        }
+        return true
     }
 }
 
