@@ -32,6 +32,13 @@ enum ShipComplete {
             i = j
         }
         candidates.sort { $0.key < $1.key }
+        // Every core works out the supplies and routes the re-sourcing will read; the pass itself goes order by order.
+        var wanted: [SKU: Set<Int>] = [:]
+        for c in candidates {
+            guard let o = index.order(lines[c.range.lowerBound].orderID), let region = ledger.region(of: o) else { continue }
+            for k in c.range where lines[k].status != .held && lines[k].allocated > 0 { wanted[lines[k].sku, default: []].insert(region) }
+        }
+        ledger.preload(wanted)
         for c in candidates { resource(&lines, c.range, ledger: &ledger, solver: &solver, index: index, policy: policy) }
     }
 

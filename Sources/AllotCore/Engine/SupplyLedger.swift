@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One supply of a sku with units the solver left free: the warehouse's stock (no receipt) or one receipt.
 struct FreeSupply: Hashable, Sendable {
     var warehouse: Int
@@ -34,6 +36,49 @@ struct SupplyLedger {
     @discardableResult
     mutating func load(_ sku: SKU) -> Int {
         if let s = slotOf[sku] { return s }
+        let (list, free) = supplies(of: sku)
+        return append(sku, list, free, routes: [])
+    }
+
+    /// Loads the skus not loaded yet, each with its supplies' ways to the given regions, on every core: the values
+    /// `load` and `candidates` would work out one at a time, ready before a pass that must take orders one by one.
+    mutating func preload(_ wanted: [SKU: Set<Int>]) {
+        let todo = wanted.keys.filter { slotOf[$0] == nil }.sorted()
+        guard !todo.isEmpty else { return }
+        let regions = index.regionCount
+        let chunks = min(todo.count, 64)
+        var out = [(list: [SupplyBucket], free: [Int], routes: [[RouteCandidate]?])?](repeating: nil, count: todo.count)
+        let ledger = self
+        out.withUnsafeMutableBufferPointer { buffer in
+            // Each slot is written by the one worker whose stride reaches it.
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var k = chunk
+                while k < todo.count {
+                    let (list, free) = ledger.supplies(of: todo[k])
+                    var routes = [[RouteCandidate]?](repeating: nil, count: list.count * regions)
+                    for r in wanted[todo[k]] ?? [] {
+                        for b in list.indices { routes[b * regions + r] = Routing.candidates(bucket: list[b], region: r, index: ledger.index) }
+                    }
+                    buffer[k] = (list, free, routes)
+                    k += chunks
+                }
+            }
+        }
+        for (k, sku) in todo.enumerated() { if let o = out[k] { append(sku, o.list, o.free, routes: o.routes) } }
+    }
+
+    private mutating func append(_ sku: SKU, _ list: [SupplyBucket], _ free: [Int], routes: [[RouteCandidate]?]) -> Int {
+        let slot = lists.count
+        slotOf[sku] = slot
+        lists.append(list)
+        freeUnits.append(free)
+        routeSlots.append(routes)
+        return slot
+    }
+
+    /// `sku`'s supplies, in the solver's order, and the units of each that the solver left free.
+    func supplies(of sku: SKU) -> (list: [SupplyBucket], free: [Int]) {
         var list: [SupplyBucket] = []
         let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
         let positions = (index.inventoryBySku[sku] ?? []).map { index.snapshot.inventory[$0] }.sorted { $0.warehouseID < $1.warehouseID }
@@ -61,12 +106,7 @@ struct SupplyLedger {
             // Never more than the supply holds, whatever the record says.
             if let b { free[b] = min(f.units, list[b].capacity) }
         }
-        let slot = lists.count
-        slotOf[sku] = slot
-        lists.append(list)
-        freeUnits.append(free)
-        routeSlots.append([])
-        return slot
+        return (list, free)
     }
 
     /// The slot of a loaded sku.
