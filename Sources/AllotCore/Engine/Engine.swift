@@ -38,14 +38,16 @@ public enum Engine {
         }
         quotaIDs.sort()
         let quotas = quotaIDs.map { index.snapshot.quotas[$0] }
-        let quotaIndexByLine: [[Int]] = problem.lines.map { w in
-            guard !quotas.isEmpty else { return [] }
-            return quotas.indices.filter { k in
-                let q = quotas[k]
-                return q.tier == w.tier && (q.skuOrFamily == w.line.sku || q.skuOrFamily == w.item?.family)
-                    && q.covers(w.order.requestedDate)
+        let families = skus.map { index.item($0)?.family }
+        let quotaIndexByLine: [[Int]] = quotas.isEmpty ? Array(repeating: [], count: problem.lines.count)
+            : problem.lines.indices.map { l in
+                let w = problem.lines[l], tier = problem.tierName(of: l), sku = problem.sku(of: l)
+                return quotas.indices.filter { k in
+                    let q = quotas[k]
+                    return q.tier == tier && (q.skuOrFamily == sku || q.skuOrFamily == families[Int(w.skuSlot)])
+                        && q.covers(w.requestedDate)
+                }
             }
-        }
         solver.fill(quotas: quotas, quotaIndexByLine: quotaIndexByLine)
         solver.minimizeCost()
         solver.markCommitmentConflicts()
@@ -82,7 +84,7 @@ public enum Engine {
                     var g = chunk
                     while g < groups.count {
                         let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
-                        for (i, r) in recommendations(solver, index: index, policy: policy, asOf: asOf) {
+                        recommendations(solver, index: index, policy: policy, asOf: asOf) { i, r in
                             if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
                         }
                         free.append(contentsOf: freeSupply(solver))

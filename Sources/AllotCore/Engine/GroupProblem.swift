@@ -1,16 +1,26 @@
 /// One order line as the solver sees it: its priority, its class of identical eligibility and cost, and what it got.
+/// Only what the solver reads is kept (no strings): the line, its order and its customer are read from the index by
+/// `lineIndex` where a sentence needs them.
 struct LineWork: Sendable {
     var lineIndex: Int
-    var line: OrderLine
-    var order: Order
-    var customer: Customer?
-    var item: Item?
-    var tier: String
+    var qty: Int
+    /// The line's rank by key among its group's lines: first come, first served breaks ties by it.
+    var keyRank: Int
+    var unitPrice: Double?
+    var marginPerUnit: Double?
+    var requestedDay: Int32
+    var orderDay: Int32
+    /// The line's sku in `GroupProblem.skus`, and its customer's tier in `PlanningIndex.tiers`.
+    var skuSlot: Int32
+    var tier: Int32
     var priorityClass: Int
     /// The cost class (same sku, region, requested date and substitution rule), or -1 when not allocated at all.
     var cls: Int = -1
     var region: Int = -1
-    var holds: [ExceptionKind] = []
+    var allowPartial: Bool
+    var allowSubstitute: Bool
+    var orderHold: Bool
+    var creditHold: Bool
     var serviceBelowTarget = false
     var criticalLift = false
     var overridden = false
@@ -20,9 +30,15 @@ struct LineWork: Sendable {
     var committedFill = 0
     var quotaLimited = false
     var commitmentConflict = false
-    var unitPrice: Double?
-    var marginPerUnit: Double?
-    var requestedDay: Int32 { order.requestedDate.ordinal }
+
+    /// Held lines (order or credit hold) are not allocated.
+    var isHeld: Bool { orderHold || creditHold }
+    /// The holds as exceptions, in the contract's order.
+    var holds: [ExceptionKind] {
+        guard isHeld else { return [] }
+        return orderHold ? (creditHold ? [.orderHold, .creditHold] : [.orderHold]) : [.creditHold]
+    }
+    var requestedDate: Day { Day(ordinal: requestedDay) }
 }
 
 /// Lines of one sku (or substitute) that share a region, a requested date and a substitution rule, hence the
@@ -51,6 +67,11 @@ struct GroupProblem: Sendable {
     /// nobody has ordered yet (a class without lines: those units are withheld from other customers).
     var commitments: [Commitment] = []
     var protectedClass: [Int] = []
+    /// Per sku slot, the item's unit cost (0 when unknown); the index's tier names (lines hold their numbers).
+    var unitCost: [Double] = []
+    var tiers: [String] = []
+    /// Per line, its order's customer: only for a group with commitments (which are per customer), else empty.
+    var customerOfLine: [CustomerID] = []
     var bucketCount: Int { buckets.count }
 
     /// Per-unit penalty that makes the engine prefer a line's own sku over any substitute of it.
@@ -90,45 +111,53 @@ struct GroupProblem: Sendable {
         }
 
         // Lines: every line of an open or held order that Allot has not released yet.
-        struct ClassKey: Hashable { var region: Int; var requested: Int32; var substitute: Bool }
         let anyReserved = !ix.reservedLines.isEmpty
-        for sku in skus {
-            var classKey: [ClassKey: Int] = [:]
+        let tierClass = ix.tiers.map { policy.tierClass($0) }
+        for (slot, sku) in skus.enumerated() {
+            // A class is one (region, requested day, substitution rule) of the sku: its key packs the three in one word.
+            var classKey: [Int: Int] = [:]
             // Every line listed under a sku is of that sku: its item is looked up once.
             let item = ix.item(sku)
-            for li in ix.linesBySku[sku] ?? [] {
-                let line = ix.snapshot.lines[li]
-                guard let order = ix.order(ofLine: li), order.status != .cancelled,
-                      !(anyReserved && ix.reservedLines.contains(line.key)) else { continue }
-                let customer = ix.customer(ofOrderAt: ix.lineOrder[li])
-                let tier = customer?.tier ?? ""
-                var w = LineWork(lineIndex: li, line: line, order: order, customer: customer, item: item, tier: tier,
-                                 priorityClass: 0)
-                var cls = policy.tierClass(tier)
-                if policy.priority.criticalItemsFirst, item?.critical == true, cls > 0 { cls -= 1; w.criticalLift = true }
-                if let o = order.priorityOverride { cls = max(0, o); w.overridden = true }
+            let lift = policy.priority.criticalItemsFirst && item?.critical == true
+            let list = ix.linesBySku[sku] ?? []
+            lines.reserveCapacity(lines.count + list.count)
+            for f in list {
+                let li = Int(f.row)
+                guard !f.flags.contains(.unplanned), !(anyReserved && ix.reservedLines.contains(ix.snapshot.lines[li].key))
+                else { continue }
+                var w = LineWork(lineIndex: li, qty: f.qty, keyRank: li,
+                                 unitPrice: f.flags.contains(.hasPrice) ? f.unitPrice : item?.unitPrice,
+                                 requestedDay: f.requested, orderDay: f.ordered, skuSlot: Int32(slot), tier: f.tier,
+                                 priorityClass: 0, region: Int(f.region), allowPartial: f.flags.contains(.allowPartial),
+                                 allowSubstitute: f.flags.contains(.allowSubstitute), orderHold: f.flags.contains(.orderHold),
+                                 creditHold: f.flags.contains(.creditHold))
+                var cls = tierClass[Int(f.tier)]
+                if lift, cls > 0 { cls -= 1; w.criticalLift = true }
+                if f.flags.contains(.overridden), let o = ix.order(ofLine: li)?.priorityOverride { cls = max(0, o); w.overridden = true }
                 w.priorityClass = cls
-                if order.status == .held { w.holds.append(.orderHold) }
-                if customer?.creditStatus == .hold { w.holds.append(.creditHold) }
-                w.serviceBelowTarget = customer.map { serviceBelow.contains($0.id) } ?? false
-                w.unitPrice = line.unitPrice ?? item?.unitPrice
-                let regionName = order.shipToRegion ?? customer?.region
-                w.region = regionName.flatMap { ix.regionIndex[$0] } ?? -1
-                if w.holds.isEmpty && line.qty > 0 {
-                    let key = ClassKey(region: w.region, requested: order.requestedDate.ordinal, substitute: line.allowSubstitute)
+                if !serviceBelow.isEmpty, ix.lineOrder[li] >= 0, let c = ix.customer(ofOrderAt: ix.lineOrder[li]) {
+                    w.serviceBelowTarget = serviceBelow.contains(c.id)
+                }
+                if !w.isHeld && w.qty > 0 {
+                    let key = Int(f.region) << 34 | Int(UInt32(bitPattern: f.requested)) << 1 | (w.allowSubstitute ? 1 : 0)
                     if let c = classKey[key] { w.cls = c } else {
                         w.cls = classes.count; classKey[key] = classes.count
-                        classes.append(LineClass(sku: sku, region: w.region, requested: order.requestedDate.ordinal,
-                                                 allowSubstitute: line.allowSubstitute))
+                        classes.append(LineClass(sku: sku, region: w.region, requested: f.requested, allowSubstitute: w.allowSubstitute))
                     }
                     classes[w.cls].lines.append(lines.count)
                 }
                 lines.append(w)
             }
+            unitCost.append(item?.unitCost ?? 0)
         }
+        if !ix.linesInKeyOrder { rankByKey(ix) }
+        tiers = ix.tiers
 
         // Commitments: one line-less class each, able to hold units of any bucket of its sku available in its period.
         commitments = skus.flatMap { (ix.commitmentsBySku[$0] ?? []).map { ix.snapshot.commitments[$0] } }
+        if !commitments.isEmpty {
+            customerOfLine = lines.map { w in ix.order(ofLine: w.lineIndex)?.customerID ?? "" }
+        }
         for c in commitments {
             protectedClass.append(classes.count)
             classes.append(LineClass(sku: c.sku, region: -1, requested: c.periodEnd?.ordinal ?? Int32.max, allowSubstitute: false))
@@ -184,9 +213,22 @@ struct GroupProblem: Sendable {
                 cheapestFreight[c] = f
                 freight = f
             }
-            if freight.isFinite { lines[i].marginPerUnit = price - (lines[i].item?.unitCost ?? 0) - freight }
+            if freight.isFinite { lines[i].marginPerUnit = price - unitCost[Int(lines[i].skuSlot)] - freight }
         }
     }
+
+    /// Ranks the lines by key when the snapshot does not list lines in key order (a patched index, a snapshot built
+    /// in another order): first come, first served then breaks ties exactly as by order id and line number.
+    private mutating func rankByKey(_ ix: PlanningIndex) {
+        let all = ix.snapshot.lines
+        let order = lines.indices.sorted { all[lines[$0].lineIndex].key < all[lines[$1].lineIndex].key }
+        for (r, l) in order.enumerated() { lines[l].keyRank = r }
+    }
+
+    /// The sku, the customer's tier name and the item's unit cost (0 when unknown) of line `l`.
+    func sku(of l: Int) -> SKU { skus[Int(lines[l].skuSlot)] }
+    func tierName(of l: Int) -> String { tiers[Int(lines[l].tier)] }
+    func unitCost(of l: Int) -> Double { unitCost[Int(lines[l].skuSlot)] }
 
     func isEligible(_ c: Int, _ b: Int) -> Bool { arcs[c * buckets.count + b] != nil }
 }

@@ -23,7 +23,13 @@ public struct PlanningIndex: Sendable {
     /// position in `snapshot.customers` (-1: none). Solving a sku reads them instead of hashing two ids per line.
     var lineOrder: [Int] = []
     var orderCustomer: [Int] = []
-    var linesBySku: [SKU: [Int]] = [:]
+    /// Per customer, its part of its lines' facts; the customers' tiers by number (0 is no tier).
+    var customerFacts: [CustomerFacts] = []
+    var tiers: [String] = [""]
+    /// Whether `snapshot.lines` is in strictly increasing key order (then a line's position is its rank by key).
+    var linesInKeyOrder = true
+    /// Each sku's lines (their facts, naming their rows), in snapshot order.
+    var linesBySku: [SKU: [LineFacts]] = [:]
     var inventoryBySku: [SKU: [Int]] = [:]
     var receiptsBySku: [SKU: [Int]] = [:]
     var substitutesBySku: [SKU: [Substitute]] = [:]
@@ -82,7 +88,8 @@ public struct PlanningIndex: Sendable {
             lineOrder.append(at)
             previous = (l.orderID, at)
         }
-        for (i, l) in snapshot.lines.enumerated() { linesBySku[l.sku, default: []].append(i) }
+        linesInKeyOrder = PlanningIndex.inKeyOrder(snapshot.lines)
+        buildLinesBySku()
         for (i, p) in snapshot.inventory.enumerated() { inventoryBySku[p.sku, default: []].append(i) }
         for (i, r) in snapshot.receipts.enumerated() { receiptsBySku[r.sku, default: []].append(i) }
         for s in snapshot.substitutes where s.sku != s.substituteSKU { substitutesBySku[s.sku, default: []].append(s) }
@@ -133,7 +140,7 @@ public struct PlanningIndex: Sendable {
         func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
         for (sku, subs) in substitutesBySku {
             guard let a = id[sku], let lines = linesBySku[sku],
-                  lines.contains(where: { snapshot.lines[$0].allowSubstitute }) else { continue }
+                  lines.contains(where: { $0.flags.contains(.allowSubstitute) }) else { continue }
             for s in subs { if let b = id[s.substituteSKU] { union(a, b) } }
         }
         var familyQuota = Set<String>()

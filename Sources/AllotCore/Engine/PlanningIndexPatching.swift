@@ -22,7 +22,8 @@ extension PlanningIndex {
     }
 
     /// Replaces orders' headers and lines (read from the mirror after order events). For each: its id, its header
-    /// (nil when the mirror no longer has it), its lines now, and the skus its lines had before (where to find them).
+    /// (nil when the mirror no longer has it), its lines now, and the skus its lines had before (where to find them:
+    /// every line of the order is taken out and put back, so its facts follow the new header).
     /// Returns true when the groups of skus solved together changed.
     @discardableResult
     public mutating func replaceOrders(_ changes: [(id: OrderID, order: Order?, lines: [OrderLine], formerSkus: Set<SKU>)]) -> Bool {
@@ -45,6 +46,7 @@ extension PlanningIndex {
             for line in change.lines {
                 if substitutesBySku[line.sku] != nil && line.allowSubstitute { regroup = true }
                 if linesBySku[line.sku] == nil && itemIndex[line.sku] == nil { regroup = true }
+                if let last = snapshot.lines.last, !(last.key < line.key) { linesInKeyOrder = false }
                 snapshot.lines.append(line)
                 lineOrder.append(orderIndex[line.orderID] ?? -1)
                 insert(lineAt: snapshot.lines.count - 1)
@@ -81,8 +83,8 @@ extension PlanningIndex {
     func line(_ key: LineKey, sku: SKU) -> OrderLine? {
         let list = linesBySku[sku] ?? []
         let at = position(of: key, sku: sku)
-        if at < list.count && snapshot.lines[list[at]].key == key { return snapshot.lines[list[at]] }
-        return list.lazy.map { snapshot.lines[$0] }.first { $0.key == key }
+        if at < list.count && snapshot.lines[Int(list[at].row)].key == key { return snapshot.lines[Int(list[at].row)] }
+        return list.lazy.map { self.snapshot.lines[Int($0.row)] }.first { $0.key == key }
     }
 
     // MARK: Rows
@@ -93,7 +95,7 @@ extension PlanningIndex {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if snapshot.lines[list[mid]].key < key { lo = mid + 1 } else { hi = mid }
+            if snapshot.lines[Int(list[mid].row)].key < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -102,13 +104,13 @@ extension PlanningIndex {
     private func lineIndex(ofOrder id: OrderID, sku: SKU) -> Int? {
         guard let list = linesBySku[sku] else { return nil }
         let at = position(of: LineKey(orderID: id, lineNo: Int.min), sku: sku)
-        return at < list.count && snapshot.lines[list[at]].orderID == id ? list[at] : nil
+        return at < list.count && snapshot.lines[Int(list[at].row)].orderID == id ? Int(list[at].row) : nil
     }
 
     private mutating func insert(lineAt i: Int) {
         let line = snapshot.lines[i]
         let at = position(of: line.key, sku: line.sku)
-        linesBySku[line.sku, default: []].insert(i, at: at)
+        linesBySku[line.sku, default: []].insert(LineFacts(line: line, row: i, order: orderFacts(at: lineOrder[i])), at: at)
     }
 
     private mutating func removeLine(at i: Int) {
@@ -122,7 +124,8 @@ extension PlanningIndex {
             let at = position(of: moved.key, sku: moved.sku)
             snapshot.lines[i] = moved
             lineOrder[i] = lineOrder[last]
-            linesBySku[moved.sku]?[at] = i
+            linesBySku[moved.sku]?[at].row = Int32(i)
+            linesInKeyOrder = false
         }
         snapshot.lines.removeLast()
         lineOrder.removeLast()

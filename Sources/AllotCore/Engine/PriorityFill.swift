@@ -145,10 +145,9 @@ final class GroupSolver {
 
     /// First come, first served: requested date, order date, order id, line number.
     static func fcfs(_ x: LineWork, _ y: LineWork) -> Bool {
-        if x.order.requestedDate != y.order.requestedDate { return x.order.requestedDate < y.order.requestedDate }
-        if x.order.orderDate != y.order.orderDate { return x.order.orderDate < y.order.orderDate }
-        if x.line.orderID != y.line.orderID { return x.line.orderID < y.line.orderID }
-        return x.line.lineNo < y.line.lineNo
+        if x.requestedDay != y.requestedDay { return x.requestedDay < y.requestedDay }
+        if x.orderDay != y.orderDay { return x.orderDay < y.orderDay }
+        return x.keyRank < y.keyRank
     }
 
     // MARK: Fill
@@ -169,9 +168,9 @@ final class GroupSolver {
                 let room = max(0, quotas[q].maxQty - quotaUsed[q])
                 if room < target { target = room; p.lines[l].quotaLimited = true }
             }
-            if !w.line.allowPartial && target < want { return 0 }
+            if !w.allowPartial && target < want { return 0 }
             let got: Int
-            if !w.line.allowPartial {
+            if !w.allowPartial {
                 undoLog = []
                 let g = augment(w.cls, target)
                 if g < target { undo(); got = 0 } else { undoLog = nil; got = g }
@@ -205,7 +204,7 @@ final class GroupSolver {
                 fairShare(Array(order[i..<j]), serve: serve)
                 i = j
             } else {
-                _ = serve(l, p.lines[l].line.qty - p.lines[l].fill)
+                _ = serve(l, p.lines[l].qty - p.lines[l].fill)
                 i += 1
             }
         }
@@ -219,10 +218,10 @@ final class GroupSolver {
         let savedFlow = flow, savedCap = cap, savedReach = reach, savedSat = saturated, savedUsed = quotaUsed
         let savedFills = fcfsOrder.map { p.lines[$0].fill }, savedQuota = fcfsOrder.map { p.lines[$0].quotaLimited }
         var total = 0
-        for l in fcfsOrder { total += serve(l, p.lines[l].line.qty - p.lines[l].fill) }
+        for l in fcfsOrder { total += serve(l, p.lines[l].qty - p.lines[l].fill) }
         flow = savedFlow; cap = savedCap; reach = savedReach; saturated = savedSat; quotaUsed = savedUsed
         for (k, l) in fcfsOrder.enumerated() { p.lines[l].fill = savedFills[k]; p.lines[l].quotaLimited = savedQuota[k] }
-        let asked = fcfsOrder.map { p.lines[$0].line.qty - p.lines[$0].fill }
+        let asked = fcfsOrder.map { p.lines[$0].qty - p.lines[$0].fill }
         let sumAsked = asked.reduce(0, +)
         guard sumAsked > 0 else { return }
         var share = asked.map { total * $0 / sumAsked }
@@ -230,9 +229,9 @@ final class GroupSolver {
         for k in share.indices where rest > 0 && share[k] < asked[k] { share[k] += 1; rest -= 1 }
         for (k, l) in fcfsOrder.enumerated() {
             // All-or-nothing lines cannot take a proportional part: they wait for the second pass.
-            if p.lines[l].line.allowPartial { _ = serve(l, share[k]) }
+            if p.lines[l].allowPartial { _ = serve(l, share[k]) }
         }
-        for l in fcfsOrder { _ = serve(l, p.lines[l].line.qty - p.lines[l].fill) }
+        for l in fcfsOrder { _ = serve(l, p.lines[l].qty - p.lines[l].fill) }
     }
 
     /// Marks how many units of each line a commitment protects: the customer's lines in the period, in fcfs order.
@@ -245,9 +244,9 @@ final class GroupSolver {
             var left = c.qty
             for l in fcfsOrder where left > 0 {
                 let w = p.lines[l]
-                guard w.line.sku == c.sku, w.order.customerID == c.customerID, c.covers(w.order.requestedDate) else { continue }
-                let open = w.line.qty - w.commitQty
-                let take = w.line.allowPartial ? min(open, left) : (open <= left && w.commitQty == 0 ? open : 0)
+                guard p.sku(of: l) == c.sku, p.customerOfLine[l] == c.customerID, c.covers(w.requestedDate) else { continue }
+                let open = w.qty - w.commitQty
+                let take = w.allowPartial ? min(open, left) : (open <= left && w.commitQty == 0 ? open : 0)
                 p.lines[l].commitQty += take
                 left -= take
             }

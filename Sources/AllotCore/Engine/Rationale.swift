@@ -2,19 +2,19 @@
 enum Rationale {
     static func sentence(for r: LineRecommendation, work w: LineWork, line l: Int, solver s: GroupSolver,
                          holders: [Int], index: PlanningIndex, policy: Policy) -> String {
-        if !w.holds.isEmpty {
+        if w.isHeld, let order = index.order(ofLine: w.lineIndex) {
             var why: [String] = []
-            if w.holds.contains(.orderHold) {
-                why.append("order \(w.order.id) is on hold" + (w.order.holdReason.map { " (\($0))" } ?? ""))
+            if w.orderHold {
+                why.append("order \(order.id) is on hold" + (order.holdReason.map { " (\($0))" } ?? ""))
             }
-            if w.holds.contains(.creditHold) { why.append("customer \(w.order.customerID) is on credit hold") }
+            if w.creditHold { why.append("customer \(order.customerID) is on credit hold") }
             return "Not allocated: " + why.joined(separator: " and ") + "."
         }
         if r.requested == 0 { return "Nothing requested." }
         // One buffer for the whole sentence: appended piece by piece, it would otherwise grow (and copy) several times.
         var text = ""
         text.reserveCapacity(200)
-        text += priorityPhrase(w)
+        text += priorityPhrase(w, tier: s.p.tierName(of: l))
         if r.allocations.isEmpty {
             text += ": nothing allocated"
         } else {
@@ -25,7 +25,7 @@ enum Rationale {
                 // Piece by piece into the one buffer: an interpolated clause would be a string of its own first.
                 text += " from "; text += a.warehouseID; text += " "; text += sourcePhrase(a.source, at: a.warehouseID)
                 text += ", ships "; text += a.shipDate.short; text += ", arrives "; text += a.arrivalDate.short
-                let late = a.arrivalDate - w.order.requestedDate
+                let late = a.arrivalDate - w.requestedDate
                 text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
             } else {
                 let parts = r.allocations.map { a in "\(a.qty) from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID))" }
@@ -49,8 +49,8 @@ enum Rationale {
         return text
     }
 
-    static func priorityPhrase(_ w: LineWork) -> String {
-        var t = w.tier.isEmpty ? "Class \(w.priorityClass)" : "Tier \(w.tier), class \(w.priorityClass)"
+    static func priorityPhrase(_ w: LineWork, tier: String) -> String {
+        var t = tier.isEmpty ? "Class \(w.priorityClass)" : "Tier \(tier), class \(w.priorityClass)"
         if w.overridden { t += " (priority override)" }
         else if w.criticalLift { t += " (critical item, lifted one class)" }
         if w.serviceBelowTarget { t += " (customer below service target)" }
@@ -69,15 +69,15 @@ enum Rationale {
     static func shortReason(_ r: LineRecommendation, w: LineWork, l: Int, s: GroupSolver, holders: [Int],
                             index: PlanningIndex, policy: Policy) -> String {
         let missing = r.requested - r.allocated
-        if w.quotaLimited { return "\(missing) short: tier \(w.tier)'s quota is used up" }
-        if !w.line.allowPartial && r.allocated == 0 && !s.eligible[w.cls].isEmpty {
+        if w.quotaLimited { return "\(missing) short: tier \(s.p.tierName(of: l))'s quota is used up" }
+        if !w.allowPartial && r.allocated == 0 && !s.eligible[w.cls].isEmpty {
             let total = s.eligible[w.cls].reduce(0) { $0 + s.p.buckets[$1].capacity }
             if total > 0 && total < r.requested || s.eligible[w.cls].contains(where: { s.cap[$0] > 0 }) {
                 return "all or nothing, and only part of \(r.requested) could be found"
             }
         }
         if s.eligible[w.cls].isEmpty || s.eligible[w.cls].allSatisfy({ s.p.buckets[$0].capacity == 0 }) {
-            return "\(missing) short: no stock or receipt can reach the customer within \(policy.cost.maxLateDays) days of \(w.order.requestedDate.short)"
+            return "\(missing) short: no stock or receipt can reach the customer within \(policy.cost.maxLateDays) days of \(w.requestedDate.short)"
         }
         var taker = -1
         for b in s.eligible[w.cls] where b < holders.count {
@@ -86,9 +86,14 @@ enum Rationale {
         }
         if w.commitmentConflict { return "\(missing) short: stock went to a customer's commitment" }
         if taker >= 0 {
-            let t = s.p.lines[taker]
-            return "\(missing) short: the eligible stock went to earlier lines (first \(t.tier.isEmpty ? "" : "tier-\(t.tier) ")order \(t.order.id) due \(t.order.requestedDate.short))"
+            return "\(missing) short: the eligible stock went to earlier lines (first \(takerPhrase(taker, s: s, index: index)))"
         }
         return "\(missing) short: the eligible stock is used up"
+    }
+
+    /// "tier-A order SO-1 due 12-03": the line that took a short line's stock (its tier named when it has one).
+    static func takerPhrase(_ t: Int, s: GroupSolver, index: PlanningIndex) -> String {
+        let tier = s.p.tierName(of: t), id = index.order(ofLine: s.p.lines[t].lineIndex)?.id ?? ""
+        return "\(tier.isEmpty ? "" : "tier-\(tier) ")order \(id) due \(s.p.lines[t].requestedDate.short)"
     }
 }

@@ -6,10 +6,10 @@ extension GroupSolver {
         guard !committed.isEmpty || protectedUnits > 0 else { return }
         for l in p.lines.indices {
             let w = p.lines[l]
-            guard w.cls >= 0, w.fill < w.line.qty, !w.commitmentConflict else { continue }
+            guard w.cls >= 0, w.fill < w.qty, !w.commitmentConflict else { continue }
             // Units withheld for another customer's commitment sit in a bucket this line could use.
             if p.protectedClass.indices.contains(where: { k in
-                p.commitments[k].customerID != w.order.customerID
+                p.commitments[k].customerID != p.customerOfLine[l]
                     && eligible[w.cls].contains { flow[p.protectedClass[k] * B + $0] > 0 } }) {
                 p.lines[l].commitmentConflict = true
                 continue
@@ -48,71 +48,89 @@ extension Engine {
         return out
     }
 
+    /// The recommendations of a solved group's lines, each with its line's position in the snapshot.
     static func recommendations(_ s: GroupSolver, index: PlanningIndex, policy: Policy, asOf: Day) -> [(Int, LineRecommendation)] {
-        let p = s.p
-        let holders = p.lines.contains { $0.cls >= 0 && $0.fill < $0.line.qty } ? s.firstHolders() : []
         var out: [(Int, LineRecommendation)] = []
-        out.reserveCapacity(p.lines.count)
-        let whs = index.snapshot.warehouses
-        for (l, w) in p.lines.enumerated() {
-            var allocs: [Allocation] = []
-            var exceptions: [ExceptionKind] = w.holds
-            var freight = 0.0
-            var stale = false, substituted = false, transferred = false, expedited = false, late = false
-            if w.cls >= 0 {
-                for a in s.allocations[l] {
-                    let bucket = p.buckets[a.b]
-                    guard let arc = p.arcs[w.cls * s.B + a.b] else { continue }
-                    let r = arc.route
-                    let source: SupplySource
-                    if bucket.sku != w.line.sku { source = .substitute(bucket.sku); substituted = true }
-                    else if r.transferFrom >= 0 { source = .transfer(from: whs[r.transferFrom].id); transferred = true }
-                    else if case .receipt(let id) = bucket.kind { source = .receipt(id) }
-                    else { source = .onHand }
-                    if r.transferFrom >= 0 { transferred = true }
-                    if r.mode == .expedite { expedited = true }
-                    if arc.daysLate > 0 { late = true }
-                    if bucket.kind == .onHand && bucket.stale { stale = true }
-                    freight += Double(a.q) * r.unitFreight
-                    let cost = Double(a.q) * r.unitFreight + policy.cost.latenessPerUnitDay * Double(a.q * arc.daysLate)
-                    let alloc = Allocation(warehouseID: whs[r.shipWarehouse].id, qty: a.q, source: source,
-                                           shipDate: Day(ordinal: r.shipDay), arrivalDate: Day(ordinal: r.arrivalDay),
-                                           cost: cost, mode: r.mode)
-                    if let k = allocs.firstIndex(where: { $0.warehouseID == alloc.warehouseID && $0.source == alloc.source
-                        && $0.shipDate == alloc.shipDate && $0.arrivalDate == alloc.arrivalDate && $0.mode == alloc.mode }) {
-                        allocs[k].qty += alloc.qty; allocs[k].cost += alloc.cost
-                    } else { allocs.append(alloc) }
-                }
-                allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
-            }
-            let allocated = allocs.reduce(0) { $0 + $1.qty }
-            let requested = w.line.qty
-            if w.holds.isEmpty {
-                if requested > 0 && allocated == 0 { exceptions.append(.backorder) }
-                else if allocated < requested { exceptions.append(.shortage) }
-                if allocs.count > 1 { exceptions.append(.split) }
-                if late { exceptions.append(.late) }
-                if let price = w.unitPrice, price > 0, allocated > 0 {
-                    let revenue = price * Double(allocated)
-                    let margin = (revenue - Double(allocated) * (w.item?.unitCost ?? 0) - freight) / revenue
-                    if margin < policy.exceptions.minMarginPct { exceptions.append(.lowMargin) }
-                    if revenue > policy.exceptions.highValueLimit { exceptions.append(.highValue) }
-                }
-                if substituted { exceptions.append(.substitution) }
-                if transferred { exceptions.append(.transfer) }
-                if expedited { exceptions.append(.expedite) }
-                if w.quotaLimited && allocated < requested { exceptions.append(.quotaLimit) }
-                if w.commitmentConflict { exceptions.append(.commitmentConflict) }
-                if stale { exceptions.append(.staleData) }
-            }
-            exceptions.sort()
-            var rec = LineRecommendation(orderID: w.line.orderID, lineNo: w.line.lineNo, sku: w.line.sku, requested: requested,
-                                         priorityClass: w.priorityClass, allocations: allocs, short: max(0, requested - allocated),
-                                         status: .auto, exceptions: exceptions, rationale: "")
-            rec.status = status(for: rec, policy: policy)
-            rec.rationale = Rationale.sentence(for: rec, work: w, line: l, solver: s, holders: holders, index: index, policy: policy)
-            out.append((w.lineIndex, rec))
-        }
+        out.reserveCapacity(s.p.lines.count)
+        recommendations(s, index: index, policy: policy, asOf: asOf) { i, r in out.append((i, r)) }
         return out
+    }
+
+    /// Hands each recommendation of a solved group's lines to `emit`, which takes it over (a whole plan's million
+    /// recommendations are then moved into place, not copied out of a list and released with it).
+    static func recommendations(_ s: GroupSolver, index: PlanningIndex, policy: Policy, asOf: Day,
+                                into emit: (Int, consuming LineRecommendation) -> Void) {
+        let p = s.p
+        let holders = p.lines.contains { $0.cls >= 0 && $0.fill < $0.qty } ? s.firstHolders() : []
+        for l in p.lines.indices {
+            emit(p.lines[l].lineIndex, recommendation(l, s, p, holders: holders, index: index, policy: policy))
+        }
+    }
+
+    /// The recommendation of line `l` of a solved group, whose problem is `p` (`holders`: see `firstHolders`, for the
+    /// short lines' sentences).
+    static func recommendation(_ l: Int, _ s: GroupSolver, _ p: GroupProblem, holders: [Int], index: PlanningIndex,
+                               policy: Policy) -> LineRecommendation {
+        let w = p.lines[l]
+        let whs = index.snapshot.warehouses
+        let line = index.snapshot.lines[w.lineIndex]
+        var allocs: [Allocation] = []
+        var exceptions: [ExceptionKind] = w.holds
+        var freight = 0.0
+        var stale = false, substituted = false, transferred = false, expedited = false, late = false
+        if w.cls >= 0 {
+            for a in s.allocations[l] {
+                let bucket = p.buckets[a.b]
+                guard let arc = p.arcs[w.cls * s.B + a.b] else { continue }
+                let r = arc.route
+                let source: SupplySource
+                if bucket.skuSlot != Int(w.skuSlot) { source = .substitute(bucket.sku); substituted = true }
+                else if r.transferFrom >= 0 { source = .transfer(from: whs[r.transferFrom].id); transferred = true }
+                else if case .receipt(let id) = bucket.kind { source = .receipt(id) }
+                else { source = .onHand }
+                if r.transferFrom >= 0 { transferred = true }
+                if r.mode == .expedite { expedited = true }
+                if arc.daysLate > 0 { late = true }
+                if bucket.kind == .onHand && bucket.stale { stale = true }
+                freight += Double(a.q) * r.unitFreight
+                let cost = Double(a.q) * r.unitFreight + policy.cost.latenessPerUnitDay * Double(a.q * arc.daysLate)
+                let alloc = Allocation(warehouseID: whs[r.shipWarehouse].id, qty: a.q, source: source,
+                                       shipDate: Day(ordinal: r.shipDay), arrivalDate: Day(ordinal: r.arrivalDay),
+                                       cost: cost, mode: r.mode)
+                if let k = allocs.firstIndex(where: { $0.warehouseID == alloc.warehouseID && $0.source == alloc.source
+                    && $0.shipDate == alloc.shipDate && $0.arrivalDate == alloc.arrivalDate && $0.mode == alloc.mode }) {
+                    allocs[k].qty += alloc.qty; allocs[k].cost += alloc.cost
+                } else { allocs.append(alloc) }
+            }
+            allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+        }
+        let allocated = allocs.reduce(0) { $0 + $1.qty }
+        let requested = w.qty
+        if !w.isHeld {
+            if requested > 0 && allocated == 0 { exceptions.append(.backorder) }
+            else if allocated < requested { exceptions.append(.shortage) }
+            if allocs.count > 1 { exceptions.append(.split) }
+            if late { exceptions.append(.late) }
+            if let price = w.unitPrice, price > 0, allocated > 0 {
+                let revenue = price * Double(allocated)
+                let margin = (revenue - Double(allocated) * p.unitCost(of: l) - freight) / revenue
+                if margin < policy.exceptions.minMarginPct { exceptions.append(.lowMargin) }
+                if revenue > policy.exceptions.highValueLimit { exceptions.append(.highValue) }
+            }
+            if substituted { exceptions.append(.substitution) }
+            if transferred { exceptions.append(.transfer) }
+            if expedited { exceptions.append(.expedite) }
+            if w.quotaLimited && allocated < requested { exceptions.append(.quotaLimit) }
+            if w.commitmentConflict { exceptions.append(.commitmentConflict) }
+            if stale { exceptions.append(.staleData) }
+        }
+        // Appended in the contract's order (holds alone, else the rest in declaration order): already sorted.
+        assert(exceptions == exceptions.sorted())
+        var rec = LineRecommendation(orderID: line.orderID, lineNo: line.lineNo, sku: line.sku, requested: requested,
+                                     priorityClass: w.priorityClass, allocations: allocs, short: max(0, requested - allocated),
+                                     status: .auto, exceptions: exceptions, rationale: "")
+        rec.status = status(for: rec, policy: policy)
+        rec.rationale = Rationale.sentence(for: rec, work: w, line: l, solver: s, holders: holders, index: index, policy: policy)
+        return rec
     }
 }

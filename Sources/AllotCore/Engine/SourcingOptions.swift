@@ -52,7 +52,7 @@ extension Engine {
         }
         let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: index.group(of: line.sku), serviceBelow: below)
         let recs = recommendations(solver, index: index, policy: policy, asOf: asOf)
-        guard let l = solver.p.lines.firstIndex(where: { $0.line.key == key }),
+        guard let l = solver.p.lines.firstIndex(where: { $0.lineIndex == li }),
               var rec = recs.first(where: { $0.1.key == key })?.1 else { return nil }
         // The passes after the solver (ship complete, site capacity) weigh lines of other groups against each other:
         // only the whole plan says what they did to this line.
@@ -63,12 +63,12 @@ extension Engine {
                 if let i = SupplyLedger.find(key, in: whole.lines) { rec = whole.lines[i] }
             }
         }
-        let w = solver.p.lines[l]
+        let w = solver.p.lines[l], order = index.order(ofLine: li)
         var opts = options(solver, line: l, index: index, policy: policy)
         if !sameSourcing(rec.allocations, solved.allocations) { opts = repassed(opts, rec: rec) }
         return LineExplanation(recommendation: rec, options: opts,
-                               requestedDate: w.order.requestedDate, customerID: w.order.customerID, tier: w.tier,
-                               region: w.order.shipToRegion ?? w.customer?.region)
+                               requestedDate: w.requestedDate, customerID: order?.customerID ?? "", tier: solver.p.tierName(of: l),
+                               region: index.shipToRegion(ofLine: li))
     }
 
     /// Whether two lists of allocations take the same units from the same places on the same days (costs aside:
@@ -112,11 +112,11 @@ extension Engine {
 
     static func options(_ s: GroupSolver, line l: Int, index ix: PlanningIndex, policy: Policy) -> [SourcingOption] {
         let p = s.p
-        let w = p.lines[l]
+        let w = p.lines[l], sku = p.sku(of: l)
         let whs = ix.snapshot.warehouses
-        var usable: [SKU: Int] = [w.line.sku: 0]
-        if w.line.allowSubstitute { for sub in ix.substitutesBySku[w.line.sku] ?? [] { usable[sub.substituteSKU] = sub.rank } }
-        let open = w.line.qty
+        var usable: [SKU: Int] = [sku: 0]
+        if w.allowSubstitute { for sub in ix.substitutesBySku[sku] ?? [] { usable[sub.substituteSKU] = sub.rank } }
+        let open = w.qty
         var taken = [Int](repeating: 0, count: s.B)
         for a in s.allocations[l] { taken[a.b] += a.q }
         var used = [Int](repeating: 0, count: s.B)
@@ -130,22 +130,22 @@ extension Engine {
             // An expedite lane that the rules would not use (ground is on time) is not an option.
             routes.removeAll { $0.0.mode == .expedite && $0.1 == nil && $0.0.groundArrival <= w.requestedDay }
             let baseSource: SupplySource
-            if bucket.sku != w.line.sku { baseSource = .substitute(bucket.sku) }
+            if bucket.sku != sku { baseSource = .substitute(bucket.sku) }
             else if case .receipt(let id) = bucket.kind { baseSource = .receipt(id) } else { baseSource = .onHand }
             if routes.isEmpty {
                 out.append(SourcingOption(warehouseID: whs[bucket.warehouse].id, source: baseSource, sku: bucket.sku, atp: bucket.atp,
                                           free: max(0, bucket.capacity - used[b]), chosenQty: 0,
-                                          note: "no lane from \(whs[bucket.warehouse].id) to \(w.order.shipToRegion ?? w.customer?.region ?? "the customer's region")"))
+                                          note: "no lane from \(whs[bucket.warehouse].id) to \(ix.shipToRegion(ofLine: w.lineIndex) ?? "the customer's region")"))
                 continue
             }
             for (cand, arc) in routes {
-                let source: SupplySource = bucket.sku == w.line.sku && cand.transferFrom >= 0 ? .transfer(from: whs[cand.transferFrom].id) : baseSource
+                let source: SupplySource = bucket.sku == sku && cand.transferFrom >= 0 ? .transfer(from: whs[cand.transferFrom].id) : baseSource
                 let isPlanned = planned.map { $0.route.shipWarehouse == cand.shipWarehouse && $0.route.transferFrom == cand.transferFrom && $0.route.mode == cand.mode } ?? false
                 let late = max(0, Int(cand.arrivalDay - w.requestedDay))
                 let unit = cand.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
                 let qty = min(open, max(0, bucket.capacity))
                 var margin: Double?
-                if let price = w.unitPrice, price > 0 { margin = (price - (w.item?.unitCost ?? 0) - cand.unitFreight) / price }
+                if let price = w.unitPrice, price > 0 { margin = (price - p.unitCost(of: l) - cand.unitFreight) / price }
                 let chosen = isPlanned ? taken[b] : 0
                 var opt = SourcingOption(warehouseID: whs[cand.shipWarehouse].id, source: source, sku: bucket.sku, atp: bucket.atp,
                                          free: max(0, bucket.capacity - used[b]), shipDate: Day(ordinal: cand.shipDay),
@@ -177,9 +177,9 @@ extension Engine {
             if let d = o.daysLate, d > 0 { t += ", \(d) day\(d == 1 ? "" : "s") late" }
             return t
         }
-        if !w.holds.isEmpty { return "not allocated while the order is held" }
+        if w.isHeld { return "not allocated while the order is held" }
         guard let arc else {
-            if o.mode == .expedite, let a = o.arrivalDate, a <= w.order.requestedDate || (o.daysLate ?? 0) <= policy.cost.maxLateDays {
+            if o.mode == .expedite, let a = o.arrivalDate, a <= w.requestedDate || (o.daysLate ?? 0) <= policy.cost.maxLateDays {
                 return "expedite lane not needed: ground arrives on time"
             }
             return "arrives \(o.arrivalDate?.short ?? "?"), \(o.daysLate ?? 0) days late, beyond max_late_days \(policy.cost.maxLateDays)"
@@ -200,8 +200,7 @@ extension Engine {
             let cheaper = chosenCost.map { s.p.objective[w.cls * s.B + b] < $0 - 1e-9 } ?? true
             let lead = "\(o.warehouseID) is \(cheaper ? "cheaper" : "an option") but its \(bucket.capacity) units went to"
             if taker >= 0 {
-                let t = s.p.lines[taker]
-                let who = "\(t.tier.isEmpty ? "" : "tier-\(t.tier) ")order \(t.order.id) due \(t.order.requestedDate.short)"
+                let who = Rationale.takerPhrase(taker, s: s, index: index)
                 let others = s.allocations.indices.filter { $0 != l && s.allocations[$0].contains(where: { $0.b == b }) }.count
                 return "\(lead) \(who)" + (others > 1 ? " and \(others - 1) other line\(others == 2 ? "" : "s")" : "")
                     + (receipt.isEmpty ? "" : " (\(receipt))")
@@ -213,12 +212,12 @@ extension Engine {
             return "\(lead) other lines"
         }
         if rank > 0 { return "substitute (rank \(rank)): used only when the line's own sku cannot serve it" }
-        if w.fill >= w.line.qty, let c = chosenCost {
+        if w.fill >= w.qty, let c = chosenCost {
             let diff = s.p.objective[w.cls * s.B + b] - c
             if diff > 1e-9 { return "costs \(PlanJSON.number(diff, decimals: 2))/unit more than the chosen source" + (receipt.isEmpty ? "" : " (\(receipt))") }
             return "as cheap, but the line is already served whole" + (receipt.isEmpty ? "" : " (\(receipt))")
         }
-        if !w.line.allowPartial { return "all or nothing: the line's \(w.line.qty) units could not all be found" }
+        if !w.allowPartial { return "all or nothing: the line's \(w.qty) units could not all be found" }
         return receipt.isEmpty ? "\(free) units free but not needed" : receipt
     }
 }
