@@ -54,9 +54,10 @@ struct CustomerFacts: Sendable {
 }
 
 extension PlanningIndex {
-    /// Works out every customer's facts (naming its tier in `tiers`), then lists every line's under its sku, in snapshot
-    /// order: an order's lines are usually listed together, so each order is read once, in step with its lines.
-    mutating func buildLinesBySku() {
+    /// Works out every customer's facts (naming its tier in `tiers`), then, in one pass over the lines in snapshot order,
+    /// each line's order (an order's lines are usually listed together: its id is hashed, and the order read, once for
+    /// the run), whether the lines are in key order, and the line's facts, which are then listed under their skus.
+    mutating func indexLines() {
         var tierIndex: [String: Int32] = ["": 0]
         tiers = [""]
         customerFacts = snapshot.customers.map { c in
@@ -67,12 +68,41 @@ extension PlanningIndex {
             return CustomerFacts(tier: tier, region: c.region.flatMap { regionIndex[$0] }.map(Int32.init) ?? -1,
                                  creditHold: c.creditStatus == .hold)
         }
-        var previous = (at: -2, facts: orderFacts(at: -1))
+        let n = snapshot.lines.count
+        var orderOfLine: [Int] = [], facts: [LineFacts] = [], skuOfLine: [Int32] = []
+        orderOfLine.reserveCapacity(n); facts.reserveCapacity(n); skuOfLine.reserveCapacity(n)
+        // Skus by number in order of first appearance, and how many lines each has (each list is made at its size).
+        var number: [SKU: Int] = [:]
+        var names: [SKU] = [], counts: [Int] = []
+        var run: (id: OrderID, lineNo: Int, at: Int, facts: LineFacts)?
+        var inKeyOrder = true
         for (i, l) in snapshot.lines.enumerated() {
-            let at = lineOrder[i]
-            if at != previous.at { previous = (at, orderFacts(at: at)) }
-            linesBySku[l.sku, default: []].append(LineFacts(line: l, row: i, order: previous.facts))
+            if let r = run, r.id == l.orderID {
+                if r.lineNo >= l.lineNo { inKeyOrder = false }
+                run!.lineNo = l.lineNo
+            } else {
+                if let r = run, !(r.id < l.orderID) { inKeyOrder = false }
+                let at = orderIndex[l.orderID] ?? -1
+                run = (l.orderID, l.lineNo, at, orderFacts(at: at))
+            }
+            orderOfLine.append(run!.at)
+            facts.append(LineFacts(line: l, row: i, order: run!.facts))
+            let k: Int
+            if let known = number[l.sku] { k = known } else {
+                k = names.count; number[l.sku] = k; names.append(l.sku); counts.append(0)
+            }
+            skuOfLine.append(Int32(k))
+            counts[k] += 1
         }
+        var lists = counts.map { count in
+            var list: [LineFacts] = []
+            list.reserveCapacity(count)
+            return list
+        }
+        for i in 0..<n { lists[Int(skuOfLine[i])].append(facts[i]) }
+        lineOrder = orderOfLine
+        linesInKeyOrder = inKeyOrder
+        linesBySku = Dictionary(uniqueKeysWithValues: zip(names, lists))
     }
 
     /// The facts the lines of the order at `at` in `snapshot.orders` share (-1: no such order, its lines unplanned).
@@ -94,17 +124,5 @@ extension PlanningIndex {
     func shipToRegion(ofLine i: Int) -> String? {
         guard let order = order(ofLine: i) else { return nil }
         return order.shipToRegion ?? customer(ofOrderAt: lineOrder[i])?.region
-    }
-
-    /// Whether the snapshot's lines are listed in strictly increasing line-key order, so that a line's position ranks it
-    /// by key (first come, first served breaks ties by key).
-    static func inKeyOrder(_ lines: [OrderLine]) -> Bool {
-        var i = 1
-        while i < lines.count {
-            let a = lines[i - 1], b = lines[i]
-            if a.orderID == b.orderID ? a.lineNo >= b.lineNo : a.orderID > b.orderID { return false }
-            i += 1
-        }
-        return true
     }
 }

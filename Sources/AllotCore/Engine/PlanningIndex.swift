@@ -79,17 +79,7 @@ public struct PlanningIndex: Sendable {
         orderIndex.reserveCapacity(snapshot.orders.count)
         for (i, o) in snapshot.orders.enumerated() { orderIndex[o.id] = i }
         orderCustomer = snapshot.orders.map { customerIndex[$0.customerID] ?? -1 }
-        lineOrder.reserveCapacity(snapshot.lines.count)
-        // An order's lines are usually listed together: its id is hashed once for the run.
-        var previous: (id: OrderID, at: Int)?
-        for l in snapshot.lines {
-            if let p = previous, p.id == l.orderID { lineOrder.append(p.at); continue }
-            let at = orderIndex[l.orderID] ?? -1
-            lineOrder.append(at)
-            previous = (l.orderID, at)
-        }
-        linesInKeyOrder = PlanningIndex.inKeyOrder(snapshot.lines)
-        buildLinesBySku()
+        indexLines()
         for (i, p) in snapshot.inventory.enumerated() { inventoryBySku[p.sku, default: []].append(i) }
         for (i, r) in snapshot.receipts.enumerated() { receiptsBySku[r.sku, default: []].append(i) }
         for s in snapshot.substitutes where s.sku != s.substituteSKU { substitutesBySku[s.sku, default: []].append(s) }
