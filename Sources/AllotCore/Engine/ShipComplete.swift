@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Ship-complete orders (`ship_complete = true`): every line of the order ships from one warehouse, or the order goes
 /// to review (SHIP_COMPLETE).
 ///
@@ -32,14 +34,58 @@ enum ShipComplete {
             i = j
         }
         candidates.sort { $0.key < $1.key }
-        // Every core works out the supplies and routes the re-sourcing will read; the pass itself goes order by order.
-        var wanted: [SKU: Set<Int>] = [:]
-        for c in candidates {
-            guard let o = index.order(lines[c.range.lowerBound].orderID), let region = ledger.region(of: o) else { continue }
-            for k in c.range where lines[k].status != .held && lines[k].allocated > 0 { wanted[lines[k].sku, default: []].insert(region) }
+        // Every core works out the supplies and routes the re-sourcing will read.
+        ledger.preload(wanted(lines, candidates.map(\.range), ledger: ledger, index: index))
+        // An order's re-sourcing reads and changes only its own skus' free units. So each order goes in the first round
+        // after every earlier order sharing a sku with it; the orders of one round share none and are weighed side by
+        // side, then applied in order: each sees exactly the free units it would see one order after another.
+        var round: [SKU: Int] = [:]
+        var rounds: [[Int]] = []
+        for (n, c) in candidates.enumerated() {
+            var r = 0
+            for k in c.range where reSourced(lines[k]) { if let before = round[lines[k].sku] { r = max(r, before + 1) } }
+            for k in c.range where reSourced(lines[k]) { round[lines[k].sku] = r }
+            if r == rounds.count { rounds.append([]) }
+            rounds[r].append(n)
         }
-        ledger.preload(wanted)
-        for c in candidates { resource(&lines, c.range, ledger: &ledger, solver: &solver, index: index, policy: policy) }
+        let ranges = candidates.map(\.range)
+        for orders in rounds {
+            var decisions = [Decision](repeating: .none, count: orders.count)
+            do {
+                let view = ledger
+                lines.withUnsafeBufferPointer { lineBuffer in
+                    decisions.withUnsafeMutableBufferPointer { out in
+                        // Each decision slot is written by the one worker whose stride reaches it; lines and ledger are only read.
+                        nonisolated(unsafe) let out = out, lineBuffer = lineBuffer
+                        let workers = orders.count < 16 ? 1 : min(orders.count / 8, 64)
+                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                            for k in stride(from: w, to: orders.count, by: workers) {
+                                out[k] = decide(lineBuffer, ranges[orders[k]], ledger: view, index: index, policy: policy)
+                            }
+                        }
+                    }
+                }
+            }
+            for (k, n) in orders.enumerated() {
+                commit(decisions[k], &lines, ranges[n], ledger: &ledger, solver: &solver, policy: policy)
+            }
+        }
+    }
+
+    /// Whether a line of a spread order takes part in its re-sourcing (and so reads its sku's free units).
+    static func reSourced(_ r: LineRecommendation) -> Bool { r.status != .held && r.allocated > 0 }
+
+    /// The skus the re-sourcing of these orders reads, each with the regions its lines go to.
+    static func wanted(_ lines: [LineRecommendation], _ ranges: [Range<Int>], ledger: SupplyLedger, index: PlanningIndex)
+        -> [SKU: Set<Int>] {
+        var wanted: [SKU: Set<Int>] = [:]
+        for range in ranges {
+            let region = index.order(lines[range.lowerBound].orderID).flatMap { ledger.region(of: $0) }
+            for k in range where reSourced(lines[k]) {
+                if let region { wanted[lines[k].sku, default: []].insert(region) } else if wanted[lines[k].sku] == nil { wanted[lines[k].sku] = [] }
+            }
+        }
+        return wanted
     }
 
     /// Looks at one order's lines before any is re-sourced: a ship-complete order with a short line is flagged; for one
@@ -74,8 +120,26 @@ enum ShipComplete {
     /// Re-sources one spread order to its cheapest single warehouse, or flags it for review saying why none can.
     static func resource(_ lines: inout [LineRecommendation], _ range: Range<Int>, ledger: inout SupplyLedger,
                          solver: inout [LineKey: LineRecommendation], index: PlanningIndex, policy: Policy) {
-        guard let order = index.order(lines[range.lowerBound].orderID) else { return }
-        let all = range.filter { lines[$0].status != .held && lines[$0].allocated > 0 }
+        ledger.preload(wanted(lines, [range], ledger: ledger, index: index))
+        let decision = lines.withUnsafeBufferPointer { decide($0, range, ledger: ledger, index: index, policy: policy) }
+        commit(decision, &lines, range, ledger: &ledger, solver: &solver, policy: policy)
+    }
+
+    /// What re-sourcing one spread order comes to.
+    enum Decision {
+        case none
+        /// To review, for this reason.
+        case flag(String)
+        /// These lines (positions in the plan) get these recommendations.
+        case move(members: [Int], to: [LineRecommendation])
+    }
+
+    /// Weighs re-sourcing one spread order against the free units as they stand, changing nothing: its skus must be
+    /// loaded in the ledger (`preload`).
+    static func decide(_ lines: UnsafeBufferPointer<LineRecommendation>, _ range: Range<Int>, ledger: SupplyLedger,
+                       index: PlanningIndex, policy: Policy) -> Decision {
+        guard let order = index.order(lines[range.lowerBound].orderID) else { return .none }
+        let all = range.filter { reSourced(lines[$0]) }
         let sites = Set(all.flatMap { lines[$0].allocations.map(\.warehouseID) }).sorted()
         let spread = " Ship complete: the cheapest sourcing uses \(sites.joined(separator: " and ")), and "
         // A line served by a substitute keeps it (the substitute is what made it whole): the order can only ship from
@@ -85,34 +149,40 @@ enum ShipComplete {
         let pinnedText = pinned.count == 1 ? "line \(lines[pinned[0]].lineNo) is served by a substitute from"
             : "lines " + pinned.map { String(lines[$0].lineNo) }.joined(separator: " and ") + " are served by substitutes from"
         if pinnedSites.count > 1 {
-            flag(&lines, range, solver: &solver, policy: policy,
-                 reason: spread + pinnedText + " " + pinnedSites.joined(separator: " and ") + "; the order needs review.")
-            return
+            return .flag(spread + pinnedText + " " + pinnedSites.joined(separator: " and ") + "; the order needs review.")
         }
         let members = all.filter { !pinned.contains($0) }
-        let slots = members.map { ledger.load(lines[$0].sku) }
+        let slots = members.map { m in
+            guard let slot = ledger.slot(lines[m].sku) else { preconditionFailure("ship complete: \(lines[m].sku) was not preloaded") }
+            return slot
+        }
         // The order's own units count as free while it looks for one warehouse.
-        for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
+        var free: [Int: [Int]] = [:]
+        for (k, m) in members.enumerated() {
+            if free[slots[k]] == nil { free[slots[k]] = ledger.freeUnits(slot: slots[k]) }
+            for a in lines[m].allocations { if let b = ledger.bucket(of: a, slot: slots[k]) { free[slots[k]]![b] += a.qty } }
+        }
         var best: Offer?
         var offers: [Offer] = []
         let candidates = pinnedSites.isEmpty ? Array(index.snapshot.warehouses.indices) : pinnedSites.compactMap { index.warehouseIndex[$0] }
-        // Each line's ways to be served, by the warehouse they ship from: routes are worked out once per supply.
+        // Each line's ways to be served, by the warehouse they ship from.
         let warehouseCount = index.snapshot.warehouses.count
         let region = ledger.region(of: order)
         let routes: [[[Option]]] = slots.map { slot in
             guard let region else { return [[Option]](repeating: [], count: warehouseCount) }
-            return ledger.optionsByWarehouse(slot: slot, region: region, requested: order.requestedDate.ordinal)
+            return ledger.optionsByWarehouse(slot: slot, region: region, requested: order.requestedDate.ordinal, free: free[slot]!)
         }
         for w in candidates {
             // A quick count first: a warehouse that lacks units for some line is only named in the reason.
             var lacking: [(Int, Int)] = []
             for (k, m) in members.enumerated() {
-                let have = routes[k][w].reduce(0) { $0 + ledger.free(slot: slots[k], $1.b) }
+                let units = free[slots[k]]!
+                let have = routes[k][w].reduce(0) { $0 + units[$1.b] }
                 if have < lines[m].allocated { lacking.append((k, have)) }
             }
             if lacking.isEmpty {
-                let offer = self.offer(from: w, members: members, slots: slots, routes: routes, lines: lines, ledger: ledger,
-                                       policy: policy)
+                let offer = self.offer(from: w, members: members, slots: slots, free: free, routes: routes, lines: lines,
+                                       ledger: ledger, policy: policy)
                 if offer.lacking.isEmpty {
                     if best == nil || offer.objective < best!.objective - 1e-9 { best = offer }
                     continue
@@ -124,25 +194,42 @@ enum ShipComplete {
             }
         }
         guard let chosen = best else {
-            for m in members { ledger.take(lines[m].allocations, sku: lines[m].sku) }
             let why: String
             if let o = offers.first, !pinned.isEmpty {
                 why = pinnedText + " \(pinnedSites[0]), and \(pinnedSites[0]) " + missing(o, members: members, lines: lines)
             } else {
                 why = noneReason(offers, count: all.count, members: members, lines: lines, index: index)
             }
-            flag(&lines, range, solver: &solver, policy: policy, reason: spread + why + "; the order needs review.")
-            return
+            return .flag(spread + why + "; the order needs review.")
         }
         let whID = index.snapshot.warehouses[chosen.warehouse].id
+        var moved: [LineRecommendation] = []
         for (k, m) in members.enumerated() {
-            if solver[lines[m].key] == nil { solver[lines[m].key] = lines[m] }
             var r = lines[m]
             r.allocations = chosen.allocations[k]
-            ledger.take(r.allocations, sku: r.sku)
             ledger.refreshSourcing(&r, order: order)
             r.rationale = sentence(r, previous: lines[m], order: order, warehouse: whID, sites: sites, lineCount: all.count)
-            lines[m] = r
+            moved.append(r)
+        }
+        return .move(members: members, to: moved)
+    }
+
+    /// Applies a decision: flags the order, or gives its lines their new recommendations and moves their units in
+    /// the ledger (the solver's recommendation of each changed line is kept in `solver`).
+    static func commit(_ decision: Decision, _ lines: inout [LineRecommendation], _ range: Range<Int>, ledger: inout SupplyLedger,
+                       solver: inout [LineKey: LineRecommendation], policy: Policy) {
+        switch decision {
+        case .none:
+            return
+        case .flag(let reason):
+            flag(&lines, range, solver: &solver, policy: policy, reason: reason)
+        case .move(let members, let moved):
+            for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
+            for (k, m) in members.enumerated() {
+                if solver[lines[m].key] == nil { solver[lines[m].key] = lines[m] }
+                ledger.take(moved[k].allocations, sku: moved[k].sku)
+                lines[m] = moved[k]
+            }
         }
     }
 
@@ -150,15 +237,15 @@ enum ShipComplete {
     struct Option { var b: Int; var arc: ArcRoute; var obj: Double }
 
     /// What warehouse `w` can do for the order's lines, from free units only, each line from its cheapest supplies.
-    static func offer(from w: Int, members: [Int], slots: [Int], routes: [[[Option]]], lines: [LineRecommendation],
-                      ledger: SupplyLedger, policy: Policy) -> Offer {
+    static func offer(from w: Int, members: [Int], slots: [Int], free units: [Int: [Int]], routes: [[[Option]]],
+                      lines: UnsafeBufferPointer<LineRecommendation>, ledger: SupplyLedger, policy: Policy) -> Offer {
         var offer = Offer(warehouse: w, allocations: [], taken: [], objective: 0, lacking: [])
         for (k, m) in members.enumerated() {
             let r = lines[m]
             let need = r.allocated
             var options: [(o: Option, free: Int)] = []
             for o in routes[k][w] {
-                var free = ledger.free(slot: slots[k], o.b)
+                var free = units[slots[k]]![o.b]
                 for t in offer.taken where t.slot == slots[k] && t.b == o.b { free -= t.q }
                 if free > 0 { options.append((o, free)) }
             }
@@ -186,7 +273,8 @@ enum ShipComplete {
     }
 
     /// "no single warehouse holds all 3 lines: DAL lacks FP-8, CHI lacks AF-4", naming the nearest misses first.
-    static func noneReason(_ offers: [Offer], count n: Int, members: [Int], lines: [LineRecommendation], index: PlanningIndex) -> String {
+    static func noneReason(_ offers: [Offer], count n: Int, members: [Int], lines: UnsafeBufferPointer<LineRecommendation>,
+                           index: PlanningIndex) -> String {
         var text = "no single warehouse holds all \(n) line\(n == 1 ? "" : "s")"
         let ranked = offers.sorted { ($0.lacking.count, $0.warehouse) < ($1.lacking.count, $1.warehouse) }
         let parts = ranked.prefix(3).map { "\(index.snapshot.warehouses[$0.warehouse].id) " + missing($0, members: members, lines: lines) }
@@ -198,7 +286,7 @@ enum ShipComplete {
     }
 
     /// What one warehouse lacks for the order: "lacks FP-8 and AF-4 and has only 3 of 5 MX".
-    static func missing(_ o: Offer, members: [Int], lines: [LineRecommendation]) -> String {
+    static func missing(_ o: Offer, members: [Int], lines: UnsafeBufferPointer<LineRecommendation>) -> String {
         let none = o.lacking.filter { $0.1 == 0 }.map { lines[members[$0.0]].sku }
         var parts = none.isEmpty ? [] : ["lacks " + none.joined(separator: " and ")]
         for (k, have) in o.lacking where have > 0 { parts.append("has only \(have) of \(lines[members[k]].allocated) \(lines[members[k]].sku)") }

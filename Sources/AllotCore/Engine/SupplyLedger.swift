@@ -43,6 +43,8 @@ struct SupplyLedger {
     /// Loads the skus not loaded yet, each with its supplies' ways to the given regions, on every core: the values
     /// `load` and `candidates` would work out one at a time, ready before a pass that must take orders one by one.
     mutating func preload(_ wanted: [SKU: Set<Int>]) {
+        // Skus loaded already get the ways to the regions they lack.
+        for (sku, regions) in wanted { if let slot = slotOf[sku] { for r in regions { fillRoutes(slot, region: r) } } }
         let todo = wanted.keys.filter { slotOf[$0] == nil }.sorted()
         guard !todo.isEmpty else { return }
         let regions = index.regionCount
@@ -66,6 +68,15 @@ struct SupplyLedger {
             }
         }
         for (k, sku) in todo.enumerated() { if let o = out[k] { append(sku, o.list, o.free, routes: o.routes) } }
+    }
+
+    /// Works out the ways from each supply of the sku loaded at `slot` to `region` that are not known yet.
+    private mutating func fillRoutes(_ slot: Int, region: Int) {
+        let regions = index.regionCount
+        if routeSlots[slot].isEmpty { routeSlots[slot] = Array(repeating: nil, count: lists[slot].count * regions) }
+        for b in lists[slot].indices where routeSlots[slot][b * regions + region] == nil {
+            routeSlots[slot][b * regions + region] = Routing.candidates(bucket: lists[slot][b], region: region, index: index)
+        }
     }
 
     private mutating func append(_ sku: SKU, _ list: [SupplyBucket], _ free: [Int], routes: [[RouteCandidate]?]) -> Int {
@@ -185,35 +196,32 @@ struct SupplyLedger {
         (order.shipToRegion ?? index.customer(of: order)?.region).flatMap { index.regionIndex[$0] }
     }
 
-    /// For a line of `sku` to `region` due on `requested`: per warehouse, the supplies with free units it could ship
-    /// from there, each with the route the solver's rules would pick among that warehouse's ways, cheapest first.
-    mutating func optionsByWarehouse(slot: Int, region: Int, requested: Int32) -> [[ShipComplete.Option]] {
+    /// For a line of the sku loaded at `slot`, to `region`, due on `requested`: per warehouse, the supplies with
+    /// units free in `free` (the slot's free units as the caller sees them) it could ship from there, each with the
+    /// route the solver's rules would pick among that warehouse's ways, cheapest first. Reads the ways `preload`
+    /// worked out (working out any it lacks on the spot), so that orders can be weighed side by side.
+    func optionsByWarehouse(slot: Int, region: Int, requested: Int32, free: [Int]) -> [[ShipComplete.Option]] {
         var out = [[ShipComplete.Option]](repeating: [], count: index.snapshot.warehouses.count)
-        let list = lists[slot], free = freeUnits[slot]
+        let list = lists[slot], known = routeSlots[slot]
         let regions = index.regionCount
-        // Taken out while filled, so that writing it does not copy it.
-        var slots = routeSlots[slot]
-        routeSlots[slot] = []
-        if slots.isEmpty { slots = Array(repeating: nil, count: list.count * regions) }
         var ships: [Int] = []
         for b in list.indices where free[b] > 0 {
-            let cands: [RouteCandidate]
-            if let c = slots[b * regions + region] { cands = c } else {
-                cands = Routing.candidates(bucket: list[b], region: region, index: index)
-                slots[b * regions + region] = cands
-            }
+            let cands = known.isEmpty ? nil : known[b * regions + region]
+            let ways = cands ?? Routing.candidates(bucket: list[b], region: region, index: index)
             ships.removeAll(keepingCapacity: true)
-            for c in cands where !ships.contains(c.shipWarehouse) { ships.append(c.shipWarehouse) }
+            for c in ways where !ships.contains(c.shipWarehouse) { ships.append(c.shipWarehouse) }
             for w in ships {
-                let mine = ships.count == 1 ? cands : cands.filter { $0.shipWarehouse == w }
+                let mine = ships.count == 1 ? ways : ways.filter { $0.shipWarehouse == w }
                 guard let arc = Routing.choose(mine, requested: requested, policy: policy) else { continue }
                 out[w].append(ShipComplete.Option(b: b, arc: arc, obj: objective(arc, bucket: list[b])))
             }
         }
-        routeSlots[slot] = slots
         for w in out.indices where out[w].count > 1 { out[w].sort { ($0.obj, $0.b) < ($1.obj, $1.b) } }
         return out
     }
+
+    /// The free units of the sku loaded at `slot`.
+    func freeUnits(slot: Int) -> [Int] { freeUnits[slot] }
 
     func allocation(_ arc: ArcRoute, bucket: SupplyBucket, qty: Int) -> Allocation {
         let r = arc.route
