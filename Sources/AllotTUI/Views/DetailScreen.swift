@@ -7,7 +7,11 @@ enum DetailScreen {
     static func draw(_ g: inout CellGrid, _ s: WorkbenchState, _ t: Theme) {
         guard let d = s.detail else { return }
         guard let detail = d.detail else {
-            WorkbenchView.empty(&g, row: 2, d.missing ? "\(d.key) is not in the current plan" : "loading…", t)
+            if d.missing, let last = d.history.last(where: { $0.action != DecisionAction.note.rawValue }) {
+                left(&g, s, d, last: last, t)
+            } else {
+                WorkbenchView.empty(&g, row: 2, d.missing ? "\(d.key) is not in the current plan" : "loading…", t)
+            }
             return
         }
         let r = detail.row
@@ -70,15 +74,43 @@ enum DetailScreen {
                         l.key == d.key ? t[.accent] : t[.base])
             }
         case .history:
-            let cols = TableDrawing.stretch([
-                ColumnSpec(title: "at", width: 20), ColumnSpec(title: "user", width: 8), ColumnSpec(title: "role", width: 10),
-                ColumnSpec(title: "action", width: 9), ColumnSpec(title: "reason · note", width: 10),
-            ], to: g.cols)
-            ListScreens.list(&g, s, t, cols, count: d.history.count, cursor: d.cursor, loaded: true, empty: "no decisions on this line yet") { i in
-                let h = d.history[i]
-                return ([h.at?.description ?? "", h.user, h.role, h.action, [h.reason, h.note].filter { !$0.isEmpty }.joined(separator: " · ")], t[.base])
-            }
+            history(&g, s, d, t)
         }
+    }
+
+    /// The line's decisions, oldest first.
+    static func history(_ g: inout CellGrid, _ s: WorkbenchState, _ d: DetailModel, _ t: Theme) {
+        let cols = TableDrawing.stretch([
+            ColumnSpec(title: "at", width: 20), ColumnSpec(title: "user", width: 8), ColumnSpec(title: "role", width: 10),
+            ColumnSpec(title: "action", width: 9), ColumnSpec(title: "reason · note", width: 10),
+        ], to: g.cols)
+        ListScreens.list(&g, s, t, cols, count: d.history.count, cursor: d.cursor, loaded: true, empty: "no decisions on this line yet") { i in
+            let h = d.history[i]
+            return ([h.at?.description ?? "", h.user, h.role, h.action, [h.reason, h.note].filter { !$0.isEmpty }.joined(separator: " · ")], t[.base])
+        }
+    }
+
+    /// A line that decisions took out of the plan (released, cancelled): what became of it and who decided, then its
+    /// decisions, instead of a bare "not in the plan" that leaves the planner to guess.
+    static func left(_ g: inout CellGrid, _ s: WorkbenchState, _ d: DetailModel, last: DecisionHistoryEntry, _ t: Theme) {
+        let col = g.put(" \(d.key)", row: 1, col: 0, style: t[.title])
+        g.put("  is not in the current plan", row: 1, col: col, style: t[.muted])
+        let why = [last.reason, last.note].filter { !$0.isEmpty }.joined(separator: " · ")
+        let decided = "last decision: \(last.action) by \(last.user) (\(last.role))" + (last.at.map { " at \($0)" } ?? "")
+            + (why.isEmpty ? "" : " · " + why)
+        g.put(" " + TextWidth.truncate(decided, to: g.cols - 2), row: 2, col: 0, style: t[.base])
+        let fate: String
+        switch DecisionAction(rawValue: last.action) {
+        case .release?, .approve?:
+            fate = "its units are released to it and held for it, so the engine no longer plans it"
+        case .cancel?:
+            fate = "its order is cancelled, so the engine no longer plans it"
+        default:
+            fate = "its order is no longer open in the mirror"
+        }
+        g.put(" " + fate, row: 3, col: 0, style: t[.muted], maxWidth: g.cols)
+        g.put(" History (\(d.history.count)) ", row: 5, col: 1, style: t[.selection])
+        history(&g, s, d, t)
     }
 
     /// Word-wraps text over the given screen rows, cutting the last one with `…`.
