@@ -10,7 +10,8 @@ struct Decide: ParsableCommand {
         discussion: """
         The same rules as the workbench: the acting user must be listed in the mirror's users (users.csv) and \
         their role must allow the action; the reason code must be one the policy lists for the action (an action \
-        with a single listed code uses it by default). An override is checked against current available-to-promise, \
+        with a single listed code uses it by default; releasing a line's units takes the codes of \
+        reasons.release_units, lifting a hold those of reasons.release). An override is checked against current available-to-promise, \
         quotas and commitments; one that raises the cost per unit or the lateness beyond the policy's [override] \
         limits, breaks another customer's commitment or takes units planned for a higher-priority line is routed \
         to a supervisor (the line becomes escalated) instead of applied.

@@ -64,16 +64,21 @@ struct DecisionReducerTests {
         #expect(p.note.text == "jk" && p.reasonIndex == 0)
     }
 
-    @Test("hold and release on a line go through the prompt with their own reason codes")
+    @Test("hold and release on a line go through the prompt with their own reason codes; on a held line, release lifts the hold")
     func holdRelease() {
-        for (key, action) in [(Key.char("h"), DecisionAction.hold), (.char("r"), .release)] {
+        for (key, action, list) in [(Key.char("h"), DecisionAction.hold, "hold"), (.char("r"), .release, Policy.releaseUnitsKey)] {
             var s = loadedQueue(2)
             _ = press(&s, key)
             guard case .rationale(let p) = s.mode else { Issue.record("no prompt for \(action)"); continue }
             #expect(p.request.action == action)
-            #expect(p.reasons == Policy.defaultReasons[action.rawValue])
+            #expect(p.reasons == Policy.defaultReasons[list])
             #expect(press(&s, .enter) == [.decide(ConfirmedDecision(action: action, target: .line(line, version: 1, lineVersion: 0), reason: p.reasons[0], note: ""))])
         }
+        var s = loadedQueue(2)
+        s.queue.rows[0].status = .held
+        _ = press(&s, .char("r"))
+        guard case .rationale(let p) = s.mode else { Issue.record("no prompt for a held line's release"); return }
+        #expect(p.reasons == Policy.defaultReasons["release"])
     }
 
     @Test("approve and reject work on escalations, with a comment")

@@ -105,6 +105,7 @@ public struct Policy: Sendable, Hashable {
         "reject": ["NOT_JUSTIFIED", "COST_TOO_HIGH", "TAKES_PRIORITY_STOCK", "OTHER"],
         "hold": ["CREDIT_CHECK", "CUSTOMER_CONFIRMATION", "PRICING", "OTHER"],
         "release": ["CREDIT_CLEARED", "CUSTOMER_CONFIRMED", "OTHER"],
+        "release_units": ["AS_DECIDED", "CUSTOMER_CONFIRMED", "RUSH", "OTHER"],
         "cancel": ["CUSTOMER_CANCELLED", "DUPLICATE", "OTHER"],
     ]
 
@@ -114,8 +115,15 @@ public struct Policy: Sendable, Hashable {
     }
     private var tierOrder: [String] { priority.tierOrder }
 
-    /// Reason codes offered for an action; an empty list means any code is accepted.
-    public func reasonCodes(for action: String) -> [String] { reasons[action] ?? [] }
+    /// Reason codes offered for an action; an empty list means any code is accepted. Releasing a line's units to the
+    /// warehouse has its own list (`reasons.release_units`): `reasons.release` gives the reasons for lifting a hold.
+    public func reasonCodes(for action: String, releasingUnits: Bool = false) -> [String] {
+        if action == DecisionAction.release.rawValue && releasingUnits, let units = reasons[Self.releaseUnitsKey] { return units }
+        return reasons[action] ?? []
+    }
+
+    /// The `[reasons]` key of the codes for releasing a line's units.
+    public static let releaseUnitsKey = "release_units"
 }
 
 /// A policy file that cannot be used, with the key and what is wrong.

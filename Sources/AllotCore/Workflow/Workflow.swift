@@ -25,7 +25,7 @@ public enum Workflow {
             return .failure(.invalid("--warehouse/--qty are only for override"))
         }
         let reason: String?
-        switch reasonCode(request, policy: policy) {
+        switch reasonCode(request, policy: policy, releasingUnits: requiredPermission(request.action, situation: s) == .releaseAllocation) {
         case .failure(let e): return .failure(e)
         case .success(let r): reason = r
         }
@@ -159,16 +159,17 @@ public enum Workflow {
     }
 
     /// The reason code recorded: the given one if the policy lists it; the only listed one when none is given.
-    static func reasonCode(_ r: LineDecision, policy: Policy) -> Result<String?, DecisionRefusal> {
+    static func reasonCode(_ r: LineDecision, policy: Policy, releasingUnits: Bool) -> Result<String?, DecisionRefusal> {
         if case .policy = r.actor { return .success(r.reasonCode ?? "AUTO_RELEASE") }
-        let codes = policy.reasonCodes(for: r.action.rawValue)
+        let codes = policy.reasonCodes(for: r.action.rawValue, releasingUnits: releasingUnits)
         guard !codes.isEmpty else { return .success(r.reasonCode) }
         guard let code = r.reasonCode else {
             if codes.count == 1 { return .success(codes[0]) }
             return .failure(.invalid("\(r.action.rawValue) needs --reason, one of: \(codes.joined(separator: ", "))"))
         }
         guard codes.contains(code) else {
-            return .failure(.invalid("reason '\(code)' is not a \(r.action.rawValue) reason; use one of: \(codes.joined(separator: ", "))"))
+            let kind = releasingUnits ? "unit release" : r.action.rawValue
+            return .failure(.invalid("reason '\(code)' is not a \(kind) reason; use one of: \(codes.joined(separator: ", "))"))
         }
         return .success(code)
     }

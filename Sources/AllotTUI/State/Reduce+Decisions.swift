@@ -46,7 +46,8 @@ extension WorkbenchReducer {
         }
         if action == .override { return openOverride(&s) }
         let request = ConfirmedDecision(action: action, target: target, reason: "", note: "")
-        let reasons = s.policy.reasonCodes(for: action)
+        // Releasing a line that is not held releases its units (its own reasons); on a held one it lifts the hold.
+        let reasons = s.policy.reasonCodes(for: action, releasingUnits: s.screen != .held && !selectedLineHeld(s))
         if !action.needsRationale {
             var r = request
             r.reason = reasons.first ?? "AS_RECOMMENDED"

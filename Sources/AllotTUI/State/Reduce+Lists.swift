@@ -165,6 +165,15 @@ extension WorkbenchReducer {
         }
     }
 
+    /// Whether the line in view is held (its order or its customer on hold).
+    static func selectedLineHeld(_ s: WorkbenchState) -> Bool {
+        switch s.screen {
+        case .queue: return s.queue.selectedRow?.status == .held
+        case .detail: return s.detail?.detail?.row.status == .held
+        default: return false
+        }
+    }
+
     /// The line the user is looking at, on screens that show lines.
     static func selectedLine(_ s: WorkbenchState) -> (key: LineKey, sku: SKU, version: Int, lineVersion: Int)? {
         switch s.screen {

@@ -178,8 +178,9 @@ public struct PolicyFacts: Hashable, Sendable {
         return seconds > sla * 3600
     }
     /// The codes the prompt offers: the policy's list; OTHER when it lists none; none for a note unless listed.
-    public func reasonCodes(for action: DecisionAction) -> [String] {
-        let list = reasons[action.rawValue] ?? []
+    public func reasonCodes(for action: DecisionAction, releasingUnits: Bool = false) -> [String] {
+        let key = action == .release && releasingUnits && reasons[Policy.releaseUnitsKey] != nil ? Policy.releaseUnitsKey : action.rawValue
+        let list = reasons[key] ?? []
         return list.isEmpty && action != .note ? ["OTHER"] : list
     }
 }

@@ -155,6 +155,21 @@ struct TransitionTests {
         #expect(o.events.first?.credit == false)
     }
 
+    @Test("releasing a line's units takes the unit-release reasons; lifting a hold takes the release reasons")
+    func releaseReasons() {
+        let accepted = F.situation(state: .accepted, version: 1)
+        // Clearing credit lifts a hold: it is no reason to send units to the warehouse.
+        let refused = Workflow.decide(F.request(.release, by: F.planner, reason: "CREDIT_CLEARED"), situation: accepted, supply: F.supply(), policy: F.policy)
+        guard case .failure(.invalid(let why)) = refused else { Issue.record("CREDIT_CLEARED released units: \(refused)"); return }
+        #expect(why.contains("unit release") && why.contains("AS_DECIDED"))
+        let released = Workflow.decide(F.request(.release, by: F.planner, reason: "AS_DECIDED"), situation: accepted, supply: F.supply(), policy: F.policy)
+        #expect((try? released.get())?.reasonCode == "AS_DECIDED")
+        let held = F.situation(state: .held, version: 3)
+        guard case .failure(.invalid) = Workflow.decide(F.request(.release, by: F.planner, reason: "AS_DECIDED"), situation: held, policy: F.policy) else {
+            Issue.record("a hold was lifted with a unit-release reason"); return
+        }
+    }
+
     @Test("an accepted line whose recommendation changed since must be accepted again before release")
     func acceptedAgainstOldRecommendation() {
         var s = F.situation(state: .accepted, version: 1)
