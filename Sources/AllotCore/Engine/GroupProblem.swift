@@ -67,6 +67,8 @@ struct GroupProblem: Sendable {
     /// nobody has ordered yet (a class without lines: those units are withheld from other customers).
     var commitments: [Commitment] = []
     var protectedClass: [Int] = []
+    /// Per line, its key (for its recommendation; the solver does not read it).
+    var keys: [LineKey] = []
     /// Per sku slot, the item's unit cost (0 when unknown); the index's tier names (lines hold their numbers).
     var unitCost: [Double] = []
     var tiers: [String] = []
@@ -121,10 +123,10 @@ struct GroupProblem: Sendable {
             let lift = policy.priority.criticalItemsFirst && item?.critical == true
             let list = ix.linesBySku[sku] ?? []
             lines.reserveCapacity(lines.count + list.count)
+            keys.reserveCapacity(lines.count + list.count)
             for f in list {
                 let li = Int(f.row)
-                guard !f.flags.contains(.unplanned), !(anyReserved && ix.reservedLines.contains(ix.snapshot.lines[li].key))
-                else { continue }
+                guard !f.flags.contains(.unplanned), !(anyReserved && ix.reservedLines.contains(f.key)) else { continue }
                 var w = LineWork(lineIndex: li, qty: f.qty, keyRank: li,
                                  unitPrice: f.flags.contains(.hasPrice) ? f.unitPrice : item?.unitPrice,
                                  requestedDay: f.requested, orderDay: f.ordered, skuSlot: Int32(slot), tier: f.tier,
@@ -147,10 +149,11 @@ struct GroupProblem: Sendable {
                     classes[w.cls].lines.append(lines.count)
                 }
                 lines.append(w)
+                keys.append(f.key)
             }
             unitCost.append(item?.unitCost ?? 0)
         }
-        if !ix.linesInKeyOrder { rankByKey(ix) }
+        if !ix.linesInKeyOrder { rankByKey() }
         tiers = ix.tiers
 
         // Commitments: one line-less class each, able to hold units of any bucket of its sku available in its period.
@@ -219,9 +222,9 @@ struct GroupProblem: Sendable {
 
     /// Ranks the lines by key when the snapshot does not list lines in key order (a patched index, a snapshot built
     /// in another order): first come, first served then breaks ties exactly as by order id and line number.
-    private mutating func rankByKey(_ ix: PlanningIndex) {
-        let all = ix.snapshot.lines
-        let order = lines.indices.sorted { all[lines[$0].lineIndex].key < all[lines[$1].lineIndex].key }
+    private mutating func rankByKey() {
+        let keys = keys
+        let order = lines.indices.sorted { keys[$0] < keys[$1] }
         for (r, l) in order.enumerated() { lines[l].keyRank = r }
     }
 

@@ -1,7 +1,8 @@
-/// What the solver reads of one order line, its order and its customer, packed into a few words with no strings and
-/// listed per sku, so that setting up a sku's lines reads its list straight through instead of each line, its order and
-/// its customer (which sit far apart among millions of rows).
+/// What the solver reads of one order line, its order and its customer, packed into a few words (no string but the
+/// line's key) and listed per sku, so that setting up a sku's lines, and writing their recommendations, reads its list
+/// straight through instead of each line, its order and its customer (which sit far apart among millions of rows).
 struct LineFacts: Sendable {
+    var key: LineKey
     /// The line's position in `snapshot.lines`.
     var row: Int32
     var qty: Int
@@ -31,6 +32,7 @@ struct LineFacts: Sendable {
     /// The facts of `line` at `row`, given its order's (`order.flags` says whether the order exists and is planned).
     init(line: OrderLine, row: Int, order: LineFacts) {
         self = order
+        key = line.key
         self.row = Int32(row)
         qty = line.qty
         unitPrice = line.unitPrice ?? 0
@@ -41,7 +43,7 @@ struct LineFacts: Sendable {
 
     /// Facts of the order part only (no line yet).
     init(requested: Int32, ordered: Int32, region: Int32, tier: Int32, flags: Flags) {
-        row = -1; qty = 0; unitPrice = 0
+        key = LineKey(orderID: "", lineNo: 0); row = -1; qty = 0; unitPrice = 0
         self.requested = requested; self.ordered = ordered; self.region = region; self.tier = tier; self.flags = flags
     }
 }

@@ -83,7 +83,7 @@ extension PlanningIndex {
     func line(_ key: LineKey, sku: SKU) -> OrderLine? {
         let list = linesBySku[sku] ?? []
         let at = position(of: key, sku: sku)
-        if at < list.count && snapshot.lines[Int(list[at].row)].key == key { return snapshot.lines[Int(list[at].row)] }
+        if at < list.count && list[at].key == key { return snapshot.lines[Int(list[at].row)] }
         return list.lazy.map { self.snapshot.lines[Int($0.row)] }.first { $0.key == key }
     }
 
@@ -95,7 +95,7 @@ extension PlanningIndex {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if snapshot.lines[Int(list[mid].row)].key < key { lo = mid + 1 } else { hi = mid }
+            if list[mid].key < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -104,7 +104,7 @@ extension PlanningIndex {
     private func lineIndex(ofOrder id: OrderID, sku: SKU) -> Int? {
         guard let list = linesBySku[sku] else { return nil }
         let at = position(of: LineKey(orderID: id, lineNo: Int.min), sku: sku)
-        return at < list.count && snapshot.lines[Int(list[at].row)].orderID == id ? Int(list[at].row) : nil
+        return at < list.count && list[at].key.orderID == id ? Int(list[at].row) : nil
     }
 
     private mutating func insert(lineAt i: Int) {

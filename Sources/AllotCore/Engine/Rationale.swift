@@ -14,12 +14,14 @@ enum Rationale {
         // One buffer for the whole sentence: appended piece by piece, it would otherwise grow (and copy) several times.
         var text = ""
         text.reserveCapacity(200)
-        text += priorityPhrase(w, tier: s.p.tierName(of: l))
+        appendPriority(w, tier: s.p.tierName(of: l), to: &text)
         if r.allocations.isEmpty {
             text += ": nothing allocated"
         } else {
             let allocated = r.allocated
-            text += allocated == r.requested ? ": all \(r.requested)" : ": \(allocated) of \(r.requested)"
+            if allocated == r.requested { text += ": all "; text += String(r.requested) } else {
+                text += ": "; text += String(allocated); text += " of "; text += String(r.requested)
+            }
             if r.allocations.count == 1 {
                 let a = r.allocations[0]
                 // Piece by piece into the one buffer: an interpolated clause would be a string of its own first.
@@ -28,8 +30,11 @@ enum Rationale {
                 let late = a.arrivalDate - w.requestedDate
                 text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
             } else {
-                let parts = r.allocations.map { a in "\(a.qty) from \(a.warehouseID) \(sourcePhrase(a.source, at: a.warehouseID))" }
-                text += " (" + parts.joined(separator: ", ") + ")"
+                for (k, a) in r.allocations.enumerated() {
+                    text += k == 0 ? " (" : ", "
+                    text += String(a.qty); text += " from "; text += a.warehouseID; text += " "; text += sourcePhrase(a.source, at: a.warehouseID)
+                }
+                text += ")"
             }
         }
         // The reasons follow, each after "; " (there is always at least one).
@@ -49,12 +54,13 @@ enum Rationale {
         return text
     }
 
-    static func priorityPhrase(_ w: LineWork, tier: String) -> String {
-        var t = tier.isEmpty ? "Class \(w.priorityClass)" : "Tier \(tier), class \(w.priorityClass)"
+    /// "Tier A, class 1 (…)": the line's priority and what moved it.
+    static func appendPriority(_ w: LineWork, tier: String, to t: inout String) {
+        if tier.isEmpty { t += "Class " } else { t += "Tier "; t += tier; t += ", class " }
+        t += String(w.priorityClass)
         if w.overridden { t += " (priority override)" }
         else if w.criticalLift { t += " (critical item, lifted one class)" }
         if w.serviceBelowTarget { t += " (customer below service target)" }
-        return t
     }
 
     static func sourcePhrase(_ s: SupplySource, at w: WarehouseID) -> String {

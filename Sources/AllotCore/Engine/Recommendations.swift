@@ -73,7 +73,7 @@ extension Engine {
                                policy: Policy) -> LineRecommendation {
         let w = p.lines[l]
         let whs = index.snapshot.warehouses
-        let line = index.snapshot.lines[w.lineIndex]
+        let key = p.keys[l]
         var allocs: [Allocation] = []
         var exceptions: [ExceptionKind] = w.holds
         var freight = 0.0
@@ -126,7 +126,7 @@ extension Engine {
         }
         // Appended in the contract's order (holds alone, else the rest in declaration order): already sorted.
         assert(exceptions == exceptions.sorted())
-        var rec = LineRecommendation(orderID: line.orderID, lineNo: line.lineNo, sku: line.sku, requested: requested,
+        var rec = LineRecommendation(orderID: key.orderID, lineNo: key.lineNo, sku: p.sku(of: l), requested: requested,
                                      priorityClass: w.priorityClass, allocations: allocs, short: max(0, requested - allocated),
                                      status: .auto, exceptions: exceptions, rationale: "")
         rec.status = status(for: rec, policy: policy)
