@@ -60,6 +60,16 @@ struct SplitMerger {
     var free: [Int]
     /// The buckets on the chain being extended (a chain visits a bucket once).
     var path: [Int] = []
+    /// Bounds that prune the search (see `SplitChainSearch`): per bucket, the least a step out of it weighs in the
+    /// search numbered `exitBoundAt`; per units, the least any step weighs, at version `anyStepsAt`; and the largest
+    /// finite objective (the scale of rounding). Per class, its two cheapest buckets (-1: none).
+    var searches = 0
+    var exitBounds: [Double]
+    var exitBoundAt: [Int]
+    var anySteps: [(m: Int, w: Double)] = []
+    var anyStepsAt = -1
+    let largestObjective: Double
+    let cheapestTwo: [(first: Int, second: Int)]
 
     init(_ s: GroupSolver, allocations: [[(b: Int, q: Int)]], cap: [Int], maxChain: Int, wholeLineChains: Bool) {
         B = s.B
@@ -83,6 +93,18 @@ struct SplitMerger {
         par = [Int](repeating: -1, count: layers * B)
         parLine = [Int](repeating: -1, count: layers * B)
         free = cap
+        exitBounds = [Double](repeating: 0, count: B)
+        exitBoundAt = [Int](repeating: 0, count: B)
+        largestObjective = objective.reduce(0) { $1.isFinite ? max($0, abs($1)) : $0 }
+        cheapestTwo = s.eligible.indices.map { [objective, B] c in
+            var two = (first: -1, second: -1)
+            for b in s.eligible[c] {
+                let o = objective[c * B + b]
+                if two.first < 0 || o < objective[c * B + two.first] { two = (b, two.first) }
+                else if two.second < 0 || o < objective[c * B + two.second] { two.second = b }
+            }
+            return two
+        }
     }
 
     @inline(__always) func obj(_ l: Int, _ b: Int) -> Double { objective[lineClass[l] * B + b] }
@@ -116,30 +138,6 @@ struct SplitMerger {
             holders[b].insert(l, at: holders[b].firstIndex { $0 > l } ?? holders[b].count)
         }
         cap[b] -= d
-    }
-
-    /// The steps of the chain that reaches `v` at layer `k`, from its start, into `candidateChain`.
-    mutating func chain(_ k: Int, _ v: Int) {
-        candidateChain.removeAll(keepingCapacity: true)
-        var k = k, v = v
-        while k > 0 {
-            let u = par[k * B + v]
-            if u >= 0 { candidateChain.append(Step(from: u, to: v, line: parLine[k * B + v])); v = u }
-            k -= 1
-        }
-        candidateChain.reverse()
-    }
-
-    /// The buckets on the chain that reaches `v` at layer `k`, its start included, into `path` in any order (only
-    /// membership is asked).
-    mutating func fillPath(_ k: Int, _ v: Int) {
-        path.removeAll(keepingCapacity: true)
-        var k = k, v = v
-        while k > 0 {
-            if par[k * B + v] >= 0 { path.append(v); v = par[k * B + v] }
-            k -= 1
-        }
-        path.append(v)
     }
 
     /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, if stored and still valid.
@@ -295,8 +293,10 @@ struct SplitMerger {
                 best = Move(delta: own, t: t, single: single, m: 0); bestChain.removeAll(keepingCapacity: true)
             }
         } else if own < SplitMerger.chainWorthBelow * penalty && holders[t].contains(where: { $0 != i && qty($0, t) >= m }) {
-            // Only a line holding at least m units at t can start the chain.
-            search(from: t, line: i, units: m)
+            // Only a line holding at least m units at t can start the chain; a chain weighing `cutoff` or more would
+            // not be taken.
+            let taken = min(-1e-9, best.map { $0.delta - 1e-12 } ?? -1e-9)
+            search(from: t, line: i, units: m, cutoff: taken - own + pruningMargin(units: units, pieces: parts.count))
             let last = (layers - 1) * B
             for e in targets where dist[last + e].isFinite {
                 let total = own + dist[last + e]
@@ -315,51 +315,5 @@ struct SplitMerger {
         }
         // `free` equals `cap` between moves: only the moved pieces' buckets differed.
         for (k, s) in parts.enumerated() where Self.moves(k, s.b, to: t, single: single) { free[s.b] = cap[s.b] }
-    }
-
-    /// The cheapest chains of up to `layers - 1` re-routings of `m` units starting at `t` and ending at one of the
-    /// buckets with `m` free units (`targets`, in bucket order): fills `dist`, `par` and `parLine`.
-    mutating func search(from t: Int, line i: Int, units m: Int) {
-        targets.removeAll(keepingCapacity: true)
-        for v in 0..<B where v != t && free[v] >= m { targets.append(v) }
-        guard !targets.isEmpty else { return }
-        for v in reached { for k in 0..<layers { dist[k * B + v] = .infinity; par[k * B + v] = -1 } }
-        reached.removeAll(keepingCapacity: true)
-        dist[t] = 0
-        reached.append(t)
-        for k in 1..<layers {
-            // The buckets whose distance fell on layer k - 1, expanded in bucket order (ties go to the first). A bucket
-            // reached earlier and not bettered since already offered every step it has, at the same distance by the
-            // same path, so expanding it again could not shorten anything.
-            frontier.removeAll(keepingCapacity: true)
-            for v in reached {
-                dist[k * B + v] = dist[(k - 1) * B + v]
-                if k == 1 || par[(k - 1) * B + v] >= 0 { frontier.append(v) }
-            }
-            frontier.sort()
-            let last = k == layers - 1
-            for u in frontier {
-                fillPath(k - 1, u)
-                let du = dist[(k - 1) * B + u]
-                if last, storedRow(u, i, m) == nil {
-                    // The last step only counts where it ends: weigh just the targets, and keep nothing.
-                    weigh(u, i, m, targetsOnly: true)
-                    for v in scratchTargets where !path.contains(v) { relax(k, u, v, du + scratchWeight[v], scratchLine[v]) }
-                    for v in scratchTargets { scratchWeight[v] = .infinity; scratchLine[v] = -1 }
-                    scratchTargets.removeAll(keepingCapacity: true)
-                    continue
-                }
-                let r = row(u, i, m)
-                for e in rows[r] where !(last && free[e.v] < m) && !path.contains(e.v) { relax(k, u, e.v, du + e.w, e.line) }
-            }
-        }
-    }
-
-    /// Takes the step from `u` to `v` re-routing `line` as the way to `v` at layer `k` if it is clearly shorter.
-    @inline(__always) mutating func relax(_ k: Int, _ u: Int, _ v: Int, _ d: Double, _ line: Int) {
-        if d < dist[k * B + v] - 1e-12 {
-            if !dist[k * B + v].isFinite { reached.append(v) }
-            dist[k * B + v] = d; par[k * B + v] = u; parLine[k * B + v] = line
-        }
     }
 }
