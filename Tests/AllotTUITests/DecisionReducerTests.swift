@@ -238,20 +238,21 @@ struct DecisionReducerTests {
     func releasedLineDetail() {
         var s = loadedQueue(3)
         _ = press(&s, .enter)
+        // Newest first, as the store gives it.
         let history = [
-            AuditRow(at: Timestamp("2026-11-29T09:10:00Z"), user: "ann", role: "planner", action: "accept", target: "SO-1000:1",
-                     reason: "AS_RECOMMENDED", note: ""),
-            AuditRow(at: Timestamp("2026-11-29T09:20:00Z"), user: "ann", role: "planner", action: "release", target: "SO-1000:1",
-                     reason: "", note: "truck at 14:00"),
             AuditRow(at: Timestamp("2026-11-29T09:25:00Z"), user: "cs", role: "customer_service", action: "note", target: "SO-1000:1",
                      reason: "", note: "customer told"),
+            AuditRow(at: Timestamp("2026-11-29T09:20:00Z"), user: "ann", role: "planner", action: "release", target: "SO-1000:1",
+                     reason: "", note: "truck at 14:00"),
+            AuditRow(at: Timestamp("2026-11-29T09:10:00Z"), user: "ann", role: "planner", action: "accept", target: "SO-1000:1",
+                     reason: "AS_RECOMMENDED", note: ""),
         ]
         WorkbenchReducer.reduce(&s, .detailLoaded(line, nil, history: history))
         let text = WorkbenchView.render(s, theme: .builtInMonochrome).text
         #expect(text.contains("SO-1000:1  is not in the current plan"))
         // The last decision that changed the line, not the note after it.
         #expect(text.contains("last decision: release by ann (planner) at 2026-11-29T09:20:00Z · truck at 14…"))
-        #expect(text.contains("its units are released to it and held for it"))
+        #expect(text.contains("its units are released and reserved for it"))
         #expect(text.contains("History (3)") && text.contains("customer told") && text.contains("AS_RECOMMENDED"))
         // Without decisions there is nothing to tell but that it is gone.
         WorkbenchReducer.reduce(&s, .detailLoaded(line, nil, history: []))

@@ -7,7 +7,8 @@ enum DetailScreen {
     static func draw(_ g: inout CellGrid, _ s: WorkbenchState, _ t: Theme) {
         guard let d = s.detail else { return }
         guard let detail = d.detail else {
-            if d.missing, let last = d.history.last(where: { $0.action != DecisionAction.note.rawValue }) {
+            // The history comes newest first: its first decision other than a note is what took the line out.
+            if d.missing, let last = d.history.first(where: { $0.action != DecisionAction.note.rawValue }) {
                 left(&g, s, d, last: last, t)
             } else {
                 WorkbenchView.empty(&g, row: 2, d.missing ? "\(d.key) is not in the current plan" : "loading…", t)
@@ -102,7 +103,7 @@ enum DetailScreen {
         let fate: String
         switch DecisionAction(rawValue: last.action) {
         case .release?, .approve?:
-            fate = "its units are released to it and held for it, so the engine no longer plans it"
+            fate = "its units are released and reserved for it, so the engine no longer plans it"
         case .cancel?:
             fate = "its order is cancelled, so the engine no longer plans it"
         default:
