@@ -9,7 +9,9 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "List the audit log of decisions, or verify its hash chain.",
         discussion: """
-        Every decision (by a person or by the policy's auto-release) and every "needs re-check" mark is an entry; \
+        Every decision (by a person or by the policy's auto-release), every "needs re-check" mark and every \
+        decision refused because the person's role does not allow it (action "refused", the detail naming what \
+        was refused and why) is an entry; \
         each entry's SHA-256 hash covers its contents and the previous entry's hash, so an entry changed, removed \
         or reordered outside Allot breaks the chain.
 

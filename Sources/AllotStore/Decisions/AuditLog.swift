@@ -39,6 +39,9 @@ public struct AuditEntry: Hashable, Sendable, Codable {
         SHA256.hash(data: Data((prev + "\n" + canonical).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The action of an entry recording a decision refused for want of permission (its detail says which and why).
+    public static let refused = "refused"
+
     /// The hash before the first entry.
     static let genesis = String(repeating: "0", count: 64)
 

@@ -80,7 +80,18 @@ public struct DecisionStore: Sendable {
             let supply = needsSupply ? try SituationLoading.supply(db, for: situation, asOf: plan?.asOf) : nil
             let siblings = lines.filter { $0.key != request.line }
             switch Workflow.decide(request, situation: situation, siblings: siblings, supply: supply, policy: policy) {
-            case .failure(let refusal): return .failure(refusal)
+            case .failure(let refusal):
+                // An act beyond the person's authority is kept in the audit log (a stale view or a bad input is not:
+                // nothing was attempted that the role could not do).
+                if case .permission(let why) = refusal {
+                    try AuditLog.append(db, AuditEntry(
+                        seq: 0, at: now.description, user: request.actor.name, role: request.actor.roleName,
+                        action: AuditEntry.refused, orderID: request.line.orderID, lineNo: request.line.lineNo,
+                        reasonCode: request.reasonCode, note: request.note, planID: plan?.id, recVersion: nil,
+                        stateBefore: situation.state.rawValue, stateAfter: situation.state.rawValue, before: nil, after: nil,
+                        detail: "\(request.action.rawValue) refused: \(why)", prevHash: "", hash: ""))
+                }
+                return .failure(refusal)
             case .success(let outcome):
                 let ids = try DecisionWriter.apply(db, outcome, addressed: situation, all: lines, planID: plan?.id, now: now)
                 return .success(DecisionResult(outcome: outcome, decisionIDs: ids, planID: plan?.id))

@@ -61,8 +61,11 @@ public struct GovernedDecisions: DecisionGateway {
     public func audit(filter: String, limit: Int) throws -> [AuditRow] {
         let entries = try store.auditEntries(AuditFilter())
         let rows = entries.reversed().map { a in
-            AuditRow(at: Timestamp(a.at), user: a.user, role: a.role, action: a.action,
-                     target: a.orderID.map { o in a.lineNo.map { "\(o):\($0)" } ?? o } ?? "", reason: a.reasonCode ?? "", note: a.note ?? "")
+            // A refused attempt shows what was refused and why beside any note.
+            let note = [a.note, a.action == AuditEntry.refused ? a.detail : nil].compactMap { $0 }.filter { !$0.isEmpty }
+            return AuditRow(at: Timestamp(a.at), user: a.user, role: a.role, action: a.action,
+                            target: a.orderID.map { o in a.lineNo.map { "\(o):\($0)" } ?? o } ?? "", reason: a.reasonCode ?? "",
+                            note: note.joined(separator: " · "))
         }
         let f = filter.lowercased()
         return Array(rows.filter { f.isEmpty || "\($0.user) \($0.role) \($0.action) \($0.target) \($0.reason) \($0.note)".lowercased().contains(f) }

@@ -40,17 +40,30 @@ struct DecisionStoreTests {
         #expect(try store.author(named: "fay") == F.fay)
     }
 
-    @Test("a refused decision writes nothing")
+    @Test("a refused decision changes nothing; one beyond the person's role is kept in the audit log's chain, a bad input is not")
     func refusalWritesNothing() throws {
         let m = try F.mirror()
         let store = DecisionStore(mirror: m)
-        #expect(throws: DecisionRefusal.permission("fay (finance) may not accept recommendations; allowed roles: admin, planner, supervisor")) {
+        let why = "fay (finance) may not accept recommendations; allowed roles: admin, planner, supervisor"
+        #expect(throws: DecisionRefusal.permission(why)) {
             try store.decide(F.decision("SO-1:1", .accept, by: F.fay))
         }
         #expect(try F.count(m, "decision") == 0)
-        #expect(try F.count(m, "audit_log") == 0)
         #expect(try F.count(m, "line_state") == 0)
+        #expect(try store.pendingEvents().isEmpty)
+        let audit = try store.auditEntries()
+        #expect(audit.count == 1)
+        #expect(audit.first?.action == AuditEntry.refused && audit.first?.user == "fay" && audit.first?.role == "finance")
+        #expect(audit.first?.orderID == "SO-1" && audit.first?.lineNo == 1 && audit.first?.detail == "accept refused: " + why)
+        #expect(audit.first?.stateBefore == audit.first?.stateAfter)
+        #expect(try store.verifyAudit().isIntact)
+        // A line not in the mirror is a bad input, not an act beyond anyone's role.
         #expect(throws: DecisionRefusal.self) { try store.decide(F.decision("SO-9:1", .accept, by: F.pat)) }
+        #expect(try F.count(m, "audit_log") == 1)
+        // The next decision chains on after the refusal.
+        try store.decide(F.decision("SO-1:1", .accept, by: F.pat))
+        #expect(try store.auditEntries().map(\.action) == [AuditEntry.refused, "accept"])
+        #expect(try store.verifyAudit().isIntact)
     }
 
     @Test("an override over the limits goes to a supervisor; its author cannot approve it; another supervisor can, then it is released")
