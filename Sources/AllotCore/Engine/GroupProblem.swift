@@ -45,6 +45,8 @@ struct LineWork: Sendable {
 /// same eligible buckets at the same costs: the unit the flow works on.
 struct LineClass: Sendable {
     var sku: SKU
+    /// The sku's position in `GroupProblem.skus`.
+    var skuSlot: Int
     var region: Int
     var requested: Int32
     var allowSubstitute: Bool
@@ -144,7 +146,8 @@ struct GroupProblem: Sendable {
                     let key = Int(f.region) << 34 | Int(UInt32(bitPattern: f.requested)) << 1 | (w.allowSubstitute ? 1 : 0)
                     if let c = classKey[key] { w.cls = c } else {
                         w.cls = classes.count; classKey[key] = classes.count
-                        classes.append(LineClass(sku: sku, region: w.region, requested: f.requested, allowSubstitute: w.allowSubstitute))
+                        classes.append(LineClass(sku: sku, skuSlot: slot, region: w.region, requested: f.requested,
+                                                 allowSubstitute: w.allowSubstitute))
                     }
                     classes[w.cls].lines.append(lines.count)
                 }
@@ -163,44 +166,61 @@ struct GroupProblem: Sendable {
         }
         for c in commitments {
             protectedClass.append(classes.count)
-            classes.append(LineClass(sku: c.sku, region: -1, requested: c.periodEnd?.ordinal ?? Int32.max, allowSubstitute: false))
+            classes.append(LineClass(sku: c.sku, skuSlot: skuSlot[c.sku]!, region: -1, requested: c.periodEnd?.ordinal ?? Int32.max,
+                                     allowSubstitute: false))
         }
 
-        // Arcs: the cheapest eligible route of every (class, bucket) pair.
+        // Arcs: the cheapest eligible route of every (class, bucket) pair. A sku's buckets are listed together, so a
+        // class looks only at its own sku's buckets and, if it may substitute, at those of its substitutes in the group.
         let bCount = buckets.count
         arcs = Array(repeating: nil, count: classes.count * bCount)
         objective = Array(repeating: .infinity, count: classes.count * bCount)
         substituteRank = Array(repeating: 0, count: classes.count * bCount)
+        let supply = buckets
+        var bucketsOfSlot = [Range<Int>](repeating: 0..<0, count: skus.count)
+        var start = 0
+        for slot in skus.indices {
+            var end = start
+            while end < bCount && supply[end].skuSlot == slot { end += 1 }
+            bucketsOfSlot[slot] = start..<end
+            start = end
+        }
+        // Per sku, its substitutes in the group with their ranks (a sku listed twice keeps its first rank).
+        let substitutes: [[(slot: Int, rank: Int)]] = skus.enumerated().map { own, sku in
+            var out: [(slot: Int, rank: Int)] = []
+            for s in ix.substitutesBySku[sku] ?? [] {
+                if let slot = skuSlot[s.substituteSKU], slot != own, !out.contains(where: { $0.slot == slot }) { out.append((slot, max(1, s.rank))) }
+            }
+            return out
+        }
         let firstProtected = classes.count - commitments.count
-        for (c, k) in classes.enumerated() {
+        for c in classes.indices {
+            let own = classes[c].skuSlot, region = classes[c].region, requested = classes[c].requested
             if c >= firstProtected {
                 // Protected units only sit in a bucket; they ship nowhere and cost nothing.
-                for (b, bucket) in buckets.enumerated() where bucket.sku == k.sku && bucket.availableDay <= k.requested {
-                    let stay = RouteCandidate(shipWarehouse: bucket.warehouse, transferFrom: -1, shipDay: bucket.availableDay,
-                                              arrivalDay: bucket.availableDay, unitFreight: 0, mode: .ground, groundArrival: bucket.availableDay)
+                for b in bucketsOfSlot[own] where supply[b].availableDay <= requested {
+                    let day = supply[b].availableDay
+                    let stay = RouteCandidate(shipWarehouse: supply[b].warehouse, transferFrom: -1, shipDay: day,
+                                              arrivalDay: day, unitFreight: 0, mode: .ground, groundArrival: day)
                     arcs[c * bCount + b] = ArcRoute(route: stay, daysLate: 0, unitCost: 0)
                     objective[c * bCount + b] = 0
                 }
                 continue
             }
-            var usable: [(slot: Int, rank: Int)] = [(skuSlot[k.sku]!, 0)]
-            if k.allowSubstitute {
-                for s in ix.substitutesBySku[k.sku] ?? [] {
-                    if let slot = skuSlot[s.substituteSKU] { usable.append((slot, max(1, s.rank))) }
+            let subs = classes[c].allowSubstitute ? substitutes[own] : []
+            for k in -1..<subs.count {
+                let (slot, rank) = k < 0 ? (own, 0) : subs[k]
+                for b in bucketsOfSlot[slot] {
+                    guard let arc = Routing.arc(bucket: supply[b], region: region, requested: requested, index: ix, policy: policy)
+                    else { continue }
+                    let i = c * bCount + b
+                    arcs[i] = arc
+                    substituteRank[i] = rank
+                    var obj = arc.unitCost
+                    if supply[b].kind == .onHand { obj -= policy.cost.agingBonusPerUnitDay * Double(supply[b].ageDays) }
+                    if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
+                    objective[i] = obj
                 }
-            }
-            for b in 0..<bCount {
-                let bucket = buckets[b]
-                guard let u = usable.first(where: { $0.slot == bucket.skuSlot }) else { continue }
-                guard let arc = Routing.arc(bucket: bucket, region: k.region, requested: k.requested, index: ix, policy: policy)
-                else { continue }
-                let i = c * bCount + b
-                arcs[i] = arc
-                substituteRank[i] = u.rank
-                var obj = arc.unitCost
-                if bucket.kind == .onHand { obj -= policy.cost.agingBonusPerUnitDay * Double(bucket.ageDays) }
-                if u.rank > 0 { obj += GroupProblem.substitutionPenalty * Double(u.rank) }
-                objective[i] = obj
             }
         }
         // Margin after the cheapest freight, for `within_class = "margin"` and LOW_MARGIN.

@@ -57,8 +57,9 @@ struct CustomerFacts: Sendable {
 
 extension PlanningIndex {
     /// Works out every customer's facts (naming its tier in `tiers`), then, in one pass over the lines in snapshot order,
-    /// each line's order (an order's lines are usually listed together: its id is hashed, and the order read, once for
-    /// the run), whether the lines are in key order, and the line's facts, which are then listed under their skus.
+    /// each line's order (an order's lines are usually listed together: its id is hashed once for the run), its sku's
+    /// number and whether the lines are in key order; a second pass lists each line's facts under its sku, each list
+    /// made at its final size (each order is read once, in step with its lines).
     mutating func indexLines() {
         var tierIndex: [String: Int32] = ["": 0]
         tiers = [""]
@@ -71,24 +72,22 @@ extension PlanningIndex {
                                  creditHold: c.creditStatus == .hold)
         }
         let n = snapshot.lines.count
-        var orderOfLine: [Int] = [], facts: [LineFacts] = [], skuOfLine: [Int32] = []
-        orderOfLine.reserveCapacity(n); facts.reserveCapacity(n); skuOfLine.reserveCapacity(n)
+        var orderOfLine: [Int] = [], skuOfLine: [Int32] = []
+        orderOfLine.reserveCapacity(n); skuOfLine.reserveCapacity(n)
         // Skus by number in order of first appearance, and how many lines each has (each list is made at its size).
         var number: [SKU: Int] = [:]
         var names: [SKU] = [], counts: [Int] = []
-        var run: (id: OrderID, lineNo: Int, at: Int, facts: LineFacts)?
+        var run: (id: OrderID, lineNo: Int, at: Int)?
         var inKeyOrder = true
-        for (i, l) in snapshot.lines.enumerated() {
+        for l in snapshot.lines {
             if let r = run, r.id == l.orderID {
                 if r.lineNo >= l.lineNo { inKeyOrder = false }
                 run!.lineNo = l.lineNo
             } else {
                 if let r = run, !(r.id < l.orderID) { inKeyOrder = false }
-                let at = orderIndex[l.orderID] ?? -1
-                run = (l.orderID, l.lineNo, at, orderFacts(at: at))
+                run = (l.orderID, l.lineNo, orderIndex[l.orderID] ?? -1)
             }
             orderOfLine.append(run!.at)
-            facts.append(LineFacts(line: l, row: i, order: run!.facts))
             let k: Int
             if let known = number[l.sku] { k = known } else {
                 k = names.count; number[l.sku] = k; names.append(l.sku); counts.append(0)
@@ -96,14 +95,19 @@ extension PlanningIndex {
             skuOfLine.append(Int32(k))
             counts[k] += 1
         }
+        lineOrder = orderOfLine
+        linesInKeyOrder = inKeyOrder
         var lists = counts.map { count in
             var list: [LineFacts] = []
             list.reserveCapacity(count)
             return list
         }
-        for i in 0..<n { lists[Int(skuOfLine[i])].append(facts[i]) }
-        lineOrder = orderOfLine
-        linesInKeyOrder = inKeyOrder
+        var previous = (at: -2, facts: orderFacts(at: -1))
+        for (i, l) in snapshot.lines.enumerated() {
+            let at = orderOfLine[i]
+            if at != previous.at { previous = (at, orderFacts(at: at)) }
+            lists[Int(skuOfLine[i])].append(LineFacts(line: l, row: i, order: previous.facts))
+        }
         linesBySku = Dictionary(uniqueKeysWithValues: zip(names, lists))
     }
 
