@@ -67,7 +67,7 @@ extension SplitMerger {
                 fillPath(k - 1, u)
                 if last, storedRow(u, i, m) == nil {
                     // The last step only counts where it ends: weigh just the targets, and keep nothing.
-                    weigh(u, i, m, targetsOnly: true)
+                    weigh(u, i, m, targetsOnly: true, limit: cutoff - du)
                     for v in scratchTargets where !path.contains(v) && !(du + scratchWeight[v] >= cutoff) {
                         relax(k, u, v, du + scratchWeight[v], scratchLine[v])
                     }
@@ -76,9 +76,12 @@ extension SplitMerger {
                     continue
                 }
                 let r = row(u, i, m)
-                for e in rows[r] where !(last && free[e.v] < m) && !path.contains(e.v) {
+                let sorted = r > 0 && rows[r].count >= Self.sortedRowLength
+                for e in rows[r] {
                     let d = du + e.w
-                    if prunes(d, at: e.v, rest: rest, i, m, cutoff) { continue }
+                    // In a sorted row, the entries after one too heavy for any chain are heavier.
+                    if sorted && d >= cutoff && d + stepsBound(rest, m) >= cutoff { break }
+                    if last && free[e.v] < m || path.contains(e.v) || prunes(d, at: e.v, rest: rest, i, m, cutoff) { continue }
                     relax(k, u, e.v, d, e.line)
                 }
             }
@@ -121,22 +124,25 @@ extension SplitMerger {
         return Double(steps) * w
     }
 
-    /// A lower bound on the weight of re-routing `m` units out of `u` by any line but `i`, from each holder's cheapest
-    /// other bucket and other pieces, without weighing every bucket (as a row does).
+    /// A lower bound on the weight of re-routing `m` units out of `u` by any line but `i`, without weighing every
+    /// bucket (as a row does).
     func stepBound(_ u: Int, _ i: Int, _ m: Int) -> Double {
         var bound = Double.infinity
         for j in holders[u] where j != i {
             let ju = qty(j, u)
-            guard ju >= m else { continue }
-            let c = lineClass[j]
-            let ou = objective[c * B + u]
-            // The cheapest bucket other than u, where the line may start a new piece.
-            let other = cheapestTwo[c].first != u ? cheapestTwo[c].first : cheapestTwo[c].second
-            var w = other >= 0 ? Double(m) * (objective[c * B + other] - ou) + penalty : .infinity
-            for a in allocations[j] where a.b != u { w = min(w, Double(m) * (objective[c * B + a.b] - ou)) }
-            if ju == m { w -= penalty }
-            bound = min(bound, w)
+            if ju >= m { bound = min(bound, holderBound(j, u, ju, m)) }
         }
         return bound
+    }
+
+    /// A lower bound on the weight of line `j` (holding `ju` units at `u`) re-routing `m` of them: to its class's
+    /// cheapest other bucket with a new piece, or onto one of its other pieces, less a penalty if its piece empties.
+    @inline(__always) func holderBound(_ j: Int, _ u: Int, _ ju: Int, _ m: Int) -> Double {
+        let c = lineClass[j]
+        let ou = objective[c * B + u]
+        let other = cheapestTwo[c].first != u ? cheapestTwo[c].first : cheapestTwo[c].second
+        var w = other >= 0 ? Double(m) * (objective[c * B + other] - ou) + penalty : .infinity
+        for a in allocations[j] where a.b != u { w = min(w, Double(m) * (objective[c * B + a.b] - ou)) }
+        return ju == m ? w - penalty : w
     }
 }

@@ -148,7 +148,9 @@ struct SplitMerger {
         return nil
     }
 
-    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored.
+    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored. Long stored
+    /// rows are sorted by weight, so that a search reads only their entries light enough to matter (the order of a
+    /// row's entries changes no result: each names a different bucket); short ones cost more to sort than to read.
     mutating func row(_ u: Int, _ i: Int, _ m: Int) -> Int {
         if let r = storedRow(u, i, m) { return r }
         weigh(u, i, m, targetsOnly: false)
@@ -168,13 +170,24 @@ struct SplitMerger {
             scratchWeight[v] = .infinity; scratchLine[v] = -1
         }
         scratchTargets.removeAll(keepingCapacity: true)
+        // (A NaN weight, never taken, sorts last.)
+        if slot > 0 && rows[slot].count >= Self.sortedRowLength {
+            rows[slot].sort { ($0.w.isNaN ? .infinity : $0.w, $0.v) < ($1.w.isNaN ? .infinity : $1.w, $1.v) }
+        }
         return slot
     }
 
+    /// The fewest entries of a stored row that is kept sorted (see `row`), and of targets for which `weigh` bounds each
+    /// line before weighing its re-routings.
+    static let sortedRowLength = 24
+
     /// Weighs the re-routings of `m` units from `u` by the lines holding them (not `i`) into the scratch row: to every
-    /// bucket, or only to the search's `targets` (a chain's last step, which only counts where it ends).
-    mutating func weigh(_ u: Int, _ i: Int, _ m: Int, targetsOnly: Bool) {
+    /// bucket, or only to the search's `targets` (a chain's last step, which only counts where it ends), leaving out
+    /// lines whose every re-routing weighs `limit` or more (`holderBound`).
+    mutating func weigh(_ u: Int, _ i: Int, _ m: Int, targetsOnly: Bool, limit: Double = .infinity) {
         rowBuilds += 1
+        // The bound costs a pass over a line's pieces: worth it where a line weighs many targets.
+        let bounded = limit < .infinity && targets.count >= Self.sortedRowLength
         for j in holders[u] where j != i {
             let ju = qty(j, u)
             guard ju >= m else { continue }
@@ -187,6 +200,7 @@ struct SplitMerger {
                 if sourceSeen[key] == rowBuilds { continue }
                 sourceSeen[key] = rowBuilds
             }
+            if bounded && holderBound(j, u, ju, m) >= limit { continue }
             let base = -Double(m) * objective[cj * B + u] - (ju == m ? penalty : 0)
             if targetsOnly {
                 // A bucket the line's class cannot use has an infinite objective.
