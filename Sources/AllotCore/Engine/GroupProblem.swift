@@ -126,8 +126,8 @@ struct GroupProblem: Sendable {
             let list = ix.linesBySku[sku] ?? []
             lines.reserveCapacity(lines.count + list.count)
             keys.reserveCapacity(lines.count + list.count)
-            for f in list {
-                let li = Int(f.row)
+            for li in list {
+                let f = ix.lineFacts[li]
                 guard !f.flags.contains(.unplanned), !(anyReserved && ix.reservedLines.contains(f.key)) else { continue }
                 var w = LineWork(lineIndex: li, qty: f.qty, keyRank: li,
                                  unitPrice: f.flags.contains(.hasPrice) ? f.unitPrice : item?.unitPrice,

@@ -1,10 +1,8 @@
-/// What the solver reads of one order line, its order and its customer, packed into a few words (no string but the
-/// line's key) and listed per sku, so that setting up a sku's lines, and writing their recommendations, reads its list
-/// straight through instead of each line, its order and its customer (which sit far apart among millions of rows).
+/// What the solver reads of one order line, its order and its customer, packed into one cache line (no string but the
+/// line's key), so that setting up a sku's lines, and writing their recommendations, reads one small row per line
+/// instead of the line, its order and its customer (which sit far apart among millions of rows).
 struct LineFacts: Sendable {
     var key: LineKey
-    /// The line's position in `snapshot.lines`.
-    var row: Int32
     var qty: Int
     /// The line's own price (`hasPrice`); the item's price, when it has none, is the sku's and is read per sku.
     var unitPrice: Double
@@ -29,11 +27,10 @@ struct LineFacts: Sendable {
         static let overridden = Flags(rawValue: 1 << 6)
     }
 
-    /// The facts of `line` at `row`, given its order's (`order.flags` says whether the order exists and is planned).
-    init(line: OrderLine, row: Int, order: LineFacts) {
+    /// The facts of `line`, given its order's (`order.flags` says whether the order exists and is planned).
+    init(line: OrderLine, order: LineFacts) {
         self = order
         key = line.key
-        self.row = Int32(row)
         qty = line.qty
         unitPrice = line.unitPrice ?? 0
         if line.unitPrice != nil { flags.insert(.hasPrice) }
@@ -43,7 +40,7 @@ struct LineFacts: Sendable {
 
     /// Facts of the order part only (no line yet).
     init(requested: Int32, ordered: Int32, region: Int32, tier: Int32, flags: Flags) {
-        key = LineKey(orderID: "", lineNo: 0); row = -1; qty = 0; unitPrice = 0
+        key = LineKey(orderID: "", lineNo: 0); qty = 0; unitPrice = 0
         self.requested = requested; self.ordered = ordered; self.region = region; self.tier = tier; self.flags = flags
     }
 }
@@ -57,9 +54,8 @@ struct CustomerFacts: Sendable {
 
 extension PlanningIndex {
     /// Works out every customer's facts (naming its tier in `tiers`), then, in one pass over the lines in snapshot order,
-    /// each line's order (an order's lines are usually listed together: its id is hashed once for the run), its sku's
-    /// number and whether the lines are in key order; a second pass lists each line's facts under its sku, each list
-    /// made at its final size (each order is read once, in step with its lines).
+    /// each line's order (an order's lines are usually listed together: its id is hashed, and the order read, once for
+    /// the run), whether the lines are in key order, each line's facts, and each sku's lines.
     mutating func indexLines() {
         var tierIndex: [String: Int32] = ["": 0]
         tiers = [""]
@@ -72,43 +68,28 @@ extension PlanningIndex {
                                  creditHold: c.creditStatus == .hold)
         }
         let n = snapshot.lines.count
-        var orderOfLine: [Int] = [], skuOfLine: [Int32] = []
-        orderOfLine.reserveCapacity(n); skuOfLine.reserveCapacity(n)
-        // Skus by number in order of first appearance, and how many lines each has (each list is made at its size).
-        var number: [SKU: Int] = [:]
-        var names: [SKU] = [], counts: [Int] = []
-        var run: (id: OrderID, lineNo: Int, at: Int)?
+        var orderOfLine: [Int] = [], facts: [LineFacts] = []
+        var bySku: [SKU: [Int]] = [:]
+        orderOfLine.reserveCapacity(n); facts.reserveCapacity(n)
+        var run: (id: OrderID, lineNo: Int, at: Int, facts: LineFacts)?
         var inKeyOrder = true
-        for l in snapshot.lines {
+        for (i, l) in snapshot.lines.enumerated() {
             if let r = run, r.id == l.orderID {
                 if r.lineNo >= l.lineNo { inKeyOrder = false }
                 run!.lineNo = l.lineNo
             } else {
                 if let r = run, !(r.id < l.orderID) { inKeyOrder = false }
-                run = (l.orderID, l.lineNo, orderIndex[l.orderID] ?? -1)
+                let at = orderIndex[l.orderID] ?? -1
+                run = (l.orderID, l.lineNo, at, orderFacts(at: at))
             }
             orderOfLine.append(run!.at)
-            let k: Int
-            if let known = number[l.sku] { k = known } else {
-                k = names.count; number[l.sku] = k; names.append(l.sku); counts.append(0)
-            }
-            skuOfLine.append(Int32(k))
-            counts[k] += 1
+            facts.append(LineFacts(line: l, order: run!.facts))
+            bySku[l.sku, default: []].append(i)
         }
         lineOrder = orderOfLine
+        lineFacts = facts
         linesInKeyOrder = inKeyOrder
-        var lists = counts.map { count in
-            var list: [LineFacts] = []
-            list.reserveCapacity(count)
-            return list
-        }
-        var previous = (at: -2, facts: orderFacts(at: -1))
-        for (i, l) in snapshot.lines.enumerated() {
-            let at = orderOfLine[i]
-            if at != previous.at { previous = (at, orderFacts(at: at)) }
-            lists[Int(skuOfLine[i])].append(LineFacts(line: l, row: i, order: previous.facts))
-        }
-        linesBySku = Dictionary(uniqueKeysWithValues: zip(names, lists))
+        linesBySku = bySku
     }
 
     /// The facts the lines of the order at `at` in `snapshot.orders` share (-1: no such order, its lines unplanned).

@@ -28,8 +28,9 @@ public struct PlanningIndex: Sendable {
     var tiers: [String] = [""]
     /// Whether `snapshot.lines` is in strictly increasing key order (then a line's position is its rank by key).
     var linesInKeyOrder = true
-    /// Each sku's lines (their facts, naming their rows), in snapshot order.
-    var linesBySku: [SKU: [LineFacts]] = [:]
+    /// Per snapshot line, what the solver reads of it, its order and its customer (see `LineFacts`).
+    var lineFacts: [LineFacts] = []
+    var linesBySku: [SKU: [Int]] = [:]
     var inventoryBySku: [SKU: [Int]] = [:]
     var receiptsBySku: [SKU: [Int]] = [:]
     var substitutesBySku: [SKU: [Substitute]] = [:]
@@ -130,7 +131,7 @@ public struct PlanningIndex: Sendable {
         func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
         for (sku, subs) in substitutesBySku {
             guard let a = id[sku], let lines = linesBySku[sku],
-                  lines.contains(where: { $0.flags.contains(.allowSubstitute) }) else { continue }
+                  lines.contains(where: { lineFacts[$0].flags.contains(.allowSubstitute) }) else { continue }
             for s in subs { if let b = id[s.substituteSKU] { union(a, b) } }
         }
         var familyQuota = Set<String>()

@@ -49,6 +49,7 @@ extension PlanningIndex {
                 if let last = snapshot.lines.last, !(last.key < line.key) { linesInKeyOrder = false }
                 snapshot.lines.append(line)
                 lineOrder.append(orderIndex[line.orderID] ?? -1)
+                lineFacts.append(LineFacts(line: line, order: orderFacts(at: lineOrder[lineOrder.count - 1])))
                 insert(lineAt: snapshot.lines.count - 1)
             }
         }
@@ -83,8 +84,8 @@ extension PlanningIndex {
     func line(_ key: LineKey, sku: SKU) -> OrderLine? {
         let list = linesBySku[sku] ?? []
         let at = position(of: key, sku: sku)
-        if at < list.count && list[at].key == key { return snapshot.lines[Int(list[at].row)] }
-        return list.lazy.map { self.snapshot.lines[Int($0.row)] }.first { $0.key == key }
+        if at < list.count && lineFacts[list[at]].key == key { return snapshot.lines[list[at]] }
+        return list.lazy.map { self.snapshot.lines[$0] }.first { $0.key == key }
     }
 
     // MARK: Rows
@@ -95,7 +96,7 @@ extension PlanningIndex {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if list[mid].key < key { lo = mid + 1 } else { hi = mid }
+            if lineFacts[list[mid]].key < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -104,13 +105,13 @@ extension PlanningIndex {
     private func lineIndex(ofOrder id: OrderID, sku: SKU) -> Int? {
         guard let list = linesBySku[sku] else { return nil }
         let at = position(of: LineKey(orderID: id, lineNo: Int.min), sku: sku)
-        return at < list.count && list[at].key.orderID == id ? Int(list[at].row) : nil
+        return at < list.count && lineFacts[list[at]].key.orderID == id ? list[at] : nil
     }
 
     private mutating func insert(lineAt i: Int) {
         let line = snapshot.lines[i]
         let at = position(of: line.key, sku: line.sku)
-        linesBySku[line.sku, default: []].insert(LineFacts(line: line, row: i, order: orderFacts(at: lineOrder[i])), at: at)
+        linesBySku[line.sku, default: []].insert(i, at: at)
     }
 
     private mutating func removeLine(at i: Int) {
@@ -124,11 +125,13 @@ extension PlanningIndex {
             let at = position(of: moved.key, sku: moved.sku)
             snapshot.lines[i] = moved
             lineOrder[i] = lineOrder[last]
-            linesBySku[moved.sku]?[at].row = Int32(i)
+            lineFacts[i] = lineFacts[last]
+            linesBySku[moved.sku]?[at] = i
             linesInKeyOrder = false
         }
         snapshot.lines.removeLast()
         lineOrder.removeLast()
+        lineFacts.removeLast()
     }
 
     private mutating func removeInventory(at i: Int) {
