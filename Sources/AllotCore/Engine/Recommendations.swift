@@ -102,7 +102,9 @@ extension Engine {
                     allocs[k].qty += alloc.qty; allocs[k].cost += alloc.cost
                 } else { allocs.append(alloc) }
             }
-            allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+            if allocs.count > 1 {
+                allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+            }
         }
         let allocated = allocs.reduce(0) { $0 + $1.qty }
         let requested = w.qty
@@ -130,7 +132,9 @@ extension Engine {
                                      priorityClass: w.priorityClass, allocations: allocs, short: max(0, requested - allocated),
                                      status: .auto, exceptions: exceptions, rationale: "")
         rec.status = status(for: rec, policy: policy)
-        rec.rationale = Rationale.sentence(for: rec, work: w, line: l, solver: s, holders: holders, index: index, policy: policy)
+        // Worked out before it is stored: reading `rec` while assigning into it would copy the whole recommendation.
+        let rationale = Rationale.sentence(for: rec, work: w, line: l, solver: s, holders: holders, index: index, policy: policy)
+        rec.rationale = rationale
         return rec
     }
 }
