@@ -76,7 +76,7 @@ extension SplitMerger {
                     continue
                 }
                 let r = row(u, i, m)
-                let sorted = r > 0 && rows[r].count >= Self.sortedRowLength
+                let sorted = r > 0 && rows[r].count >= Self.manyEntries
                 for e in rows[r] {
                     let d = du + e.w
                     // In a sorted row, the entries after one too heavy for any chain are heavier.
@@ -105,10 +105,26 @@ extension SplitMerger {
         }
     }
 
-    /// `stepBound(u, i, m)`, computed once per search.
+    /// `stepBound(u, i, m)`, computed once per search; in groups of many buckets, where a search reaches most of them,
+    /// kept per bucket and units for lines holding nothing there (the same bound for all of them) until a line
+    /// holding units there changes, as rows are.
     mutating func exitBound(_ u: Int, _ i: Int, _ m: Int) -> Double {
-        if exitBoundAt[u] != searches { exitBoundAt[u] = searches; exitBounds[u] = stepBound(u, i, m) }
+        if exitBoundAt[u] != searches {
+            exitBoundAt[u] = searches
+            exitBounds[u] = B >= Self.manyEntries && qty(i, u) == 0 ? storedBound(u, m) : stepBound(u, i, m)
+        }
         return exitBounds[u]
+    }
+
+    /// `stepBound(u, -1, m)`, from the bucket's stored bounds if still valid.
+    mutating func storedBound(_ u: Int, _ m: Int) -> Double {
+        if let k = boundSlots[u].firstIndex(where: { $0.m == m }) {
+            if boundSlots[u][k].at < bucketChanged[u] { boundSlots[u][k] = (m, stepBound(u, -1, m), version) }
+            return boundSlots[u][k].w
+        }
+        let w = stepBound(u, -1, m)
+        boundSlots[u].append((m, w, version))
+        return w
     }
 
     /// A lower bound on `steps` more steps of `m` units (at most 0), from the least any step weighs, kept until the

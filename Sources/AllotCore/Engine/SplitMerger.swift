@@ -61,11 +61,13 @@ struct SplitMerger {
     /// The buckets on the chain being extended (a chain visits a bucket once).
     var path: [Int] = []
     /// Bounds that prune the search (see `SplitChainSearch`): per bucket, the least a step out of it weighs in the
-    /// search numbered `exitBoundAt`; per units, the least any step weighs, at version `anyStepsAt`; and the largest
-    /// finite objective (the scale of rounding). Per class, its two cheapest buckets (-1: none).
+    /// search numbered `exitBoundAt`, and per units for any line, stored at a version; per units, the least any step
+    /// weighs, at version `anyStepsAt`; and the largest finite objective (the scale of rounding). Per class, its two
+    /// cheapest buckets (-1: none).
     var searches = 0
     var exitBounds: [Double]
     var exitBoundAt: [Int]
+    var boundSlots: [[(m: Int, w: Double, at: Int)]]
     var anySteps: [(m: Int, w: Double)] = []
     var anyStepsAt = -1
     let largestObjective: Double
@@ -95,6 +97,7 @@ struct SplitMerger {
         free = cap
         exitBounds = [Double](repeating: 0, count: B)
         exitBoundAt = [Int](repeating: 0, count: B)
+        boundSlots = [[(m: Int, w: Double, at: Int)]](repeating: [], count: B)
         largestObjective = objective.reduce(0) { $1.isFinite ? max($0, abs($1)) : $0 }
         cheapestTwo = s.eligible.indices.map { [objective, B] c in
             var two = (first: -1, second: -1)
@@ -171,15 +174,15 @@ struct SplitMerger {
         }
         scratchTargets.removeAll(keepingCapacity: true)
         // (A NaN weight, never taken, sorts last.)
-        if slot > 0 && rows[slot].count >= Self.sortedRowLength {
+        if slot > 0 && rows[slot].count >= Self.manyEntries {
             rows[slot].sort { ($0.w.isNaN ? .infinity : $0.w, $0.v) < ($1.w.isNaN ? .infinity : $1.w, $1.v) }
         }
         return slot
     }
 
-    /// The fewest entries of a stored row that is kept sorted (see `row`), and of targets for which `weigh` bounds each
-    /// line before weighing its re-routings.
-    static let sortedRowLength = 24
+    /// How many row entries, search targets or group buckets make the extra bookkeeping pay: sorting stored rows
+    /// (`row`), bounding each line before weighing it against the targets (`weigh`), storing step bounds (`exitBound`).
+    static let manyEntries = 24
 
     /// Weighs the re-routings of `m` units from `u` by the lines holding them (not `i`) into the scratch row: to every
     /// bucket, or only to the search's `targets` (a chain's last step, which only counts where it ends), leaving out
@@ -187,7 +190,7 @@ struct SplitMerger {
     mutating func weigh(_ u: Int, _ i: Int, _ m: Int, targetsOnly: Bool, limit: Double = .infinity) {
         rowBuilds += 1
         // The bound costs a pass over a line's pieces: worth it where a line weighs many targets.
-        let bounded = limit < .infinity && targets.count >= Self.sortedRowLength
+        let bounded = limit < .infinity && targets.count >= Self.manyEntries
         for j in holders[u] where j != i {
             let ju = qty(j, u)
             guard ju >= m else { continue }
