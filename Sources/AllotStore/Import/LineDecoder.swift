@@ -18,27 +18,20 @@ struct LineDecoder: Sendable {
     func forEachChunk(_ body: (EventBatch.Chunk) throws -> Void) throws {
         let starts = Array(stride(from: 0, to: lines.count, by: chunkSize))
         guard !starts.isEmpty else { return }
-        var ahead: ReadAhead? = ReadAhead(self, chunk: starts[0])
+        var ahead: BackgroundValue<EventBatch.Chunk>? = readAhead(starts[0])
         for (k, start) in starts.enumerated() {
-            var current: EventBatch.Chunk? = ahead?.wait() ?? decode(chunk: start)
-            ahead = k + 1 < starts.count ? ReadAhead(self, chunk: starts[k + 1]) : nil
-            do { try body(current!) } catch {
-                _ = ahead?.wait()
+            let current = ahead?.value() ?? decode(chunk: start)
+            ahead = k + 1 < starts.count ? readAhead(starts[k + 1]) : nil
+            do { try body(current) } catch {
+                _ = ahead?.value()
                 throw error
             }
-            // Freeing a chunk's thousands of decoded events is a twentieth of the writer's time: the background
-            // queue does it, holding the last reference once this one is gone.
-            let done = Discard(current.take()!)
-            DispatchQueue.global(qos: .utility).async { done.drop() }
         }
     }
 
-    /// A decoded chunk on its way to being freed off the writer's thread.
-    private final class Discard: @unchecked Sendable {
-        // Set once on the writer's thread, cleared once on the background queue.
-        private var chunk: EventBatch.Chunk?
-        init(_ chunk: EventBatch.Chunk) { self.chunk = chunk }
-        func drop() { chunk = nil }
+    /// The chunk that begins at line index `start`, decoded on a background queue.
+    private func readAhead(_ start: Int) -> BackgroundValue<EventBatch.Chunk> {
+        BackgroundValue { [self] in decode(chunk: start) }
     }
 
     /// The decoded lines of the chunk that begins at line index `start`.
@@ -54,22 +47,4 @@ struct LineDecoder: Sendable {
         return EventBatch.Chunk(out)
     }
 
-    /// One chunk being decoded on a background queue.
-    private final class ReadAhead: @unchecked Sendable {
-        // Written once by the background block before `done` is signalled, read only after waiting on it.
-        private var result = EventBatch.Chunk([])
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ decoder: LineDecoder, chunk start: Int) {
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                result = decoder.decode(chunk: start)
-                done.signal()
-            }
-        }
-
-        func wait() -> EventBatch.Chunk {
-            done.wait()
-            return result
-        }
-    }
 }

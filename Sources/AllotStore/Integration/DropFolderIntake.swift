@@ -83,16 +83,17 @@ public struct DropFolderIntake: Sendable {
             return done(.failed, nil, error, to)
         case .events:
             let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/" + item.name))
-            // The file's hash (a twentieth of a large file's intake) is worked out on another core while it is
+            // The file's hash (a few percent of a large file's intake) is worked out on another core while it is
             // imported; it is needed first only when the ledger already holds a file of this name.
-            let hashing = BackgroundHash(folder, item, data)
-            if try knownName(item.name), let prior = try ledgerEntry(name: item.name, hash: hashing.value()) {
+            let folder = self.folder
+            let hashing = BackgroundValue { Result { try folder.contentHash(of: item, data: data) } }
+            if try knownName(item.name), let prior = try ledgerEntry(name: item.name, hash: hashing.value().get()) {
                 return try moveAgain(item, prior, started)
             }
             var decided: (IntakeResult.Outcome, String?) = (.processed, nil)
             let summary = try EventImporter(mirror: mirror).importEvents(from: data, name: item.name) { db, summary in
                 decided = Self.judge(summary, name: item.name)
-                try Self.record(db, item: item, hash: hashing.value(), outcome: decided.0, error: decided.1, summary: summary)
+                try Self.record(db, item: item, hash: hashing.value().get(), outcome: decided.0, error: decided.1, summary: summary)
             }
             let to = try folder.finish(item, to: decided.0 == .failed ? .failed : .processed, error: decided.1)
             log(item, summary, decided.1)
@@ -151,26 +152,6 @@ public struct DropFolderIntake: Sendable {
     /// Whether the import ledger holds a file of this name (with any content).
     func knownName(_ name: String) throws -> Bool {
         try mirror.db.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM import_file WHERE name = ?)", arguments: [name]) ?? false }
-    }
-
-    /// An events file's content hash, worked out on a background queue.
-    private final class BackgroundHash: @unchecked Sendable {
-        // Written once by the background block before `done` is signalled, read only after waiting on it.
-        private var result: Result<String, Error> = .success("")
-        private let done = DispatchSemaphore(value: 0)
-        private var waited = false
-
-        init(_ folder: DropFolder, _ item: DropItem, _ data: Data) {
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                result = Result { try folder.contentHash(of: item, data: data) }
-                done.signal()
-            }
-        }
-
-        func value() throws -> String {
-            if !waited { done.wait(); waited = true }
-            return try result.get()
-        }
     }
 
     func ledgerEntry(name: String, hash: String) throws -> (outcome: IntakeResult.Outcome, error: String?)? {
