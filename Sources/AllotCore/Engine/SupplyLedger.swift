@@ -72,11 +72,7 @@ struct SupplyLedger {
 
     /// Works out the ways from each supply of the sku loaded at `slot` to `region` that are not known yet.
     private mutating func fillRoutes(_ slot: Int, region: Int) {
-        let regions = index.regionCount
-        if routeSlots[slot].isEmpty { routeSlots[slot] = Array(repeating: nil, count: lists[slot].count * regions) }
-        for b in lists[slot].indices where routeSlots[slot][b * regions + region] == nil {
-            routeSlots[slot][b * regions + region] = Routing.candidates(bucket: lists[slot][b], region: region, index: index)
-        }
+        for b in lists[slot].indices { _ = candidates(slot: slot, b, region: region) }
     }
 
     private mutating func append(_ sku: SKU, _ list: [SupplyBucket], _ free: [Int], routes: [[RouteCandidate]?]) -> Int {
@@ -184,6 +180,11 @@ struct SupplyLedger {
     /// The ways from bucket `b` of `sku` to `region` (worked out once per ledger).
     mutating func candidates(_ sku: SKU, _ b: Int, region: Int) -> [RouteCandidate] {
         guard let slot = slotOf[sku] else { return [] }
+        return candidates(slot: slot, b, region: region)
+    }
+
+    /// The ways from bucket `b` of the sku loaded at `slot` to `region` (worked out once per ledger).
+    private mutating func candidates(slot: Int, _ b: Int, region: Int) -> [RouteCandidate] {
         let regions = index.regionCount
         if routeSlots[slot].isEmpty { routeSlots[slot] = Array(repeating: nil, count: lists[slot].count * regions) }
         if let c = routeSlots[slot][b * regions + region] { return c }
