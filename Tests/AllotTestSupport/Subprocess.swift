@@ -32,7 +32,7 @@ public enum Subprocess {
         var inPath = "/dev/null"
         if let stdin {
             inPath = dir.appendingPathComponent("in").path
-            FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8))
+            _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8))
         }
         let path = resolve(executable)
         var actions = posix_spawn_file_actions_t()

@@ -54,7 +54,7 @@ enum SiteCapacity {
                 let wait = shifted(a, to: day, requested: order.requestedDate)
                 // Elsewhere: a whole other supply of the line's own sku with free units, shipped as soon as its site has room.
                 var elsewhere: Allocation?
-                var fromBucket = -1, toBucket = -1
+                var fromBucket = -1
                 if !order.shipComplete, !isSubstitute(a) {
                     ledger.load(next.sku)
                     fromBucket = ledger.bucket(of: a, sku: next.sku) ?? -1
@@ -62,7 +62,7 @@ enum SiteCapacity {
                         guard let (alt, _) = ledger.route(line: next, order: order, bucket: b, qty: a.qty) else { continue }
                         let moved = shifted(alt, to: firstOpen(alt.warehouseID, alt.shipDate.ordinal), requested: order.requestedDate)
                         if moved.arrivalDate - order.requestedDate > policy.cost.maxLateDays { continue }
-                        if elsewhere == nil || moved.cost < elsewhere!.cost - 1e-9 { elsewhere = moved; toBucket = b }
+                        if elsewhere == nil || moved.cost < elsewhere!.cost - 1e-9 { elsewhere = moved }
                     }
                 }
                 let full = "\(a.warehouseID) is at its daily line capacity (\(cap)) on \(a.shipDate.short)"

@@ -178,7 +178,7 @@ extension Engine {
             return t
         }
         if w.isHeld { return "not allocated while the order is held" }
-        guard let arc else {
+        guard arc != nil else {
             if o.mode == .expedite, let a = o.arrivalDate, a <= w.requestedDate || (o.daysLate ?? 0) <= policy.cost.maxLateDays {
                 return "expedite lane not needed: ground arrives on time"
             }

@@ -75,6 +75,7 @@ struct SupplyLedger {
         for b in lists[slot].indices { _ = candidates(slot: slot, b, region: region) }
     }
 
+    @discardableResult
     private mutating func append(_ sku: SKU, _ list: [SupplyBucket], _ free: [Int], routes: [[RouteCandidate]?]) -> Int {
         let slot = lists.count
         slotOf[sku] = slot

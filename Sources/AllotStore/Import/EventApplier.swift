@@ -73,7 +73,6 @@ struct EventApplier {
     // MARK: Applying
 
     func apply(at now: String) throws -> ChangeSet {
-        let d = event.data
         switch event.type {
         case "order.upserted": return try upsertOrder(now)
         case "order.cancelled", "order.held", "order.released": return try orderStatus(now)

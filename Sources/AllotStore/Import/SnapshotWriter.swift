@@ -132,7 +132,7 @@ struct CSVRowBuilder {
     /// Appends what was built to the file (creating it on the first flush) and empties the buffer.
     mutating func flush(to path: String, last: Bool = false) throws {
         if !started.contains(path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             started.insert(path)
         }
         guard let h = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
