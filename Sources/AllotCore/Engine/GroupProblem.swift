@@ -83,36 +83,11 @@ struct GroupProblem: Sendable {
 
     init(index ix: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) {
         self.skus = skus
-        let asOfDay = asOf.ordinal
-        let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
         var skuSlot: [SKU: Int] = [:]
         for (i, s) in skus.enumerated() { skuSlot[s] = i }
 
         // Supply: on hand per warehouse, then receipts, in a fixed order.
-        for (slot, sku) in skus.enumerated() {
-            let positions = (ix.inventoryBySku[sku] ?? []).map { ix.snapshot.inventory[$0] }
-                .sorted { $0.warehouseID < $1.warehouseID }
-            for p in positions {
-                guard let w = ix.warehouseIndex[p.warehouseID] else { continue }
-                let rel = ix.releasedUnits(sku, at: p.warehouseID)
-                let atp = p.onHand - p.reserved - p.safetyStock - rel
-                let age = p.oldestReceiptDate.map { max(0, asOf - $0) } ?? 0
-                let stale = p.asOf.map { $0.seconds < staleBefore } ?? false
-                buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .onHand, availableDay: asOfDay,
-                                            capacity: max(0, atp), atp: atp, ageDays: age, stale: stale,
-                                            onHand: p.onHand, reserved: p.reserved, safetyStock: p.safetyStock, released: rel))
-            }
-            let receipts = (ix.receiptsBySku[sku] ?? []).map { ix.snapshot.receipts[$0] }
-                .sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
-            for r in receipts {
-                guard let w = ix.warehouseIndex[r.warehouseID] else { continue }
-                let rel = ix.releasedUnits(sku, at: r.warehouseID, receipt: r.id)
-                let atp = r.qty - rel
-                buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .receipt(r.id),
-                                            availableDay: max(asOfDay, r.eta.ordinal), capacity: max(0, atp), atp: atp,
-                                            ageDays: 0, stale: false, released: rel))
-            }
-        }
+        for (slot, sku) in skus.enumerated() { ix.appendSupplies(of: sku, slot: slot, policy: policy, asOf: asOf, to: &buckets) }
 
         // Lines: every line of an open or held order that Allot has not released yet.
         let anyReserved = !ix.reservedLines.isEmpty
@@ -252,6 +227,4 @@ struct GroupProblem: Sendable {
     func sku(of l: Int) -> SKU { skus[Int(lines[l].skuSlot)] }
     func tierName(of l: Int) -> String { tiers[Int(lines[l].tier)] }
     func unitCost(of l: Int) -> Double { unitCost[Int(lines[l].skuSlot)] }
-
-    func isEligible(_ c: Int, _ b: Int) -> Bool { arcs[c * buckets.count + b] != nil }
 }

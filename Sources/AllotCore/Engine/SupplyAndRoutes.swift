@@ -126,3 +126,33 @@ enum Routing {
         return best
     }
 }
+
+extension PlanningIndex {
+    /// Appends `sku`'s supplies as the solver sees them to `buckets`: its stock per warehouse (by warehouse id), then its
+    /// receipts (by eta, then id), each with what it has available to promise after Allot's releases. The solver and
+    /// the passes after it (`SupplyLedger`) read the same list.
+    func appendSupplies(of sku: SKU, slot: Int, policy: Policy, asOf: Day, to buckets: inout [SupplyBucket]) {
+        let asOfDay = asOf.ordinal
+        let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
+        let positions = (inventoryBySku[sku] ?? []).map { snapshot.inventory[$0] }.sorted { $0.warehouseID < $1.warehouseID }
+        for p in positions {
+            guard let w = warehouseIndex[p.warehouseID] else { continue }
+            let rel = releasedUnits(sku, at: p.warehouseID)
+            let atp = p.onHand - p.reserved - p.safetyStock - rel
+            let age = p.oldestReceiptDate.map { max(0, asOf - $0) } ?? 0
+            let stale = p.asOf.map { $0.seconds < staleBefore } ?? false
+            buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .onHand, availableDay: asOfDay,
+                                        capacity: max(0, atp), atp: atp, ageDays: age, stale: stale,
+                                        onHand: p.onHand, reserved: p.reserved, safetyStock: p.safetyStock, released: rel))
+        }
+        let receipts = (receiptsBySku[sku] ?? []).map { snapshot.receipts[$0] }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
+        for r in receipts {
+            guard let w = warehouseIndex[r.warehouseID] else { continue }
+            let rel = releasedUnits(sku, at: r.warehouseID, receipt: r.id)
+            let atp = r.qty - rel
+            buckets.append(SupplyBucket(sku: sku, skuSlot: slot, warehouse: w, kind: .receipt(r.id),
+                                        availableDay: max(asOfDay, r.eta.ordinal), capacity: max(0, atp), atp: atp,
+                                        ageDays: 0, stale: false, released: rel))
+        }
+    }
+}

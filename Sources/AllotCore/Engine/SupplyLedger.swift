@@ -88,25 +88,7 @@ struct SupplyLedger {
     /// `sku`'s supplies, in the solver's order, and the units of each that the solver left free.
     func supplies(of sku: SKU) -> (list: [SupplyBucket], free: [Int]) {
         var list: [SupplyBucket] = []
-        let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
-        let positions = (index.inventoryBySku[sku] ?? []).map { index.snapshot.inventory[$0] }.sorted { $0.warehouseID < $1.warehouseID }
-        for p in positions {
-            guard let w = index.warehouseIndex[p.warehouseID] else { continue }
-            let rel = index.releasedUnits(sku, at: p.warehouseID)
-            let atp = p.onHand - p.reserved - p.safetyStock - rel
-            list.append(SupplyBucket(sku: sku, skuSlot: 0, warehouse: w, kind: .onHand, availableDay: asOf.ordinal,
-                                     capacity: max(0, atp), atp: atp,
-                                     ageDays: p.oldestReceiptDate.map { max(0, asOf - $0) } ?? 0,
-                                     stale: p.asOf.map { $0.seconds < staleBefore } ?? false))
-        }
-        let receipts = (index.receiptsBySku[sku] ?? []).map { index.snapshot.receipts[$0] }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
-        for r in receipts {
-            guard let w = index.warehouseIndex[r.warehouseID] else { continue }
-            let atp = r.qty - index.releasedUnits(sku, at: r.warehouseID, receipt: r.id)
-            list.append(SupplyBucket(sku: sku, skuSlot: 0, warehouse: w, kind: .receipt(r.id),
-                                     availableDay: max(asOf.ordinal, r.eta.ordinal), capacity: max(0, atp), atp: atp,
-                                     ageDays: 0, stale: false))
-        }
+        index.appendSupplies(of: sku, slot: 0, policy: policy, asOf: asOf, to: &list)
         var free = [Int](repeating: 0, count: list.count)
         for f in solverFree[sku] ?? [] {
             let kind: SupplyBucket.Kind = f.receipt.map { .receipt($0) } ?? .onHand
