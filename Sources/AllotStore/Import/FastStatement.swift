@@ -158,8 +158,8 @@ final class FastStatements {
 /// The event import's prepared statements, kept from file to file for the mirror's writer connection.
 ///
 /// A watch imports file after file on the same connection, and preparing the batch's statements of hundreds of
-/// rows afresh for every file cost about 4% of importing it. Statements left here when the mirror goes away are
-/// finalized then (GRDB closes a dropped connection with `sqlite3_close_v2`, which waits for them).
+/// rows afresh for every file cost about 4% of importing it. The mirror drops them on its writer's queue when it
+/// goes away.
 final class KeptImportStatements: @unchecked Sendable {
     // Guarded by `lock`; the statements themselves are only used inside the writer's transaction.
     private let lock = NSLock()
@@ -174,4 +174,8 @@ final class KeptImportStatements: @unchecked Sendable {
             return new
         }
     }
+
+    /// Finalizes the kept statements; call it on the writer connection's queue (inside a write), so that no other
+    /// thread finalizes them while GRDB closes that connection.
+    func drop() { lock.withLock { kept = nil } }
 }

@@ -30,6 +30,12 @@ public final class Mirror: Sendable {
         try Schema.migrator().migrate(db)
     }
 
+    deinit {
+        // The import's kept statements belong to the writer connection, which SQLite lets only one thread use at a
+        // time: finalize them on the writer's queue, before GRDB closes the connection on it.
+        db.writeWithoutTransaction { _ in importStatements.drop() }
+    }
+
     static func configuration() -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
