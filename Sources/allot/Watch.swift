@@ -19,9 +19,10 @@ struct Watch: ParsableCommand {
         NAME.error beside it saying what was wrong (a rejected snapshot; an events file with no usable line). \
         Bad lines of an otherwise good file go to dead letters (`allot deadletters`). After each input the lines \
         of the skus it changed are re-planned (when a plan exists), and between inputs those of the skus and \
-        orders that workbench decisions changed (units released or given back, orders held, released or cancelled). A file landing wakes the watch at once \
-        (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
-        being imported is finished first. After a crash (even kill -9) just start it again: nothing is lost and \
+        orders that workbench decisions changed (units released or given back, orders held, released or cancelled). \
+        Re-plans run on a thread of their own while the next input is imported; inputs that land during a re-plan \
+        are re-planned together right after it. A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
+        being imported is finished first, and re-planned. After a crash (even kill -9) just start it again: nothing is lost and \
         nothing is applied twice. Logs go to standard error.
         """)
 
@@ -57,27 +58,40 @@ struct Watch: ParsableCommand {
         let logger = Logger(label: "allot.watch")
         let mirror = try store.open()
         let intake = DropFolderIntake(mirror: mirror, folder: try DropFolder(path: dir), logger: logger)
-        let replanner = noReplan ? nil : IncrementalReplanner(mirror: mirror)
+        // Re-plans run beside the intake: the next input is imported while the last one is re-planned.
+        let worker = noReplan ? nil : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror)) { outcome, names in
+            guard outcome.changes > 0 || !names.isEmpty else { return }
+            logger.info("\(names.isEmpty ? "changes without a file" : names.joined(separator: ", ")): \(outcome)")
+        }
         let stop = StopSignal()
         stop.install()
         // A file landing wakes the loop at once; the interval is the fallback (and the pace of decision catch-ups).
         let wake = DropFolderWake(path: dir)
         logger.info("watching \(dir) (mirror \(store.path))")
         var failed = false
+        func reportFailures(_ failures: [String]) {
+            for f in failures { logger.error("\(f); tried again at the next input") }
+            failed = failed || !failures.isEmpty
+        }
         repeat {
             let (_, errors) = try intake.processPending(afterEach: { result in
-                guard let replanner, result.outcome != .failed else { return }
-                if let outcome = try replanner.catchUp() { logger.info("\(result.item.name): \(outcome)") }
+                guard let worker, result.outcome != .failed else { return }
+                worker.request(after: result.item.name)
+                reportFailures(worker.takeFailures())
             }, shouldStop: { stop.requested })
             failed = failed || !errors.isEmpty
             // Decisions made in the workbench feed the change log too (units released, orders held): re-plan around
             // them between files as well, not only when the next file lands.
-            if let replanner, !stop.requested, let outcome = try replanner.catchUp(), outcome.changes > 0 {
-                logger.info("changes without a file: \(outcome)")
-            }
+            if let worker, !stop.requested { worker.request() }
             if once || stop.requested { break }
             if let wake { wake.wait(seconds: interval, shouldStop: { stop.requested }) } else { stop.wait(seconds: interval) }
+            if let worker { reportFailures(worker.takeFailures()) }
         } while !stop.requested
+        // What was imported is re-planned before the watch ends.
+        if let worker {
+            reportFailures(worker.waitUntilIdle())
+            worker.stop()
+        }
         logger.info(stop.requested ? "stopped" : "done")
         if once && failed { throw ExitCode.failure }
     }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Runs an `IncrementalReplanner` on a thread of its own, so that the watch imports the next input while the last
+/// one is re-planned.
+///
+/// The watch asks for a catch-up after each input and goes on. A request that comes while a catch-up runs is served
+/// by one more catch-up after it, which reads every change since: a backlog of inputs is re-planned together instead
+/// of input by input, and the plan is never more than one catch-up behind the mirror. A catch-up that fails is
+/// reported to the caller (`takeFailures`, `waitUntilIdle`) and the next request tries again from the stored cursor.
+public final class ReplanWorker: @unchecked Sendable {
+    public let replanner: IncrementalReplanner
+    /// Called on the worker's thread after each catch-up that did something, with the names of the inputs asked for
+    /// since the previous one.
+    private let onOutcome: @Sendable (IncrementalReplanner.Outcome, [String]) -> Void
+    // Guarded by `lock`.
+    private let lock = NSCondition()
+    private var pending: [String]?
+    private var running = false
+    private var stopping = false
+    private var finished = false
+    private var failures: [String] = []
+
+    public init(replanner: IncrementalReplanner,
+                onOutcome: @escaping @Sendable (IncrementalReplanner.Outcome, [String]) -> Void = { _, _ in }) {
+        self.replanner = replanner
+        self.onOutcome = onOutcome
+        let thread = Thread { [self] in loop() }
+        thread.name = "allot.replan"
+        // The engine runs here as it did on the main thread: give it the main thread's stack.
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Asks for a catch-up (after the input `name`, for the log); returns at once.
+    public func request(after name: String? = nil) {
+        lock.lock()
+        pending = (pending ?? []) + (name.map { [$0] } ?? [])
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Failures of the catch-ups since the last call, as "what: error".
+    public func takeFailures() -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        let out = failures
+        failures = []
+        return out
+    }
+
+    /// Waits until every request made so far has been served, then returns the failures since the last call.
+    @discardableResult
+    public func waitUntilIdle() -> [String] {
+        lock.lock()
+        while pending != nil || running { lock.wait() }
+        lock.unlock()
+        return takeFailures()
+    }
+
+    /// Serves what was asked for, then ends the thread; the worker takes no more requests after it.
+    public func stop() {
+        lock.lock()
+        stopping = true
+        lock.broadcast()
+        while !finished { lock.wait() }
+        lock.unlock()
+    }
+
+    private func loop() {
+        while true {
+            lock.lock()
+            while pending == nil && !stopping { lock.wait() }
+            guard let names = pending else {
+                finished = true
+                lock.broadcast()
+                lock.unlock()
+                return
+            }
+            pending = nil
+            running = true
+            lock.unlock()
+
+            var failure: String?
+            do {
+                if let outcome = try replanner.catchUp() { onOutcome(outcome, names) }
+            } catch {
+                failure = "re-plan\(names.isEmpty ? "" : " after \(names.joined(separator: ", "))"): \(error)"
+            }
+
+            lock.lock()
+            running = false
+            if let failure { failures.append(failure) }
+            lock.broadcast()
+            lock.unlock()
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Testing
+import Foundation
+import GRDB
+@testable import AllotStore
+import AllotCore
+
+/// The re-plan worker, as `allot watch` runs it: re-plans beside the intake, a backlog together, failures reported.
+@Suite("Re-plan worker")
+struct ReplanWorkerTests {
+    typealias F = DropFixture
+
+    @Test("files imported while earlier ones are re-planned on the worker leave the stored plan equal to a full plan",
+          arguments: [21, 22])
+    func besideTheIntake(seed: Int) throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try IncrementalReplanTests.planFully(mirror)
+        let f = try F(mirror: mirror)
+        let outcomes = Locked<[(IncrementalReplanner.Outcome, [String])]>([])
+        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror)) { o, names in outcomes.update { $0.append((o, names)) } }
+        defer { worker.stop() }
+        // The plan was stored without its feed position: the first catch-up takes the sample's load again, in full.
+        worker.request()
+        #expect(worker.waitUntilIdle().isEmpty)
+        outcomes.update { $0.removeAll() }
+
+        let snapshot = try mirror.loadSnapshot()
+        var rng = SeededRandom(state: UInt64(seed))
+        var n = 0
+        let files = 12
+        for file in 1...files {
+            var lines: [String] = []
+            for _ in 0..<(1 + Int(rng.next() % 8)) { n += 1; lines.append(IncrementalReplanSequenceTests.randomEvent(n, snapshot, &rng)) }
+            try f.drop(String(format: "erp-%03d.jsonl", file), lines)
+        }
+        let (results, errors) = try f.intake.processPending(afterEach: { r in worker.request(after: r.item.name) })
+        #expect(results.count == files && errors.isEmpty)
+        #expect(worker.waitUntilIdle().isEmpty)
+
+        let full = try IncrementalReplanTests.fullPlan(mirror)
+        #expect(try IncrementalReplanTests.stored(mirror) == full.lines.map(IncrementalReplanTests.row))
+        #expect(worker.replanner.latestPlan?.lines == full.lines)
+        #expect(worker.replanner.latestPlan?.summary == full.summary)
+        // Every file was asked for once and served by one catch-up; files imported during a catch-up share the next.
+        let served = outcomes.value
+        #expect(served.count >= 1 && served.count <= files)
+        #expect(served.flatMap(\.1) == results.map(\.item.name))
+        #expect(served.allSatisfy { !$0.0.full })
+        #expect(try IncrementalReplanner(mirror: mirror).cursor() == (try mirror.lastChangeID()))
+    }
+
+    @Test("a catch-up that fails is reported once, and the next request re-plans from the stored cursor")
+    func failureThenRecovery() throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try IncrementalReplanTests.planFully(mirror)
+        let f = try F(mirror: mirror)
+        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror))
+        defer { worker.stop() }
+        worker.request()
+        #expect(worker.waitUntilIdle().isEmpty)
+        let cursor = try worker.replanner.cursor()
+
+        // A policy the re-plan cannot read (written behind the mirror's back): the catch-up fails, nothing moves.
+        let good = try #require(try mirror.storedPolicySource())
+        try mirror.db.write { db in try db.execute(sql: "UPDATE policy SET toml = 'tier_order = [' WHERE id = 1") }
+        let sku = try #require(try mirror.loadSnapshot().items.first?.sku)
+        try f.drop("wms-001.jsonl", [F.stock("s1", 1, "ATL", sku, 3)])
+        _ = try f.intake.processPending(afterEach: { r in worker.request(after: r.item.name) })
+        let failures = worker.waitUntilIdle()
+        #expect(failures.count == 1 && failures[0].hasPrefix("re-plan after wms-001.jsonl:"), "\(failures)")
+        #expect(worker.waitUntilIdle().isEmpty)
+        #expect(try worker.replanner.cursor() == cursor)
+
+        try mirror.db.write { db in try db.execute(sql: "UPDATE policy SET toml = ? WHERE id = 1", arguments: [good.toml]) }
+        worker.request()
+        #expect(worker.waitUntilIdle().isEmpty)
+        #expect(try IncrementalReplanTests.stored(mirror) == (try IncrementalReplanTests.fullPlan(mirror)).lines.map(IncrementalReplanTests.row))
+        #expect(try worker.replanner.cursor() == (try mirror.lastChangeID()))
+    }
+}
