@@ -34,6 +34,9 @@ public final class IncrementalReplanner: @unchecked Sendable {
         public var full: Bool
         /// Skus whose groups were re-planned.
         public var skus: Int
+        /// True when the engine planned every line although the change was not `full`: the plan was read back from
+        /// the mirror (at start, or saved by `allot plan`), without the engine's record of how it solved it.
+        public var plannedWhole = false
         /// Recommendations rewritten because they changed (added, moved or removed).
         public var linesChanged: Int
         public var planID: String
@@ -42,7 +45,8 @@ public final class IncrementalReplanner: @unchecked Sendable {
         public var readSeconds = 0.0, planSeconds = 0.0, storeSeconds = 0.0
         public var description: String {
             let ms = { (x: Double) in String(format: "%.1f", x * 1000) }
-            return "\(full ? "full re-plan" : "re-planned \(skus) sku(s)"): \(linesChanged) line(s) changed (\(changes) change(s), "
+            let what = full ? "full re-plan" : "re-planned \(skus) sku(s)" + (plannedWhole ? " (planned in full: the plan was read back from the mirror)" : "")
+            return "\(what): \(linesChanged) line(s) changed (\(changes) change(s), "
                 + "\(ms(seconds)) ms: read \(ms(readSeconds)), plan \(ms(planSeconds)), store \(ms(storeSeconds)))"
         }
     }
@@ -125,6 +129,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
         let done = Date()
         var outcome = Outcome(changes: changes.count, full: full, skus: full ? index!.snapshot.items.count : skus.count,
                               linesChanged: changed, planID: currentID, seconds: done.timeIntervalSince(started))
+        outcome.plannedWhole = result.previous != nil
         outcome.readSeconds = planStarted.timeIntervalSince(started)
         outcome.planSeconds = storeStarted.timeIntervalSince(planStarted)
         outcome.storeSeconds = done.timeIntervalSince(storeStarted)

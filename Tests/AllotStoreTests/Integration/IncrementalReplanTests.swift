@@ -134,6 +134,8 @@ struct IncrementalReplanTests {
         #expect(!o.full, "the snapshot the plan was made from is not taken again")
         #expect(o.changes == 1)
         #expect(o.skus == 1)
+        #expect(o.plannedWhole, "a plan saved by allot plan has no solver record: the engine plans it all once")
+        #expect(o.description.contains("planned in full: the plan was read back from the mirror"))
         #expect(o.linesChanged > 0 && o.linesChanged <= groupLines, "\(o.linesChanged) lines rewritten; the group has \(groupLines)")
         let full = Engine.plan(snapshot: try mirror.loadSnapshot(), policy: policy, asOf: Self.asOf)
         #expect(try Self.stored(mirror) == full.lines.map(Self.row))
