@@ -88,10 +88,17 @@ struct EventApplier {
             let (id, w, sku) = (text(c, "receipt_id"), text(c, "warehouse_id"), text(c, "sku"))
             try requireKnown(.warehouse, w, field: "warehouse_id")
             try requireKnown(.item, sku, field: "sku")
-            let find = try statement(.receiptSKU)
-            find.bind(id)
-            let oldSKU = try find.first { $0.text(0) }
-            guard try upsert(c) else { return ChangeSet() }
+            let oldSKU: String?
+            if let receipts = context?.receipts {
+                let (changed, before) = try receipts.upsert(c)
+                guard changed else { return ChangeSet() }
+                oldSKU = before
+            } else {
+                let find = try statement(.receiptSKU)
+                find.bind(id)
+                oldSKU = try find.first { $0.text(0) }
+                guard try upsert(c) else { return ChangeSet() }
+            }
             var set = try changed(sku: sku, detail: id, now)
             if let oldSKU, oldSKU != sku { set.formUnion(try changed(sku: oldSKU, detail: id, now)) }
             return set
@@ -193,6 +200,7 @@ struct EventApplier {
         let c = try mainCells()
         let id = text(c, "receipt_id")
         let qty = Int64.fromDatabaseValue(c["qty"] ?? .null) ?? 0
+        try context?.receipts?.write()
         let read = try statement(.receiptRow)
         read.bind(id)
         guard let (w, sku, open) = try read.first({ ($0.text(0), $0.text(1), $0.int64(2)) }) else {

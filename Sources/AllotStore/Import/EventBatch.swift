@@ -11,6 +11,8 @@ final class ApplyContext {
     let stock: StockPositions?
     /// Nil when the mirror has triggers on `sales_order` or `order_line`: then each event reads the rows itself.
     let orders: OrderRows?
+    /// Nil when the mirror has other triggers on `receipt` than the eta history's: then each event writes its receipt.
+    let receipts: ReceiptRows?
     var feed: [ChangeFeed.Row] = []
     /// The feed entries this file has written so far.
     private var fed: Set<ChangeFeed.Key> = []
@@ -19,6 +21,7 @@ final class ApplyContext {
         self.statements = statements ?? FastStatements(db)
         stock = try Self.hasTriggers(on: ["inventory"], db) ? nil : StockPositions(statements: self.statements)
         orders = try Self.hasTriggers(on: ["sales_order", "order_line"], db) ? nil : OrderRows()
+        receipts = try ReceiptRows.fits(db) ? ReceiptRows(statements: self.statements) : nil
     }
 
     /// True when one of `tables` has a trigger: what the batch holds in memory for such a table could differ from
@@ -221,6 +224,7 @@ struct EventBatch {
             s.applied += 1; s.changes.formUnion(changes)
         }
         try context.stock?.write()
+        try context.receipts?.write()
         try context.orders?.writeLines(context.statements)
         try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "outcome"],
                            shared: [("applied_at", now.databaseValue), ("file", file.databaseValue)])

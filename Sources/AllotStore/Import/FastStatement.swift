@@ -137,7 +137,7 @@ private let fastTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sql
 
 /// The import's statements, prepared once and found by a small key rather than by hashing their SQL.
 final class FastStatements {
-    private let db: Database
+    let db: Database
     private var byKey: [Int: FastStatement] = [:]
 
     init(_ db: Database) { self.db = db }
