@@ -161,8 +161,9 @@ struct EventBatch {
         reached.bind(chunk.pairsJSON)
         try reached.forEachRow { versions[Int($0.int64(0))] = $0.int64(1) }
         var tallies = [Tally?](repeating: nil, count: chunk.sources.count)
-        var ledger: [DatabaseValue] = []
-        ledger.reserveCapacity(lines.count * 7)
+        // The ledger rows: line index times two, plus one for a stale event (`writeLedger`).
+        var ledger: [Int32] = []
+        ledger.reserveCapacity(lines.count)
         for (i, decoded) in lines.enumerated() {
             let event: Event, raw: String, lineNo: Int, knownEntity: String?, cells: Result<Cells, ImportProblem>?
             switch decoded {
@@ -191,7 +192,8 @@ struct EventBatch {
             tally.lastSeq = max(tally.lastSeq ?? event.seq, event.seq)
             tally.received += 1
             let applier = EventApplier(db: db, event: event, file: file, line: lineNo, context: context, parsed: cells)
-            guard let entity = knownEntity else {
+            // The ledger takes the entity from the chunk's `ledgerText`, laid out from the same decoded line.
+            guard knownEntity != nil else {
                 let problem: ImportProblem
                 do { _ = try applier.entity(); problem = ImportProblem(file: file, line: lineNo, message: "has no entity") } catch let p as ImportProblem {
                     problem = p
@@ -203,7 +205,7 @@ struct EventBatch {
             }
             let pair = Int(chunk.pairOf[i])
             if let applied = versions[pair], event.seq <= applied {
-                appendLedger(event, entity: entity, outcome: "stale", to: &ledger)
+                ledger.append(Int32(i) << 1 | 1)
                 recorded[i] = true
                 tally.stale += 1; s.stale += 1
                 continue
@@ -217,7 +219,7 @@ struct EventBatch {
             }
             versions[pair] = event.seq
             dirty[pair] = true
-            appendLedger(event, entity: entity, outcome: "applied", to: &ledger)
+            ledger.append(Int32(i) << 1)
             recorded[i] = true
             tally.applied += 1
             if tally.lastEventAt == nil || tally.lastEventAt! < event.at { tally.lastEventAt = event.at }
@@ -226,9 +228,7 @@ struct EventBatch {
         try context.stock?.write()
         try context.receipts?.write()
         try context.orders?.writeLines(context.statements)
-        try MultiRowInsert(table: "event_ledger", columns: ["event_id", "source", "seq", "type", "entity", "at", "outcome"],
-                           shared: [("applied_at", now.databaseValue), ("file", file.databaseValue)])
-            .insert(db, flat: ledger, statements: context.statements, key: 1000)
+        try writeLedger(ledger, of: chunk)
         try ChangeFeed.append(db, rows: context.feed, statements: context.statements)
         context.feed.removeAll(keepingCapacity: true)
         var moved: [DatabaseValue] = []
@@ -301,12 +301,6 @@ struct EventBatch {
               last_applied_at = coalesce(excluded.last_applied_at, last_applied_at)
             """, arguments: [source, t.lastSeq, t.received, t.applied, t.duplicate, t.stale, t.rejected, t.gaps,
                              t.lastEventAt, t.applied > 0 ? now : nil])
-    }
-
-    private func appendLedger(_ e: Event, entity: String, outcome: String, to values: inout [DatabaseValue]) {
-        values.append(e.id.databaseValue); values.append(e.source.databaseValue); values.append(e.seq.databaseValue)
-        values.append(e.type.databaseValue); values.append(entity.databaseValue); values.append(e.at.databaseValue)
-        values.append(outcome.databaseValue)
     }
 
     private func deadLetter(_ problem: ImportProblem, raw: String, source: String?) throws {

@@ -22,6 +22,8 @@ extension EventBatch {
         var idsJSON: String
         /// `pairs` as a JSON array of pairs: `json_each`'s key is the pair's number.
         var pairsJSON: String
+        /// The ledger columns of each line's event.
+        var ledgerText: LedgerText
 
         init(_ lines: [Decoded]) {
             self.lines = lines
@@ -30,6 +32,7 @@ extension EventBatch {
             var sourceNumbers: [String: Int32] = [:], pairNumbers: [String: Int32] = [:], lastLineOfID: [String: Int32] = [:]
             sourceOf.reserveCapacity(lines.count); pairOf.reserveCapacity(lines.count); earlierSameID.reserveCapacity(lines.count)
             var ids = "["
+            var ledgerText = LedgerText(capacity: lines.count)
             func number(ofSource s: String?) -> Int32 {
                 guard let s else { return -1 }
                 if let n = sourceNumbers[s] { return n }
@@ -45,6 +48,7 @@ extension EventBatch {
                     pairOf.append(-1)
                     earlierSameID.append(-1)
                     ids += "null"
+                    ledgerText.append(nil, entity: nil)
                 case .event(let e, _, _, let entity, _):
                     sourceOf.append(number(ofSource: e.source))
                     if let entity {
@@ -61,10 +65,12 @@ extension EventBatch {
                     }
                     earlierSameID.append(lastLineOfID.updateValue(Int32(i), forKey: e.id) ?? -1)
                     EventBatch.quote(e.id, into: &ids)
+                    ledgerText.append(e, entity: entity)
                 }
             }
             (self.sources, self.sourceOf, self.pairs, self.pairOf, self.earlierSameID) = (sources, sourceOf, pairs, pairOf, earlierSameID)
             idsJSON = ids + "]"
+            self.ledgerText = ledgerText
             pairsJSON = EventBatch.jsonArray(pairs)
         }
     }

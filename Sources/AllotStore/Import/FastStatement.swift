@@ -19,6 +19,8 @@ final class FastStatement {
     private let handle: SQLiteStatement
     private let connection: SQLiteConnection?
     private var position: Int32 = 0
+    /// Some value is bound with `bind(static:)`: its bindings must be cleared once it has run.
+    private var boundInPlace = false
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
@@ -69,6 +71,22 @@ final class FastStatement {
             _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, position, $0.baseAddress, Int32($0.count), fastTransient) }
         }
     }
+
+    /// Binds UTF-8 text that stays in place until the statement has run: SQLite reads it there instead of copying
+    /// it. The bindings are cleared when the statement has run, so that no pointer outlives its text.
+    func bind(static text: UnsafeRawBufferPointer) {
+        position += 1
+        boundInPlace = true
+        let start = (text.baseAddress ?? UnsafeRawPointer(Self.empty.utf8Start)).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text(handle, position, start, Int32(text.count), nil)
+    }
+
+    /// The same for text of the program (an outcome, a status).
+    func bind(static text: StaticString) {
+        bind(static: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static let empty: StaticString = ""
 
     func bindNull() {
         position += 1
@@ -123,6 +141,10 @@ final class FastStatement {
 
     private func finish() {
         sqlite3_reset(handle)
+        if boundInPlace {
+            sqlite3_clear_bindings(handle)
+            boundInPlace = false
+        }
         position = 0
     }
 

@@ -24,7 +24,14 @@ struct MultiRowInsert {
     func insert(_ db: Database, flat values: [DatabaseValue], statements: FastStatements? = nil, key: Int = 0) throws {
         let width = columns.count
         precondition(values.count % width == 0, "\(table): \(values.count) values are not whole rows of \(width)")
-        let rows = values.count / width
+        try insert(db, rows: values.count / width, statements: statements, key: key) { statement, r in
+            for v in values[(r * width)..<((r + 1) * width)] { statement.bind(v) }
+        }
+    }
+
+    /// Writes `rows` rows, `bindRow` binding the values of row `r` (all of `columns`, in order) to the statement.
+    func insert(_ db: Database, rows: Int, statements: FastStatements? = nil, key: Int = 0,
+                bindRow: (FastStatement, Int) -> Void) throws {
         let cache = statements ?? FastStatements(db)
         var start = 0
         while start < rows {
@@ -32,7 +39,7 @@ struct MultiRowInsert {
             if n < perStatement { n = 1 << (Int.bitWidth - 1 - n.leadingZeroBitCount) }
             let statement = try cache.statement(key + n) { sql(rows: n) }
             for c in shared { statement.bind(c.value) }
-            for v in values[(start * width)..<((start + n) * width)] { statement.bind(v) }
+            for r in start..<(start + n) { bindRow(statement, r) }
             try statement.execute()
             start += n
         }
