@@ -106,10 +106,7 @@ public struct SnapshotImporter: Sendable {
     /// Runs `body` in one write transaction with a page cache large enough that a big snapshot is not spilled
     /// to disk page by page before it commits; the usual cache size is restored afterwards.
     static func bulkWrite<T>(_ mirror: Mirror, _ body: (Database) throws -> T) throws -> T {
-        try mirror.db.writeWithoutTransaction { db in
-            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            try db.execute(sql: "PRAGMA cache_size = -1048576")  // up to 1 GiB, only as much as is used
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        try mirror.db.writeWithoutTransaction { db in try Mirror.withLargeCache(db) {
             // Into a new, empty mirror nothing is deleted and the importer checks every reference itself, so
             // SQLite need not look each one up again.
             let fresh = try Schema.mirrorTables.allSatisfy { try Int.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \($0))") == 1 }
@@ -121,7 +118,7 @@ public struct SnapshotImporter: Sendable {
                 return .commit
             }
             return result!
-        }
+        } }
     }
 
     /// The layout files present in the folder, in layout order.

@@ -36,6 +36,16 @@ public final class Mirror: Sendable {
         db.writeWithoutTransaction { _ in importStatements.drop() }
     }
 
+    /// Runs `body` with a page cache of up to 1 GiB (only as much as is used), then restores the usual size: a write
+    /// of hundreds of thousands of rows (a snapshot, a whole plan) otherwise spills pages to the WAL and reads them
+    /// back, index page by index page, before it commits. A stored plan of 200,000 lines took a third less processor time.
+    static func withLargeCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -1048576")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        return try body()
+    }
+
     static func configuration() -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true

@@ -96,7 +96,7 @@ public struct PlanStore: Sendable {
         let tiers = PlanStore.tierByOrder(snapshot)
         let summary = String(decoding: try JSONEncoder.sorted.encode(plan.summary), as: UTF8.self)
 
-        try mirror.db.write { db in
+        try mirror.db.write { db in try Mirror.withLargeCache(db) {
             // The previous current plan's lines: their version, first sighting and what they recommended.
             var previous: [LineKey: (version: Int, first: String, signature: String)] = [:]
             if let prior = try String.fetchOne(db, sql: "SELECT plan_id FROM plan WHERE is_current = 1") {
@@ -124,11 +124,10 @@ public struct PlanStore: Sendable {
             for r in plan.lines {
                 let allocations = PlanJSON.allocations(r.allocations)
                 let exceptions = r.exceptions.map(\.rawValue).joined(separator: ",")
-                let signature = "\(allocations)|\(r.status.rawValue)|\(exceptions)"
                 var version = 1, first = nowText
                 if let p = previous[r.key] {
                     first = p.first
-                    version = p.signature == signature ? p.version : p.version + 1
+                    version = p.signature == "\(allocations)|\(r.status.rawValue)|\(exceptions)" ? p.version : p.version + 1
                 }
                 let promise = r.allocations.map(\.arrivalDate).max()
                 let value = Double(r.allocated) * (price[r.key] ?? 0)
@@ -144,7 +143,7 @@ public struct PlanStore: Sendable {
             try db.execute(sql: """
                 DELETE FROM plan WHERE plan_id NOT IN (SELECT plan_id FROM plan ORDER BY created_at DESC, plan_id DESC LIMIT ?)
                 """, arguments: [keep])
-        }
+        } }
         return planID
     }
 
