@@ -65,24 +65,26 @@ extension SplitMerger {
                 let exit = du + exitBound(u, i, m)
                 if exit >= cutoff && exit + stepsBound(rest, m) >= cutoff { continue }
                 fillPath(k - 1, u)
-                if last, storedRow(u, i, m) == nil {
-                    // The last step only counts where it ends: weigh just the targets, and keep nothing.
+                if last, 2 * targets.count < B, storedRow(u, m) == nil {
+                    // The last step only counts where it ends: where few buckets are targets, weigh just those, and
+                    // keep nothing (where most are, a whole row costs about as much, and is kept).
                     weigh(u, i, m, targetsOnly: true, limit: cutoff - du)
                     for v in scratchTargets where !path.contains(v) && !(du + scratchWeight[v] >= cutoff) {
                         relax(k, u, v, du + scratchWeight[v], scratchLine[v])
                     }
-                    for v in scratchTargets { scratchWeight[v] = .infinity; scratchLine[v] = -1 }
-                    scratchTargets.removeAll(keepingCapacity: true)
+                    clearScratch()
                     continue
                 }
-                let r = row(u, i, m)
-                let sorted = r > 0 && rows[r].count >= Self.manyEntries
+                let r = row(u, m)
+                let sorted = rows[r].count >= Self.manyEntries
                 for e in rows[r] {
-                    let d = du + e.w
-                    // In a sorted row, the entries after one too heavy for any chain are heavier.
-                    if sorted && d >= cutoff && d + stepsBound(rest, m) >= cutoff { break }
-                    if last && free[e.v] < m || path.contains(e.v) || prunes(d, at: e.v, rest: rest, i, m, cutoff) { continue }
-                    relax(k, u, e.v, d, e.line)
+                    // In a sorted row, the entries after one too heavy for any chain are heavier (a second-best entry,
+                    // read for the moving line, weighs at least its first).
+                    if sorted && du + e.w >= cutoff && du + e.w + stepsBound(rest, m) >= cutoff { break }
+                    let (w, line) = e.line != i ? (e.w, e.line) : (e.second, e.secondLine)
+                    let d = du + w
+                    if line < 0 || last && free[e.v] < m || path.contains(e.v) || prunes(d, at: e.v, rest: rest, i, m, cutoff) { continue }
+                    relax(k, u, e.v, d, line)
                 }
             }
         }
@@ -105,26 +107,26 @@ extension SplitMerger {
         }
     }
 
-    /// `stepBound(u, i, m)`, computed once per search; in groups of many buckets, where a search reaches most of them,
-    /// kept per bucket and units for lines holding nothing there (the same bound for all of them) until a line
-    /// holding units there changes, as rows are.
+    /// A lower bound on the weight of re-routing `m` units out of `u` by any line but `i`, looked up once per search.
     mutating func exitBound(_ u: Int, _ i: Int, _ m: Int) -> Double {
         if exitBoundAt[u] != searches {
             exitBoundAt[u] = searches
-            exitBounds[u] = B >= Self.manyEntries && qty(i, u) == 0 ? storedBound(u, m) : stepBound(u, i, m)
+            let b = storedBound(u, m)
+            exitBounds[u] = b.line != i ? b.w : b.second
         }
         return exitBounds[u]
     }
 
-    /// `stepBound(u, -1, m)`, from the bucket's stored bounds if still valid.
-    mutating func storedBound(_ u: Int, _ m: Int) -> Double {
-        if let k = boundSlots[u].firstIndex(where: { $0.m == m }) {
-            if boundSlots[u][k].at < bucketChanged[u] { boundSlots[u][k] = (m, stepBound(u, -1, m), version) }
-            return boundSlots[u][k].w
+    /// `stepBounds(u, m)`, kept per bucket and units until a line holding units there changes, as rows are.
+    mutating func storedBound(_ u: Int, _ m: Int) -> StepBounds {
+        if let k = boundSlots.slot(u, m) {
+            if storedBounds[k].at < bucketChanged[u] { storedBounds[k] = (stepBounds(u, m), version) }
+            return storedBounds[k].bounds
         }
-        let w = stepBound(u, -1, m)
-        boundSlots[u].append((m, w, version))
-        return w
+        let b = stepBounds(u, m)
+        boundSlots.add(u, m, slot: storedBounds.count)
+        storedBounds.append((b, version))
+        return b
     }
 
     /// A lower bound on `steps` more steps of `m` units (at most 0), from the least any step weighs, kept until the
@@ -135,20 +137,25 @@ extension SplitMerger {
         if anyStepsAt != version { anyStepsAt = version; anySteps.removeAll(keepingCapacity: true) }
         if let s = anySteps.first(where: { $0.m == m }) { return Double(steps) * s.w }
         var w = 0.0
-        for u in 0..<B { w = min(w, stepBound(u, -1, m)) }
+        for u in 0..<B { w = min(w, storedBound(u, m).w) }
         anySteps.append((m, w))
         return Double(steps) * w
     }
 
-    /// A lower bound on the weight of re-routing `m` units out of `u` by any line but `i`, without weighing every
-    /// bucket (as a row does).
-    func stepBound(_ u: Int, _ i: Int, _ m: Int) -> Double {
-        var bound = Double.infinity
-        for j in holders[u] where j != i {
+    /// Lower bounds on the weight of re-routing `m` units out of a bucket: by any line (`w`, the least holder bound,
+    /// of `line`), and by any line but that one (`second`).
+    struct StepBounds { var w: Double; var line: Int; var second: Double }
+
+    /// The step bounds of `u` for `m` units, without weighing every bucket (as a row does).
+    func stepBounds(_ u: Int, _ m: Int) -> StepBounds {
+        var b = StepBounds(w: .infinity, line: -1, second: .infinity)
+        for j in holders[u] {
             let ju = qty(j, u)
-            if ju >= m { bound = min(bound, holderBound(j, u, ju, m)) }
+            guard ju >= m else { continue }
+            let w = holderBound(j, u, ju, m)
+            if w < b.w { b = StepBounds(w: w, line: j, second: b.w) } else if w < b.second { b.second = w }
         }
-        return bound
+        return b
     }
 
     /// A lower bound on the weight of line `j` (holding `ju` units at `u`) re-routing `m` of them: to its class's

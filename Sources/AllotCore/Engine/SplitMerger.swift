@@ -24,27 +24,35 @@ struct SplitMerger {
     var cap: [Int]
     /// The lines holding units of each bucket, in line order (the order in which rows break ties).
     var holders: [[Int]]
-    /// Rows of the chain graph: for bucket `u` and `m` units, each bucket `v` that some other line holding at least
-    /// `m` units at `u` could take them to instead, with the cheapest such re-routing's change of the objective
-    /// and that line. A row reads only the lines holding units at `u`, so it stays valid until one of them changes
-    /// (a move touches a few buckets of a group's hundreds); a row that must leave out the moving line's own piece is
-    /// built afresh each time, into the last slot.
-    struct RowEntry { var v: Int; var w: Double; var line: Int }
-    var rows: [[RowEntry]] = [[]]
-    /// Per bucket, its stored rows: units and slot in `rows`; per slot, the `version` it was built at.
-    var rowSlots: [[(m: Int, slot: Int)]]
-    var rowBuiltAt: [Int] = [0]
+    /// Rows of the chain graph: for bucket `u` and `m` units, each bucket `v` that some line holding at least `m`
+    /// units at `u` could take them to instead, with the cheapest such re-routing's change of the objective and that
+    /// line, and the cheapest by any other line (-1: none), which stands in when the first is the moving line. A row
+    /// reads only the lines holding units at `u`, so it stays valid, for every moving line, until one of them changes
+    /// (a move touches a few buckets of a group's hundreds).
+    struct RowEntry { var v: Int; var w: Double; var line: Int; var second: Double; var secondLine: Int }
+    var rows: [[RowEntry]] = []
+    /// The slot in `rows` of each stored row (per bucket and units); per slot, the `version` it was built at.
+    var rowSlots: BucketUnitsSlots
+    var rowBuiltAt: [Int] = []
     /// Bumped by every change of a line's pieces; per bucket, the version at which a line holding units there changed.
     var version = 0
     var bucketChanged: [Int]
-    /// One row being built: per bucket the best weight and line so far, and the buckets touched.
+    /// One row being built: per bucket the best weight and line so far, the best by another line, and the buckets
+    /// touched.
     var scratchWeight: [Double]
     var scratchLine: [Int]
+    var scratchSecond: [Double]
+    var scratchSecondLine: [Int]
     var scratchTargets: [Int] = []
+    /// Per bucket, the number of the last weighed line holding units there (`heldStamp`: the line's number).
+    var heldAt: [Int]
+    var heldStamp = 0
     /// Each line's cost source (classes with the same eligible buckets at the same costs, see `CostSources`).
     let lineSource: [Int]
-    /// Per `2 * source + (holds exactly m)`: the last row build that met a whole line of that kind.
+    /// Per `2 * source + (holds exactly m)`: the last row build that met a whole line of that kind, and that met a
+    /// second one.
     var sourceSeen: [Int]
+    var sourceSeenTwice: [Int]
     var rowBuilds = 0
     /// Per chain length k, the best weight of reaching each bucket in at most k steps and the bucket it came from
     /// (-1: as in k - 1) with the line re-routed on that step; the buckets reached so far (in the order reached)
@@ -61,13 +69,14 @@ struct SplitMerger {
     /// The buckets on the chain being extended (a chain visits a bucket once).
     var path: [Int] = []
     /// Bounds that prune the search (see `SplitChainSearch`): per bucket, the least a step out of it weighs in the
-    /// search numbered `exitBoundAt`, and per units for any line, stored at a version; per units, the least any step
-    /// weighs, at version `anyStepsAt`; and the largest finite objective (the scale of rounding). Per class, its two
-    /// cheapest buckets (-1: none).
+    /// search numbered `exitBoundAt`, and per units (with and without its lightest line), stored at a version; per
+    /// units, the least any step weighs, at version `anyStepsAt`; and the largest finite objective (the scale of
+    /// rounding). Per class, its two cheapest buckets (-1: none).
     var searches = 0
     var exitBounds: [Double]
     var exitBoundAt: [Int]
-    var boundSlots: [[(m: Int, w: Double, at: Int)]]
+    var boundSlots: BucketUnitsSlots
+    var storedBounds: [(bounds: StepBounds, at: Int)] = []
     var anySteps: [(m: Int, w: Double)] = []
     var anyStepsAt = -1
     let largestObjective: Double
@@ -84,20 +93,24 @@ struct SplitMerger {
         self.allocations = allocations
         self.cap = cap
         holders = [[Int]](repeating: [], count: B)
-        rowSlots = [[(m: Int, slot: Int)]](repeating: [], count: B)
+        rowSlots = BucketUnitsSlots(buckets: B)
         bucketChanged = [Int](repeating: 0, count: B)
         scratchWeight = [Double](repeating: .infinity, count: B)
         scratchLine = [Int](repeating: -1, count: B)
+        scratchSecond = [Double](repeating: .infinity, count: B)
+        scratchSecondLine = [Int](repeating: -1, count: B)
+        heldAt = [Int](repeating: 0, count: B)
         let sources = s.costSources
         lineSource = lineClass.map { $0 >= 0 ? sources.ofClass[$0] : -1 }
         sourceSeen = [Int](repeating: -1, count: 2 * max(1, sources.members.count))
+        sourceSeenTwice = sourceSeen
         dist = [Double](repeating: .infinity, count: layers * B)
         par = [Int](repeating: -1, count: layers * B)
         parLine = [Int](repeating: -1, count: layers * B)
         free = cap
         exitBounds = [Double](repeating: 0, count: B)
         exitBoundAt = [Int](repeating: 0, count: B)
-        boundSlots = [[(m: Int, w: Double, at: Int)]](repeating: [], count: B)
+        boundSlots = BucketUnitsSlots(buckets: B)
         largestObjective = objective.reduce(0) { $1.isFinite ? max($0, abs($1)) : $0 }
         cheapestTwo = s.eligible.indices.map { [objective, B] c in
             var two = (first: -1, second: -1)
@@ -143,50 +156,53 @@ struct SplitMerger {
         cap[b] -= d
     }
 
-    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, if stored and still valid.
-    func storedRow(_ u: Int, _ i: Int, _ m: Int) -> Int? {
-        // A row without the moving line is the same for every line not holding units at u.
-        guard qty(i, u) == 0 else { return nil }
-        for s in rowSlots[u] where s.m == m { return rowBuiltAt[s.slot] >= bucketChanged[u] ? s.slot : nil }
-        return nil
+    /// The position in `rows` of row `u` for moving `m` units, if stored and still valid.
+    func storedRow(_ u: Int, _ m: Int) -> Int? {
+        guard let slot = rowSlots.slot(u, m) else { return nil }
+        return rowBuiltAt[slot] >= bucketChanged[u] ? slot : nil
     }
 
-    /// The position in `rows` of row `u` for moving `m` units on behalf of line `i`, built unless stored. Long stored
-    /// rows are sorted by weight, so that a search reads only their entries light enough to matter (the order of a
-    /// row's entries changes no result: each names a different bucket); short ones cost more to sort than to read.
-    mutating func row(_ u: Int, _ i: Int, _ m: Int) -> Int {
-        if let r = storedRow(u, i, m) { return r }
-        weigh(u, i, m, targetsOnly: false)
-        // Slot 0 takes rows that leave out the moving line (read once, right away); others keep their (u, m) slot.
-        var slot = 0
-        if qty(i, u) == 0 {
-            if let s = rowSlots[u].first(where: { $0.m == m }) { slot = s.slot } else {
-                slot = rows.count
-                rows.append([]); rowBuiltAt.append(0)
-                rowSlots[u].append((m, slot))
-            }
-            rowBuiltAt[slot] = version
+    /// The position in `rows` of row `u` for moving `m` units, built unless stored. Long rows are sorted by weight, so
+    /// that a search reads only their entries light enough to matter (the order of a row's entries changes no result:
+    /// each names a different bucket); short ones cost more to sort than to read.
+    mutating func row(_ u: Int, _ m: Int) -> Int {
+        if let r = storedRow(u, m) { return r }
+        weigh(u, -1, m, targetsOnly: false)
+        let slot: Int
+        if let s = rowSlots.slot(u, m) { slot = s } else {
+            slot = rows.count
+            rows.append([]); rowBuiltAt.append(0)
+            rowSlots.add(u, m, slot: slot)
         }
+        rowBuiltAt[slot] = version
         rows[slot].removeAll(keepingCapacity: true)
         for v in scratchTargets {
-            rows[slot].append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v]))
-            scratchWeight[v] = .infinity; scratchLine[v] = -1
+            rows[slot].append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v], second: scratchSecond[v],
+                                       secondLine: scratchSecondLine[v]))
         }
-        scratchTargets.removeAll(keepingCapacity: true)
-        // (A NaN weight, never taken, sorts last.)
-        if slot > 0 && rows[slot].count >= Self.manyEntries {
-            rows[slot].sort { ($0.w.isNaN ? .infinity : $0.w, $0.v) < ($1.w.isNaN ? .infinity : $1.w, $1.v) }
-        }
+        clearScratch()
+        // (Rows hold no NaN: `consider` keeps only weights below infinity.)
+        if rows[slot].count >= Self.manyEntries { rows[slot].sort { $0.w < $1.w } }
         return slot
     }
 
-    /// How many row entries, search targets or group buckets make the extra bookkeeping pay: sorting stored rows
-    /// (`row`), bounding each line before weighing it against the targets (`weigh`), storing step bounds (`exitBound`).
+    /// Empties the scratch row for the next weighing.
+    mutating func clearScratch() {
+        for v in scratchTargets {
+            scratchWeight[v] = .infinity; scratchLine[v] = -1
+            scratchSecond[v] = .infinity; scratchSecondLine[v] = -1
+        }
+        scratchTargets.removeAll(keepingCapacity: true)
+    }
+
+    /// How many row entries or search targets make the extra bookkeeping pay: sorting stored rows (`row`), bounding
+    /// each line before weighing it against the targets (`weigh`).
     static let manyEntries = 24
 
     /// Weighs the re-routings of `m` units from `u` by the lines holding them (not `i`) into the scratch row: to every
     /// bucket, or only to the search's `targets` (a chain's last step, which only counts where it ends), leaving out
-    /// lines whose every re-routing weighs `limit` or more (`holderBound`).
+    /// lines whose every re-routing weighs `limit` or more (`holderBound`). A row for every bucket keeps two lines of
+    /// each kind that weigh alike (below), so that its second-best entries are those of a row without the first.
     mutating func weigh(_ u: Int, _ i: Int, _ m: Int, targetsOnly: Bool, limit: Double = .infinity) {
         rowBuilds += 1
         // The bound costs a pass over a line's pieces: worth it where a line weighs many targets.
@@ -198,31 +214,43 @@ struct SplitMerger {
             let whole = allocations[j].count == 1
             if whole {
                 // A whole line of the same cost source (same buckets, same costs) holding the same kind of amount
-                // weighs exactly as an earlier one, which keeps every entry (ties go to the first).
+                // weighs exactly as an earlier one, which keeps every entry (ties go to the first); a second one may
+                // stand in for the first as the moving line.
                 let key = 2 * lineSource[j] + (ju == m ? 1 : 0)
-                if sourceSeen[key] == rowBuilds { continue }
-                sourceSeen[key] = rowBuilds
+                if sourceSeen[key] == rowBuilds {
+                    if targetsOnly || sourceSeenTwice[key] == rowBuilds { continue }
+                    sourceSeenTwice[key] = rowBuilds
+                } else {
+                    sourceSeen[key] = rowBuilds
+                }
             }
             if bounded && holderBound(j, u, ju, m) >= limit { continue }
             let base = -Double(m) * objective[cj * B + u] - (ju == m ? penalty : 0)
+            // A re-routing onto one of the line's other pieces makes no new piece.
+            heldStamp += 1
+            if !whole { for a in allocations[j] where a.q > 0 { heldAt[a.b] = heldStamp } }
             if targetsOnly {
                 // A bucket the line's class cannot use has an infinite objective.
                 for v in targets where v != u && objective[cj * B + v].isFinite {
-                    consider(v, base + Double(m) * objective[cj * B + v] + (!whole && qty(j, v) > 0 ? 0 : penalty), j)
+                    consider(v, base + Double(m) * objective[cj * B + v] + (heldAt[v] == heldStamp ? 0 : penalty), j)
                 }
             } else {
                 for v in eligible[cj] where v != u {
-                    consider(v, base + Double(m) * objective[cj * B + v] + (!whole && qty(j, v) > 0 ? 0 : penalty), j)
+                    consider(v, base + Double(m) * objective[cj * B + v] + (heldAt[v] == heldStamp ? 0 : penalty), j)
                 }
             }
         }
     }
 
-    /// Keeps weight `w` by line `j` for bucket `v` of the scratch row if it is the lowest so far (ties: the first).
+    /// Keeps weight `w` by line `j` for bucket `v` of the scratch row if it is the lowest so far, or else the lowest
+    /// by a line other than the lowest's (ties: the first; each line weighs a bucket once per row).
     @inline(__always) mutating func consider(_ v: Int, _ w: Double, _ j: Int) {
         if w < scratchWeight[v] {
             if scratchLine[v] < 0 { scratchTargets.append(v) }
+            scratchSecond[v] = scratchWeight[v]; scratchSecondLine[v] = scratchLine[v]
             scratchWeight[v] = w; scratchLine[v] = j
+        } else if w < scratchSecond[v] {
+            scratchSecond[v] = w; scratchSecondLine[v] = j
         }
     }
 
