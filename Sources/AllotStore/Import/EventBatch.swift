@@ -118,8 +118,13 @@ struct EventBatch {
         }
         do {
             let event = try Event(raw: raw, file: file, line: line)
-            let cells = EventApplier.spec(of: event.type).map { spec in
+            var cells = EventApplier.spec(of: event.type).map { spec in
                 Result { () throws(ImportProblem) in try EventApplier.cells(spec, event.data, file: file, line: line) }
+            }
+            if event.type == "order.upserted", case .success(var header)? = cells {
+                let id = EventApplier.text(header, "order_id")
+                header.lines = EventApplier.parseLines(event.data, orderID: id, file: file, line: line)
+                cells = .success(header)
             }
             return .event(event, raw: raw, line: line, entity: try? event.entity(file: file, line: line), cells: cells)
         } catch let problem as ImportProblem {

@@ -8,6 +8,8 @@ import AllotCore
 struct Cells: Sendable {
     let spec: SnapshotLayout.File
     var values: [DatabaseValue?]
+    /// Of an `order.upserted` event's columns: its lines, when the decoder parsed them too.
+    var lines: OrderLines?
 
     init(_ spec: SnapshotLayout.File) {
         self.spec = spec
@@ -113,21 +115,29 @@ extension EventApplier {
         return out
     }
 
-    func text(_ cells: Cells, _ name: String) -> String {
-        switch cells[name]?.storage {
+    func text(_ cells: Cells, _ name: String) -> String { Self.text(cells, name) }
+
+    static func text(_ cells: Cells, _ name: String) -> String { text(cells[name]) }
+
+    /// A key cell as text (a number as its digits; empty when absent).
+    static func text(_ value: DatabaseValue?) -> String {
+        switch value?.storage {
         case .string(let s)?: return s
         case .int64(let i)?: return String(i)
         default: return ""
         }
     }
 
+    /// The position of `sku` in an order line's columns.
+    static let lineSKU = orderLines.index(of: "sku")
+
     /// Refuses the event when `value` names no row of `entity`.
-    func requireKnown(_ entity: L.Entity, _ value: String, field: String) throws {
+    func requireKnown(_ entity: L.Entity, _ value: String, field: @autoclosure () -> String) throws {
         if context?.known[entity]?.contains(value) == true { return }
         let f = L.file(defining: entity)
         let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(f.table) WHERE \(f.key[0]) = ?)"),
                                        arguments: [value]) ?? false
-        if !exists { throw problem(field, value, "unknown \(SnapshotReferences.noun(entity)) (not in the mirror)") }
+        if !exists { throw problem(field(), value, "unknown \(SnapshotReferences.noun(entity)) (not in the mirror)") }
         // Events never delete warehouses, items, customers or orders: once seen, a reference stays known.
         context?.known[entity, default: []].insert(value)
     }

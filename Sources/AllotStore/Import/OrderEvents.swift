@@ -88,25 +88,56 @@ final class OrderRows {
     }
 }
 
+/// An order event's `lines`, parsed without the mirror (the decoder does it ahead of the writer): the lines in the
+/// order given, up to the first that fails, and that line's problem.
+struct OrderLines: Sendable {
+    /// `order_lines.csv` columns of each line, defaults filled in.
+    var rows: [[DatabaseValue]] = []
+    var problem: ImportProblem?
+}
+
 extension EventApplier {
+    /// Parses `data.lines` of the order `id`. The sku references are left to the writer, which checks those of
+    /// the parsed lines, in order, before reporting the problem that stopped the parse: so the first problem of
+    /// the event is the one applying it line by line would meet.
+    static func parseLines(_ data: JSONObject, orderID id: String, file: String, line: Int?) -> OrderLines {
+        func problem(_ field: String, _ value: String?, _ message: String) -> ImportProblem {
+            ImportProblem(file: file, line: line, field: "data." + field, value: value, message: message)
+        }
+        var out = OrderLines()
+        guard let linesValue = data["lines"] else { out.problem = problem("lines", nil, "is missing"); return out }
+        guard case .array(let items) = linesValue else {
+            out.problem = problem("lines", linesValue.shown, "is not a list of lines")
+            return out
+        }
+        let lineSpec = Self.orderLines
+        var numbers: Set<String> = []
+        out.rows.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard var withOrder = item.object else { out.problem = problem("lines[\(i)]", item.shown, "is not a JSON object"); break }
+            withOrder["order_id"] = .string(id)
+            let c: Cells
+            do { c = try cells(lineSpec, withOrder, path: "lines[\(i)].", file: file, line: line) } catch { out.problem = error; break }
+            let no = text(c, "line_no")
+            guard numbers.insert(no).inserted else {
+                out.problem = problem("lines[\(i)].line_no", no, "duplicate line number in this order")
+                break
+            }
+            out.rows.append(c.values.indices.map { c.values[$0] ?? lineSpec.columns[$0].fallback })
+        }
+        return out
+    }
+
     func upsertOrder(_ now: String) throws -> ChangeSet {
         let header = try mainCells()
         let id = text(header, "order_id")
         try requireKnown(.customer, text(header, "customer_id"), field: "customer_id")
-        guard let linesValue = event.data["lines"] else { throw problem("lines", nil, "is missing") }
-        guard case .array(let items) = linesValue else { throw problem("lines", linesValue.shown, "is not a list of lines") }
-        let lineSpec = Self.orderLines
-        var newLines: [[DatabaseValue]] = []
-        var numbers: Set<String> = []
-        for (i, item) in items.enumerated() {
-            guard var withOrder = item.object else { throw problem("lines[\(i)]", item.shown, "is not a JSON object") }
-            withOrder["order_id"] = .string(id)
-            let c = try cells(lineSpec, withOrder, path: "lines[\(i)].")
-            let no = text(c, "line_no")
-            guard numbers.insert(no).inserted else { throw problem("lines[\(i)].line_no", no, "duplicate line number in this order") }
-            try requireKnown(.item, text(c, "sku"), field: "lines[\(i)].sku")
-            newLines.append(c.values.indices.map { c.values[$0] ?? lineSpec.columns[$0].fallback })
+        let parsed = header.lines ?? Self.parseLines(event.data, orderID: id, file: file, line: line)
+        for (i, l) in parsed.rows.enumerated() {
+            try requireKnown(.item, Self.text(l[Self.lineSKU]), field: "lines[\(i)].sku")
         }
+        if let problem = parsed.problem { throw problem }
+        var newLines = parsed.rows
         newLines.sort { (Int64.fromDatabaseValue($0[1]) ?? 0) < (Int64.fromDatabaseValue($1[1]) ?? 0) }
         let oldLines = try context?.orders?.lines(id) { try readLines(id) } ?? readLines(id)
         var changedAny = try upsertHeader(header, id)
