@@ -9,7 +9,10 @@ struct BucketUnitsSlots {
 
     init(buckets: Int) {
         self.buckets = buckets
-        keys = [Int](repeating: -1, count: 16)
+        // Room for a few unit counts per bucket before the first growth.
+        var size = 16
+        while size < 4 * buckets { size *= 2 }
+        keys = [Int](repeating: -1, count: size)
         slots = keys
     }
 

@@ -135,7 +135,12 @@ extension SplitMerger {
     mutating func stepsBound(_ steps: Int, _ m: Int) -> Double {
         guard steps > 0 else { return 0 }
         if anyStepsAt != version { anyStepsAt = version; anySteps.removeAll(keepingCapacity: true) }
-        if let s = anySteps.first(where: { $0.m == m }) { return Double(steps) * s.w }
+        // (A search asks for one m many times: the last one asked is looked at first.)
+        if let s = anySteps.last, s.m == m { return Double(steps) * s.w }
+        if let k = anySteps.firstIndex(where: { $0.m == m }) {
+            anySteps.swapAt(k, anySteps.count - 1)
+            return Double(steps) * anySteps[anySteps.count - 1].w
+        }
         var w = 0.0
         for u in 0..<B { w = min(w, storedBound(u, m).w) }
         anySteps.append((m, w))

@@ -175,14 +175,18 @@ struct SplitMerger {
             rowSlots.add(u, m, slot: slot)
         }
         rowBuiltAt[slot] = version
-        rows[slot].removeAll(keepingCapacity: true)
+        // Built outside `rows`, so that appending checks no sharing.
+        var entries = rows[slot]
+        rows[slot] = []
+        entries.removeAll(keepingCapacity: true)
         for v in scratchTargets {
-            rows[slot].append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v], second: scratchSecond[v],
-                                       secondLine: scratchSecondLine[v]))
+            entries.append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v], second: scratchSecond[v],
+                                    secondLine: scratchSecondLine[v]))
         }
         clearScratch()
         // (Rows hold no NaN: `consider` keeps only weights below infinity.)
-        if rows[slot].count >= Self.manyEntries { rows[slot].sort { $0.w < $1.w } }
+        if entries.count >= Self.manyEntries { entries.sort { $0.w < $1.w } }
+        rows[slot] = entries
         return slot
     }
 
