@@ -53,6 +53,12 @@ struct BenchIngest: ParsableCommand {
         let fm = FileManager.default
         try? fm.removeItem(atPath: work)
         defer { try? fm.removeItem(atPath: work) }
+        // The mirror is closed (its WAL checkpointed and removed) when `measure` returns, before the folder goes.
+        try measure(in: work, day: day)
+    }
+
+    func measure(in work: String, day: Day) throws {
+        let fm = FileManager.default
         let mirror = try Mirror(path: work + "/mirror.sqlite")
         var scenarioDir = scenario ?? SampleLocator.scenario(SampleLocator.defaultScenario)
         if let orders {
