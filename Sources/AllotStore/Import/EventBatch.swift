@@ -312,8 +312,6 @@ struct EventBatch {
         try EventSession(db: db, file: file).deadLetter(problem, raw: raw, source: source)
     }
 
-    static func versionKey(_ source: String, _ entity: String) -> String { source + "\u{1F}" + entity }
-
     /// The batch lookups, one statement per chunk each.
     enum BatchSQL: Int {
         // Above `AppliedSQL`'s keys: both live in the same `FastStatements`.

@@ -29,16 +29,27 @@ extension EventBatch {
             self.lines = lines
             var sources: [String] = [], pairs: [(source: String, entity: String)] = []
             var sourceOf: [Int32] = [], pairOf: [Int32] = [], earlierSameID: [Int32] = []
-            var sourceNumbers: [String: Int32] = [:], pairNumbers: [String: Int32] = [:], lastLineOfID: [String: Int32] = [:]
+            // Sized for the chunk at once: grown from empty, each was rehashed a dozen times per chunk.
+            var sourceNumbers: [String: Int32] = [:], pairNumbers = [Pair: Int32](minimumCapacity: lines.count)
+            var lastLineOfID = [String: Int32](minimumCapacity: lines.count)
+            // Lines of one source come in runs: the run's source is compared before any hashing.
+            var lastSource: (name: String, number: Int32)?
             sourceOf.reserveCapacity(lines.count); pairOf.reserveCapacity(lines.count); earlierSameID.reserveCapacity(lines.count)
             var ids = "["
             var ledgerText = LedgerText(capacity: lines.count)
             func number(ofSource s: String?) -> Int32 {
                 guard let s else { return -1 }
-                if let n = sourceNumbers[s] { return n }
-                sourceNumbers[s] = Int32(sources.count)
-                sources.append(s)
-                return Int32(sources.count - 1)
+                if let last = lastSource, last.name == s { return last.number }
+                let n: Int32
+                if let known = sourceNumbers[s] {
+                    n = known
+                } else {
+                    n = Int32(sources.count)
+                    sourceNumbers[s] = n
+                    sources.append(s)
+                }
+                lastSource = (s, n)
+                return n
             }
             for (i, line) in lines.enumerated() {
                 if i > 0 { ids += "," }
@@ -52,7 +63,7 @@ extension EventBatch {
                 case .event(let e, _, _, let entity, _):
                     sourceOf.append(number(ofSource: e.source))
                     if let entity {
-                        let key = EventBatch.versionKey(e.source, entity)
+                        let key = Pair(source: e.source, entity: entity)
                         if let n = pairNumbers[key] {
                             pairOf.append(n)
                         } else {
@@ -73,6 +84,12 @@ extension EventBatch {
             self.ledgerText = ledgerText
             pairsJSON = EventBatch.jsonArray(pairs)
         }
+    }
+
+    /// A (source, entity) pair as a dictionary key, without joining the two into a new string.
+    private struct Pair: Hashable {
+        var source: String
+        var entity: String
     }
 
     /// The pairs as a JSON array of two-string arrays, for `json_each`.

@@ -83,6 +83,7 @@ struct JSONLineParser {
         var out: [JSONValue] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(out) }
+        out.reserveCapacity(4)
         while true {
             skipSpace()
             out.append(try value())
