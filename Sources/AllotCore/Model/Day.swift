@@ -9,16 +9,25 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD`, rejecting anything else (including impossible dates such as 2026-02-30).
     public init?(_ text: some StringProtocol) {
-        let u = Array(text.utf8)
+        var s = String(text)
+        guard let ordinal = s.withUTF8({ Day.ordinal(of: $0) }) else { return nil }
+        self.ordinal = ordinal
+    }
+
+    /// The day of `YYYY-MM-DD` in UTF-8, read in place: the event intake parses a few dates per event, and
+    /// copying each into an array first cost more than the parse.
+    static func ordinal(of u: UnsafeBufferPointer<UInt8>) -> Int32? {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-        func num(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r { let c = u[i]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
-            return v
-        }
-        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10),
+        guard let y = number(in: u, 0..<4), let m = number(in: u, 5..<7), let d = number(in: u, 8..<10),
               (1...12).contains(m), d >= 1, d <= Day.daysInMonth(year: y, month: m) else { return nil }
-        self.ordinal = Int32(Day.daysFromCivil(y, m, d))
+        return Int32(Day.daysFromCivil(y, m, d))
+    }
+
+    /// The decimal number written in `u[r]`, nil when a byte there is not a digit.
+    static func number(in u: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
+        var v = 0
+        for i in r { let c = u[i]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+        return v
     }
 
     public init(year: Int, month: Int, day: Int) {
@@ -124,17 +133,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses RFC 3339 (`2026-11-29T08:00:00Z`, `2026-11-29T08:00:00.5+01:00`); a bare date means midnight UTC.
     public init?(_ text: some StringProtocol) {
-        let s = String(text)
-        if let d = Day(s) { self.seconds = d.unixSeconds; return }
-        let u = Array(s.utf8)
-        guard u.count >= 20, let day = Day(String(decoding: u[0..<10], as: UTF8.self)),
+        var s = String(text)
+        guard let seconds = s.withUTF8({ Timestamp.seconds(of: $0) }) else { return nil }
+        self.seconds = seconds
+    }
+
+    /// The seconds of an RFC 3339 text (or a bare date) in UTF-8, read in place.
+    static func seconds(of u: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let d = Day.ordinal(of: u) { return Day(ordinal: d).unixSeconds }
+        guard u.count >= 20, let day = Day.ordinal(of: UnsafeBufferPointer(rebasing: u[0..<10])).map(Day.init(ordinal:)),
               u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") || u[10] == UInt8(ascii: " "),
               u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":") else { return nil }
-        func num(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r { let c = u[i]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
-            return v
-        }
+        func num(_ r: Range<Int>) -> Int? { Day.number(in: u, r) }
         guard let hh = num(11..<13), let mm = num(14..<16), let ss = num(17..<19), hh < 24, mm < 60, ss <= 60 else { return nil }
         var i = 19
         var frac = 0.0
@@ -154,7 +164,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                   let oh = num(i + 1..<i + 3), let om = num(i + 4..<i + 6) else { return nil }
             offset = (oh * 3600 + om * 60) * (u[i] == UInt8(ascii: "+") ? 1 : -1)
         } else { return nil }
-        self.seconds = day.unixSeconds + Double(hh * 3600 + mm * 60 + ss) + frac - Double(offset)
+        return day.unixSeconds + Double(hh * 3600 + mm * 60 + ss) + frac - Double(offset)
     }
 
     public var day: Day { Day(unixSeconds: seconds) }

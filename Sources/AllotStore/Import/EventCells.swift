@@ -102,6 +102,14 @@ extension EventApplier {
             case .array, .object: throw problem(path + column.name, v.shown, "is not a single value")
             default: break
             }
+            // A whole number for a whole-number column needs no round trip through its text.
+            if case .int(let n) = v {
+                switch column.kind {
+                case .integer: out.values[i] = n.databaseValue; continue
+                case .count where n >= 0: out.values[i] = n.databaseValue; continue
+                default: break
+                }
+            }
             let text = v.cellText ?? ""
             if text.isEmpty {
                 if column.required { throw problem(path + column.name, v.shown, "is required") }

@@ -187,6 +187,13 @@ struct JSONLineParser {
             while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
             guard i > digits else { throw Failure() }
         }
+        // A whole number of up to 18 digits cannot overflow: it is read from the bytes, without a string.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        if integral, i - start - (negative ? 1 : 0) <= 18 {
+            var n: Int64 = 0
+            for k in (start + (negative ? 1 : 0))..<i { n = n * 10 + Int64(bytes[k] - 48) }
+            return .int(negative ? -n : n)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if integral, let n = Int64(text) { return .int(n) }
         guard let d = Double(text) else { throw Failure() }
