@@ -5,7 +5,9 @@ import AllotCore
 /// What a batch of events shares while it applies: references known to exist, prepared statements, the stock
 /// positions of the chunk, and the change-feed rows waiting to be written with the batch.
 final class ApplyContext {
-    var known: [SnapshotLayout.Entity: Set<String>] = [:]
+    /// References known to exist, per entity (`knownSlot`): an array rather than a dictionary, whose key, a
+    /// string-valued enum, was hashed as its text on every check.
+    var known = [Set<String>](repeating: [], count: 4)
     let statements: FastStatements
     /// Nil when the mirror has triggers on `inventory`: then each event writes its position itself.
     let stock: StockPositions?
@@ -32,6 +34,16 @@ final class ApplyContext {
             if try Bool.fetchOne(db, sql: sql) == true { return true }
         }
         return false
+    }
+
+    /// The index of `entity`'s set in `known`.
+    static func knownSlot(_ entity: SnapshotLayout.Entity) -> Int {
+        switch entity {
+        case .warehouse: return 0
+        case .item: return 1
+        case .customer: return 2
+        case .order: return 3
+        }
     }
 
     /// Buffers a feed row unless the file already has one for the same source, kind, sku and order.

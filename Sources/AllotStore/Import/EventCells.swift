@@ -141,13 +141,13 @@ extension EventApplier {
 
     /// Refuses the event when `value` names no row of `entity`.
     func requireKnown(_ entity: L.Entity, _ value: String, field: @autoclosure () -> String) throws {
-        if context?.known[entity]?.contains(value) == true { return }
+        if context?.known[ApplyContext.knownSlot(entity)].contains(value) == true { return }
         let f = L.file(defining: entity)
         let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(f.table) WHERE \(f.key[0]) = ?)"),
                                        arguments: [value]) ?? false
         if !exists { throw problem(field(), value, "unknown \(SnapshotReferences.noun(entity)) (not in the mirror)") }
         // Events never delete warehouses, items, customers or orders: once seen, a reference stays known.
-        context?.known[entity, default: []].insert(value)
+        context?.known[ApplyContext.knownSlot(entity)].insert(value)
     }
 
     /// Inserts or updates one row with the given columns; true when the mirror changed.

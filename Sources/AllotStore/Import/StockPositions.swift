@@ -33,70 +33,79 @@ final class StockPositions {
     }
 
     private let statements: FastStatements
-    private var positions: [Key: Position] = [:]
-    /// Changed positions in the order they were first changed.
-    private var order: [Key] = []
+    /// The held positions, changed in place, found through `slots` by key (one hash per use, and no copy of a
+    /// position's values for each change, as reading one out of a dictionary and storing it back made).
+    private var positions: [Position] = []
+    private var keys: [Key] = []
+    private var slots: [Key: Int] = [:]
+    /// Slots of changed positions in the order they were first changed; a settled one is set to -1.
+    private var order: [Int] = []
 
     init(statements: FastStatements) { self.statements = statements }
 
-    /// The position as the chunk has it, read from the mirror the first time; nil when the mirror has no row.
-    private func current(_ key: Key) throws -> Position? {
-        if let p = positions[key] { return p }
+    /// The slot of the position as the chunk has it, read from the mirror the first time; nil when the mirror has
+    /// no row.
+    private func slot(_ key: Key) throws -> Int? {
+        if let i = slots[key] { return i }
         let read = try statements.statement(Statement.read.rawValue) {
             "SELECT \(Self.columnNames.joined(separator: ", ")) FROM inventory WHERE warehouse_id = ? AND sku = ?"
         }
         read.bind(key.warehouse); read.bind(key.sku)
         guard let values = try read.first({ row in (0..<Int32(Self.columnNames.count)).map { row.value($0) } }) else { return nil }
-        let p = Position(values: values)
-        positions[key] = p
-        return p
+        positions.append(Position(values: values))
+        keys.append(key)
+        slots[key] = positions.count - 1
+        return positions.count - 1
     }
 
     /// The on-hand quantity of the position, nil when the mirror has no row for it.
     func onHand(_ key: Key) throws -> Int64? {
-        try current(key).map { Int64.fromDatabaseValue($0.values[0]) ?? 0 }
+        try slot(key).map { Int64.fromDatabaseValue(positions[$0].values[0]) ?? 0 }
     }
 
     /// Sets the given non-key columns (position in `spec`, value) of a position that has a row; true when a value
     /// differs as SQLite stores it (what `EventApplier.upsert` says of the row). Nil when there is no row.
     func set(_ key: Key, _ columns: [(column: Int, value: DatabaseValue)]) throws -> Bool? {
-        guard var p = try current(key) else { return nil }
+        guard let i = try slot(key) else { return nil }
         var changed = false
-        for (column, value) in columns where !EventApplier.sameStored(p.values[column - Self.keyCount], value) {
-            p.values[column - Self.keyCount] = value
+        for (column, value) in columns where !EventApplier.sameStored(positions[i].values[column - Self.keyCount], value) {
+            positions[i].values[column - Self.keyCount] = value
             changed = true
         }
-        if changed { touch(key, &p) }
+        if changed { touch(i) }
         return changed
     }
 
     /// Adds `delta` to on hand and sets `as_of` unless it is null (`AppliedSQL.adjustStock`), to a position that
     /// has a row.
     func add(_ key: Key, _ delta: Int64, asOf: DatabaseValue) throws {
-        guard var p = try current(key) else { preconditionFailure("no stock row to adjust") }
-        p.values[0] = ((Int64.fromDatabaseValue(p.values[0]) ?? 0) + delta).databaseValue
-        if !asOf.isNull { p.values[Self.asOf] = asOf }
-        touch(key, &p)
+        guard let i = try slot(key) else { preconditionFailure("no stock row to adjust") }
+        positions[i].values[0] = ((Int64.fromDatabaseValue(positions[i].values[0]) ?? 0) + delta).databaseValue
+        if !asOf.isNull { positions[i].values[Self.asOf] = asOf }
+        touch(i)
     }
 
-    private func touch(_ key: Key, _ p: inout Position) {
-        if !p.dirty { p.dirty = true; order.append(key) }
-        positions[key] = p
+    private func touch(_ i: Int) {
+        if !positions[i].dirty { positions[i].dirty = true; order.append(i) }
     }
 
     /// Writes the position if an event changed it and forgets it: a statement is about to write its row.
     func settle(_ key: Key) throws {
-        guard let p = positions.removeValue(forKey: key) else { return }
-        if p.dirty {
-            try write(key, p)
-            order.removeAll { $0 == key }
+        guard let i = slots.removeValue(forKey: key) else { return }
+        if positions[i].dirty {
+            try write(key, positions[i])
+            if let k = order.firstIndex(of: i) { order[k] = -1 }
         }
+        // The slot stays, unreachable, until the chunk is written: slots of the other positions do not move.
+        positions[i].dirty = false
     }
 
     /// Writes every changed position and forgets them all (the chunk is done, or is about to write otherwise).
     func write() throws {
-        for key in order { if let p = positions[key] { try write(key, p) } }
+        for i in order where i >= 0 { try write(keys[i], positions[i]) }
         positions.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
         order.removeAll(keepingCapacity: true)
     }
 
