@@ -16,6 +16,8 @@ final class ApplyContext {
     /// Nil when the mirror has other triggers on `receipt` than the eta history's: then each event writes its receipt.
     let receipts: ReceiptRows?
     var feed: [ChangeFeed.Row] = []
+    /// The skus and orders the batch's events changed since the chunk began (`EventApplier.apply`).
+    var changes = ChangeSet()
     /// The feed entries this file has written so far.
     private var fed: Set<ChangeFeed.Key> = []
 
@@ -108,7 +110,22 @@ struct EventBatch {
         case rejected(ImportProblem, raw: String, source: String? = nil)
         /// An event with its entity (nil when its key fields are missing: the applier names the problem) and its
         /// main columns parsed (`EventApplier.spec(of:)`), or the problem parsing them found.
-        case event(Event, raw: String, line: Int, entity: String?, cells: Result<Cells, ImportProblem>?)
+        case event(Line)
+    }
+
+    /// An event line as the decoder read it: the event with its entity (nil when its key fields are missing: the
+    /// applier names the problem) and its main columns parsed (`EventApplier.spec(of:)`), or the problem parsing
+    /// them found. A class, so that the writer takes each line by one reference rather than copying its fields.
+    final class Line: Sendable {
+        let event: Event
+        let raw: String
+        let number: Int
+        let entity: String?
+        let cells: Result<Cells, ImportProblem>?
+
+        init(_ event: Event, raw: String, number: Int, entity: String?, cells: Result<Cells, ImportProblem>?) {
+            self.event = event; self.raw = raw; self.number = number; self.entity = entity; self.cells = cells
+        }
     }
 
     /// Per-source counters of a chunk, added to `source_state` when the chunk is written.
@@ -138,7 +155,7 @@ struct EventBatch {
                 header.lines = EventApplier.parseLines(event.data, orderID: id, file: file, line: line)
                 cells = .success(header)
             }
-            return .event(event, raw: raw, line: line, entity: try? event.entity(file: file, line: line), cells: cells)
+            return .event(Line(event, raw: raw, number: line, entity: try? event.entity(file: file, line: line), cells: cells))
         } catch let problem as ImportProblem {
             return .rejected(problem, raw: raw, source: Event.readableSource(raw))
         } catch {
@@ -182,7 +199,7 @@ struct EventBatch {
         var ledger: [Int32] = []
         ledger.reserveCapacity(lines.count)
         for (i, decoded) in lines.enumerated() {
-            let event: Event, raw: String, lineNo: Int, knownEntity: String?, cells: Result<Cells, ImportProblem>?
+            let line: Line
             switch decoded {
             case .rejected(let problem, let text, let source):
                 if source != nil {
@@ -194,9 +211,10 @@ struct EventBatch {
                 try deadLetter(problem, raw: text, source: source)
                 s.rejected += 1; s.problems.append(problem)
                 continue
-            case .event(let e, let text, let n, let entity, let parsed):
-                event = e; raw = text; lineNo = n; knownEntity = entity; cells = parsed
+            case .event(let l):
+                line = l
             }
+            let event = line.event, raw = line.raw, lineNo = line.number
             let sourceNumber = Int(chunk.sourceOf[i])
             var tally = try currentTally(of: event.source, in: tallies[sourceNumber])
             defer { tallies[sourceNumber] = tally }
@@ -208,9 +226,9 @@ struct EventBatch {
             }
             tally.lastSeq = max(tally.lastSeq ?? event.seq, event.seq)
             tally.received += 1
-            let applier = EventApplier(db: db, event: event, file: file, line: lineNo, context: context, parsed: cells)
+            let applier = EventApplier(db: db, event: event, file: file, line: lineNo, context: context, parsed: line.cells)
             // The ledger takes the entity from the chunk's `ledgerText`, laid out from the same decoded line.
-            guard knownEntity != nil else {
+            guard line.entity != nil else {
                 let problem: ImportProblem
                 do { _ = try applier.entity(); problem = ImportProblem(file: file, line: lineNo, message: "has no entity") } catch let p as ImportProblem {
                     problem = p
@@ -242,6 +260,8 @@ struct EventBatch {
             if tally.lastEventAt == nil || tally.lastEventAt! < event.at { tally.lastEventAt = event.at }
             s.applied += 1; s.changes.formUnion(changes)
         }
+        s.changes.formUnion(context.changes)
+        context.changes = ChangeSet()
         try context.stock?.write()
         try context.receipts?.write()
         try context.orders?.writeLines(context.statements)
@@ -283,8 +303,9 @@ struct EventBatch {
                 if let source { try session.count(source, "rejected") }
                 try session.deadLetter(problem, raw: raw, source: source)
                 s.rejected += 1; s.problems.append(problem)
-            case .event(_, let raw, let line, _, _):
-                switch try session.apply(raw: raw, line: line) {
+            case .event(let line):
+                let raw = line.raw
+                switch try session.apply(raw: raw, line: line.number) {
                 case .applied(let changes): s.applied += 1; s.changes.formUnion(changes)
                 case .duplicate: s.duplicate += 1
                 case .stale: s.stale += 1

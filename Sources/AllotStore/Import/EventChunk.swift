@@ -60,7 +60,8 @@ extension EventBatch {
                     earlierSameID.append(-1)
                     ids += "null"
                     ledgerText.append(nil, entity: nil)
-                case .event(let e, _, _, let entity, _):
+                case .event(let line):
+                    let e = line.event, entity = line.entity
                     sourceOf.append(number(ofSource: e.source))
                     if let entity {
                         let key = Pair(source: e.source, entity: entity)

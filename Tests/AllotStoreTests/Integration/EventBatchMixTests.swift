@@ -112,6 +112,9 @@ struct EventBatchMixTests {
         let counts: [Int] = [summary.applied, summary.duplicate, summary.stale, summary.rejected]
         #expect(counts == [one.applied, one.duplicate, one.stale, one.rejected])
         #expect(summary.gaps == one.gaps)
+        // What the re-plan is asked to redo: the batch gathers it per chunk, one at a time it comes with each event.
+        #expect(!summary.changes.skus.isEmpty && !summary.changes.orders.isEmpty)
+        #expect(summary.changes == one.changes)
         let a = try Self.rows(batched), b = try Self.rows(single)
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) where x != y { Issue.record("batched \(x) but one by one \(y)"); break }
