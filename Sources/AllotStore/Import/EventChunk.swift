@@ -4,7 +4,7 @@ extension EventBatch {
     /// A chunk of a file's lines, decoded, with what its batch lookups and counters need (all built off the
     /// writer's thread: `LineDecoder` makes the next chunk while the current one is applied).
     ///
-    /// Sources, (source, entity) pairs and repeated ids are numbered here, so that the writer keeps its per-chunk
+    /// Sources, (source, entity) pairs and repeated ids are numbered here (by `ChunkBuilder`), so that the writer keeps its per-chunk
     /// state in arrays by those numbers rather than hashing strings several times for every event.
     struct Chunk: Sendable {
         var lines: [Decoded]
@@ -25,70 +25,89 @@ extension EventBatch {
         /// The ledger columns of each line's event.
         var ledgerText: LedgerText
 
-        init(_ lines: [Decoded]) {
-            self.lines = lines
-            var sources: [String] = [], pairs: [(source: String, entity: String)] = []
-            var sourceOf: [Int32] = [], pairOf: [Int32] = [], earlierSameID: [Int32] = []
-            // Sized for the chunk at once: grown from empty, each was rehashed a dozen times per chunk.
-            var sourceNumbers: [String: Int32] = [:], pairNumbers = [Pair: Int32](minimumCapacity: lines.count)
-            var lastLineOfID = [String: Int32](minimumCapacity: lines.count)
-            // Lines of one source come in runs: the run's source is compared before any hashing.
-            var lastSource: (name: String, number: Int32)?
-            sourceOf.reserveCapacity(lines.count); pairOf.reserveCapacity(lines.count); earlierSameID.reserveCapacity(lines.count)
-            var ids = "["
-            var ledgerText = LedgerText(capacity: lines.count)
-            func number(ofSource s: String?) -> Int32 {
-                guard let s else { return -1 }
-                if let last = lastSource, last.name == s { return last.number }
-                let n: Int32
-                if let known = sourceNumbers[s] {
-                    n = known
-                } else {
-                    n = Int32(sources.count)
-                    sourceNumbers[s] = n
-                    sources.append(s)
-                }
-                lastSource = (s, n)
-                return n
-            }
-            for (i, line) in lines.enumerated() {
-                if i > 0 { ids += "," }
-                switch line {
-                case .rejected(_, _, let source):
-                    sourceOf.append(number(ofSource: source))
-                    pairOf.append(-1)
-                    earlierSameID.append(-1)
-                    ids += "null"
-                    ledgerText.append(nil, entity: nil)
-                case .event(let line):
-                    let e = line.event, entity = line.entity
-                    sourceOf.append(number(ofSource: e.source))
-                    if let entity {
-                        let key = Pair(source: e.source, entity: entity)
-                        if let n = pairNumbers[key] {
-                            pairOf.append(n)
-                        } else {
-                            pairNumbers[key] = Int32(pairs.count)
-                            pairOf.append(Int32(pairs.count))
-                            pairs.append((e.source, entity))
-                        }
-                    } else {
-                        pairOf.append(-1)
-                    }
-                    earlierSameID.append(lastLineOfID.updateValue(Int32(i), forKey: e.id) ?? -1)
-                    EventBatch.quote(e.id, into: &ids)
-                    ledgerText.append(e, entity: entity)
-                }
-            }
-            (self.sources, self.sourceOf, self.pairs, self.pairOf, self.earlierSameID) = (sources, sourceOf, pairs, pairOf, earlierSameID)
-            idsJSON = ids + "]"
-            self.ledgerText = ledgerText
-            pairsJSON = EventBatch.jsonArray(pairs)
+        fileprivate init(_ b: ChunkBuilder) {
+            (lines, sources, sourceOf, pairs, pairOf, earlierSameID) = (b.lines, b.sources, b.sourceOf, b.pairs, b.pairOf, b.earlierSameID)
+            idsJSON = b.ids + "]"
+            ledgerText = b.ledgerText
+            pairsJSON = EventBatch.jsonArray(b.pairs)
         }
     }
 
+    /// Builds a `Chunk` line by line, each line added as soon as it is decoded: numbering a line's source, pair and
+    /// id while its event is still in the processor's cache cost a fraction of doing it in a pass over the chunk
+    /// afterwards, which fetched every event's fields again from memory.
+    struct ChunkBuilder {
+        fileprivate var lines: [Decoded] = []
+        fileprivate var sources: [String] = [], pairs: [(source: String, entity: String)] = []
+        fileprivate var sourceOf: [Int32] = [], pairOf: [Int32] = [], earlierSameID: [Int32] = []
+        fileprivate var ids = "["
+        fileprivate var ledgerText: LedgerText
+        private var sourceNumbers: [String: Int32] = [:], pairNumbers: [Pair: Int32]
+        private var lastLineOfID: [String: Int32]
+        /// Lines of one source come in runs: the run's source is compared before any hashing.
+        private var lastSource: (name: String, number: Int32)?
+
+        init(capacity: Int) {
+            lines.reserveCapacity(capacity)
+            sourceOf.reserveCapacity(capacity); pairOf.reserveCapacity(capacity); earlierSameID.reserveCapacity(capacity)
+            // Sized for the chunk at once: grown from empty, each was rehashed a dozen times per chunk.
+            pairNumbers = [Pair: Int32](minimumCapacity: capacity)
+            lastLineOfID = [String: Int32](minimumCapacity: capacity)
+            ledgerText = LedgerText(capacity: capacity)
+        }
+
+        private mutating func number(ofSource s: String?) -> Int32 {
+            guard let s else { return -1 }
+            if let last = lastSource, last.name == s { return last.number }
+            let n: Int32
+            if let known = sourceNumbers[s] {
+                n = known
+            } else {
+                n = Int32(sources.count)
+                sourceNumbers[s] = n
+                sources.append(s)
+            }
+            lastSource = (s, n)
+            return n
+        }
+
+        /// Adds the next line of the chunk.
+        mutating func add(_ decoded: consuming Decoded) {
+            let i = Int32(lines.count)
+            if i > 0 { ids += "," }
+            switch decoded {
+            case .rejected(_, _, let source):
+                sourceOf.append(number(ofSource: source))
+                pairOf.append(-1)
+                earlierSameID.append(-1)
+                ids += "null"
+                ledgerText.append(nil, entity: nil)
+            case .event(let line):
+                sourceOf.append(number(ofSource: line.event.source))
+                if let entity = line.entity {
+                    let key = Pair(source: line.event.source, entity: entity)
+                    if let n = pairNumbers[key] {
+                        pairOf.append(n)
+                    } else {
+                        pairNumbers[key] = Int32(pairs.count)
+                        pairOf.append(Int32(pairs.count))
+                        pairs.append((line.event.source, entity))
+                    }
+                } else {
+                    pairOf.append(-1)
+                }
+                earlierSameID.append(lastLineOfID.updateValue(i, forKey: line.event.id) ?? -1)
+                EventBatch.quote(line.event.id, into: &ids)
+                ledgerText.append(line.event, entity: line.entity)
+            }
+            lines.append(decoded)
+        }
+
+        func finish() -> Chunk { Chunk(self) }
+    }
+
     /// A (source, entity) pair as a dictionary key, without joining the two into a new string.
-    private struct Pair: Hashable {
+    fileprivate struct Pair: Hashable {
         var source: String
         var entity: String
     }

@@ -49,14 +49,13 @@ struct LineDecoder: Sendable {
     /// The decoded lines of the chunk that begins at line index `start`.
     func decode(chunk start: Int) -> EventBatch.Chunk {
         let end = min(start + chunkSize, lines.count)
-        var out: [EventBatch.Decoded] = []
-        out.reserveCapacity(end - start)
+        var chunk = EventBatch.ChunkBuilder(capacity: end - start)
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             for l in lines[start..<end] {
-                out.append(EventBatch.decode(UnsafeRawBufferPointer(rebasing: buffer[l.range]), line: l.number, file: file))
+                chunk.add(EventBatch.decode(UnsafeRawBufferPointer(rebasing: buffer[l.range]), line: l.number, file: file))
             }
         }
-        return EventBatch.Chunk(out)
+        return chunk.finish()
     }
 
 }
