@@ -41,11 +41,12 @@ extension SplitMerger {
         targets.removeAll(keepingCapacity: true)
         for v in 0..<B where v != t && free[v] >= m { targets.append(v) }
         guard !targets.isEmpty else { return }
+        searches += 1
+        for v in targets { targetOf[v] = searches }
         for v in reached { for k in 0..<layers { dist[k * B + v] = .infinity; par[k * B + v] = -1 } }
         reached.removeAll(keepingCapacity: true)
         dist[t] = 0
         reached.append(t)
-        searches += 1
         for k in 1..<layers {
             // The buckets whose distance fell on layer k - 1, expanded in bucket order (ties go to the first). A bucket
             // reached earlier and not bettered since already offered every step it has, at the same distance by the
@@ -64,6 +65,7 @@ extension SplitMerger {
                 // (Each check skips only when a bound clears the cutoff, so that a NaN never prunes.)
                 let exit = du + exitBound(u, i, m)
                 if exit >= cutoff && exit + stepsBound(rest, m) >= cutoff { continue }
+                if last && du + finalStepBound(u, i, m) >= cutoff { continue }
                 fillPath(k - 1, u)
                 if last, B < Self.rowsOnLastStepFrom, 2 * targets.count < B, storedRow(u, m) == nil {
                     // The last step only counts where it ends: where few buckets are targets, weigh just those, and
@@ -101,7 +103,9 @@ extension SplitMerger {
         if rest == 0 || free[v] >= m { if !(d >= cutoff) { return false } }
         guard rest > 0 else { return true }
         let next = d + exitBound(v, i, m)
-        return next >= cutoff && next + stepsBound(rest - 1, m) >= cutoff
+        if next >= cutoff && next + stepsBound(rest - 1, m) >= cutoff { return true }
+        // With one step to come, that step ends the chain, at a target.
+        return rest == 1 && d + finalStepBound(v, i, m) >= cutoff
     }
 
     /// Takes the step from `u` to `v` re-routing `line` as the way to `v` at layer `k` if it is clearly shorter.

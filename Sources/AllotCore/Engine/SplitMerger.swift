@@ -75,6 +75,13 @@ struct SplitMerger {
     var searches = 0
     var exitBounds: [Double]
     var exitBoundAt: [Int]
+    /// Per bucket, the least a chain's last step out of it weighs in the search numbered `finalBoundAt`; per bucket,
+    /// the search it is a target of; per class, its two cheapest targets' objectives in search `classTargetsAt`.
+    var finalBounds: [Double]
+    var finalBoundAt: [Int]
+    var targetOf: [Int]
+    var classTargets: [(first: Double, at: Int, second: Double)]
+    var classTargetsAt: [Int]
     var boundSlots: BucketUnitsSlots
     var storedBounds: [(bounds: StepBounds, at: Int)] = []
     var anySteps: [(m: Int, w: Double)] = []
@@ -110,6 +117,9 @@ struct SplitMerger {
         free = cap
         exitBounds = [Double](repeating: 0, count: B)
         exitBoundAt = [Int](repeating: 0, count: B)
+        finalBounds = exitBounds; finalBoundAt = exitBoundAt; targetOf = exitBoundAt
+        classTargets = [(first: Double, at: Int, second: Double)](repeating: (.infinity, -1, .infinity), count: s.C)
+        classTargetsAt = [Int](repeating: 0, count: s.C)
         boundSlots = BucketUnitsSlots(buckets: B)
         largestObjective = objective.reduce(0) { $1.isFinite ? max($0, abs($1)) : $0 }
         cheapestTwo = s.eligible.indices.map { [objective, B] c in
