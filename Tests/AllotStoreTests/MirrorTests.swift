@@ -30,6 +30,38 @@ struct MirrorTests {
         #expect(applied.contains("v1-mirror"))
     }
 
+    @Test("the log is copied back into the file beside the writer, not in its commits")
+    func checkpointsRunOffTheWriter() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.sqlite").path
+        let mirror = try Mirror(path: path)
+        let checkpointer = try #require(mirror.checkpointer)
+        checkpointer.queue.suspend()
+        var suspended = true
+        defer { if suspended { checkpointer.queue.resume() } }
+        // Three commits of about 1,500 pages each: SQLite's own checkpoint would have run in the first and let the
+        // log start over, so it would never hold all three.
+        try mirror.db.write { try $0.execute(sql: "CREATE TABLE scratch(x BLOB)") }
+        for _ in 0..<3 {
+            try mirror.db.write { try $0.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+                INSERT INTO scratch SELECT randomblob(3000) FROM n
+                """) }
+        }
+        let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+        #expect(log > 4000 * 4096)
+        #expect(checkpointer.stats.value.runs == 0)
+        checkpointer.queue.resume()
+        suspended = false
+        checkpointer.waitUntilIdle()
+        let stats = checkpointer.stats.value
+        #expect(stats.runs >= 1)
+        #expect(stats.failures == 0)
+        #expect(stats.logFrames > 4000 && stats.checkpointedFrames == stats.logFrames)
+        #expect(try mirror.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM scratch") } == 4500)
+    }
+
     @Test("the default path follows ALLOT_DB, then XDG_DATA_HOME, then HOME")
     func defaultPath() {
         #expect(Mirror.defaultPath(environment: ["ALLOT_DB": "/x/m.sqlite", "HOME": "/h"]) == "/x/m.sqlite")

@@ -13,12 +13,18 @@ public final class Mirror: Sendable {
     public let path: String?
     /// What the event import prepared on the writer connection, for the next file.
     let importStatements = KeptImportStatements()
+    /// Runs the checkpoints of a mirror file off the writer (nil for an in-memory mirror, which has no log).
+    let checkpointer: WALCheckpointer?
 
     /// Opens (and creates or migrates) the mirror at `path`.
     public init(path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        self.db = try DatabasePool(path: path, configuration: Mirror.configuration())
+        let pool = try DatabasePool(path: path, configuration: Mirror.configuration())
+        let checkpointer = try WALCheckpointer(path: path)
+        pool.writeWithoutTransaction { checkpointer.install(on: $0) }
+        self.db = pool
+        self.checkpointer = checkpointer
         self.path = path
         try Schema.migrator().migrate(db)
     }
@@ -26,6 +32,7 @@ public final class Mirror: Sendable {
     /// An in-memory mirror, for tests and benchmarks that need no file.
     public init() throws {
         self.db = try DatabaseQueue(configuration: Mirror.configuration())
+        self.checkpointer = nil
         self.path = nil
         try Schema.migrator().migrate(db)
     }
@@ -33,7 +40,12 @@ public final class Mirror: Sendable {
     deinit {
         // The import's kept statements belong to the writer connection, which SQLite lets only one thread use at a
         // time: finalize them on the writer's queue, before GRDB closes the connection on it.
-        db.writeWithoutTransaction { _ in importStatements.drop() }
+        // The checkpoint hook points at the checkpointer, which goes away with the mirror: take it off the writer first.
+        db.writeWithoutTransaction { db in
+            importStatements.drop()
+            checkpointer?.uninstall(from: db)
+        }
+        checkpointer?.waitUntilIdle()
     }
 
     /// Runs `body` with a page cache of up to 1 GiB (only as much as is used), then restores the usual size: a write
