@@ -60,6 +60,10 @@ struct Watch: ParsableCommand {
         let intake = DropFolderIntake(mirror: mirror, folder: try DropFolder(path: dir), logger: logger)
         // Re-plans run beside the intake: the next input is imported while the last one is re-planned.
         let worker = noReplan ? nil : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror)) { outcome, names in
+            guard let outcome else {
+                logger.info("\(names.joined(separator: ", ")): re-planned already, by the catch-up running when it was imported")
+                return
+            }
             guard outcome.changes > 0 || !names.isEmpty else { return }
             logger.info("\(names.isEmpty ? "changes without a file" : names.joined(separator: ", ")): \(outcome)")
         }

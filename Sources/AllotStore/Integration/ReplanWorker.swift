@@ -9,9 +9,10 @@ import Foundation
 /// reported to the caller (`takeFailures`, `waitUntilIdle`) and the next request tries again from the stored cursor.
 public final class ReplanWorker: @unchecked Sendable {
     public let replanner: IncrementalReplanner
-    /// Called on the worker's thread after each catch-up that did something, with the names of the inputs asked for
-    /// since the previous one.
-    private let onOutcome: @Sendable (IncrementalReplanner.Outcome, [String]) -> Void
+    /// Called on the worker's thread after each catch-up, with the names of the inputs asked for since the previous
+    /// one; the outcome is nil when there was nothing left to re-plan (an input imported while the catch-up before
+    /// ran, and read by it, is asked for after it: its name comes with nil).
+    private let onOutcome: @Sendable (IncrementalReplanner.Outcome?, [String]) -> Void
     // Guarded by `lock`.
     private let lock = NSCondition()
     private var pending: [String]?
@@ -21,10 +22,13 @@ public final class ReplanWorker: @unchecked Sendable {
     private var failures: [String] = []
 
     public init(replanner: IncrementalReplanner,
-                onOutcome: @escaping @Sendable (IncrementalReplanner.Outcome, [String]) -> Void = { _, _ in }) {
+                onOutcome: @escaping @Sendable (IncrementalReplanner.Outcome?, [String]) -> Void = { _, _ in }) {
         self.replanner = replanner
         self.onOutcome = onOutcome
-        let thread = Thread { [self] in loop() }
+        // Weakly: Foundation keeps the Thread, and so this block, until the thread's thread-local storage is torn
+        // down. Had the block held the worker, the last reference to it (and so to its replanner and mirror) could be
+        // dropped there, and closing the mirror's connections from that teardown corrupted the heap.
+        let thread = Thread { [weak self] in self?.loop() }
         thread.name = "allot.replan"
         // The engine runs here as it did on the main thread: give it the main thread's stack.
         thread.stackSize = 8 << 20
@@ -81,7 +85,8 @@ public final class ReplanWorker: @unchecked Sendable {
 
             var failure: String?
             do {
-                if let outcome = try replanner.catchUp() { onOutcome(outcome, names) }
+                let outcome = try replanner.catchUp()
+                if outcome != nil || !names.isEmpty { onOutcome(outcome, names) }
             } catch {
                 failure = "re-plan\(names.isEmpty ? "" : " after \(names.joined(separator: ", "))"): \(error)"
             }
