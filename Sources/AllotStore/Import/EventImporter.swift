@@ -58,11 +58,8 @@ public struct EventImporter: Sendable {
 
     private func importEvents(from data: Data, name: String, started: String, refusedChunks: Set<Int>,
                               beforeCommit: ((Database, ImportSummary) throws -> Void)?) throws -> ImportSummary {
-        try mirror.db.write { db in
-            // A file's pages stay in memory until it commits, rather than spilling to the WAL and being read back.
-            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            if cache > -65536 { try db.execute(sql: "PRAGMA cache_size = -65536") }
-            defer { if cache > -65536 { try? db.execute(sql: "PRAGMA cache_size = \(cache)") } }
+        // A file's pages stay in memory until it commits, rather than spilling to the WAL and being read back.
+        try mirror.db.write { db in try Mirror.withCache(atLeast: 65_536, db) {
             var batch = try EventBatch(db: db, file: name, statements: mirror.importStatements.statements(for: db))
             batch.refusedChunks = refusedChunks
             let lines = Self.lines(of: data)
@@ -81,7 +78,7 @@ public struct EventImporter: Sendable {
             try Invalidation.apply(db, now: Timestamp(seconds: Date().timeIntervalSince1970))
             try beforeCommit?(db, summary)
             return summary
-        }
+        } }
     }
 
     /// Applies one raw event line on its own (the dead-letter retry uses it). A rejected line is not written to

@@ -15,7 +15,7 @@ final class WALCheckpointer: @unchecked Sendable {
     static let ceiling: Int32 = 100_000
 
     /// What the checkpoints did, for tests and diagnostics.
-    struct Stats: Equatable {
+    struct Stats {
         var runs = 0
         var failures = 0
         /// Frames in the log and frames copied back, at the last checkpoint.
