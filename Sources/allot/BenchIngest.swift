@@ -46,13 +46,17 @@ struct BenchIngest: ParsableCommand {
     @Flag(help: "Skip the re-plans after each file (measure or profile the intake alone).")
     var noReplan = false
 
+    @Option(help: ArgumentHelp("Keep the work folder (mirror and drop files) here, to profile `allot plan` on the grown mirror.",
+                               valueName: "dir"))
+    var keep: String?
+
     func run() throws {
         guard let day = Day(asOf) else { throw ValidationError("--as-of: '\(asOf)' is not a date YYYY-MM-DD") }
         guard events > 0, fileEvents > 0 else { throw ValidationError("--events and --file-events must be more than 0") }
-        let work = NSTemporaryDirectory() + "allot-bench-ingest-\(ProcessInfo.processInfo.processIdentifier)"
+        let work = keep ?? NSTemporaryDirectory() + "allot-bench-ingest-\(ProcessInfo.processInfo.processIdentifier)"
         let fm = FileManager.default
         try? fm.removeItem(atPath: work)
-        defer { try? fm.removeItem(atPath: work) }
+        defer { if keep == nil { try? fm.removeItem(atPath: work) } }
         // The mirror is closed (its WAL checkpointed and removed) when `measure` returns, before the folder goes.
         try measure(in: work, day: day)
     }

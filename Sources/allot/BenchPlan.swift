@@ -25,8 +25,14 @@ struct BenchPlan: ParsableCommand {
     var skipImport = false
     @Flag(name: .customLong("skip-replan"), help: "Stop after the plan (no incremental re-plans and their full-plan checks).")
     var skipReplan = false
+    @Option(help: ArgumentHelp("Plan this mirror's snapshot under its stored policy instead of a generated one (read only; "
+                               + "e.g. one kept by `allot bench ingest --keep`).", valueName: "path"))
+    var mirror: String?
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("With --mirror: the plan date.", valueName: "date"))
+    var asOf = "2026-11-29"
 
     func run() throws {
+        if let mirror { return try planMirror(mirror) }
         var clock = PhaseClock()
         let params = ScenarioGenerator.Parameters(orderLines: lines, skus: skus, warehouses: warehouses, seed: seed)
         var snapshot = ScenarioGenerator(params).generate()
@@ -77,6 +83,29 @@ struct BenchPlan: ParsableCommand {
                   + ", same as a full plan: \(same ? "yes" : "NO")")
         }
         print("  peak memory: \(PhaseClock.peakMemoryMB()) MB")
+    }
+
+    /// Plans an existing mirror's snapshot under its stored policy, with the phases and figures of a generated one
+    /// (nothing is stored).
+    func planMirror(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--mirror: no file at \(path)") }
+        guard let day = Day(asOf) else { throw ValidationError("--as-of: '\(asOf)' is not a date YYYY-MM-DD") }
+        var clock = PhaseClock()
+        let m = try Mirror(path: path)
+        let policy = try m.storedPolicy()
+        let snapshot = try m.loadSnapshot()
+        clock.lap("load")
+        let index = PlanningIndex(snapshot)
+        clock.lap("index")
+        let plan = Engine.plan(index: index, policy: policy, asOf: day)
+        let engine = clock.lap("plan")
+        let splitLines = plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) }
+        print("bench plan: \(plan.summary.lines) lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses, mirror \(path)")
+        for ((name, seconds), cpu) in zip(clock.phases, clock.cpu) {
+            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
+        }
+        print(String(format: "  engine: %.0f lines/s; total cost %.2f, %d split lines", Double(plan.summary.lines) / engine,
+                     plan.summary.totalCost, splitLines))
     }
 
     /// Re-plans a typical and the busiest sku after one inventory change each, timing the fast path and checking the
