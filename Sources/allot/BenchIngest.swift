@@ -98,7 +98,7 @@ struct BenchIngest: ParsableCommand {
         let intake = DropFolderIntake(mirror: mirror, folder: drop, logger: quiet)
         // Re-plans run beside the intake as in `allot watch`: each file asks for one, a backlog is re-planned together.
         let fileReplans = Locked<[IncrementalReplanner.Outcome]>([])
-        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror)) { o, _ in if let o { fileReplans.update { $0.append(o) } } }
+        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 }) { o, _ in if let o { fileReplans.update { $0.append(o) } } }
         defer { worker.stop() }
         var importSeconds = 0.0, importCPU = 0.0
         var total = ImportSummary()

@@ -59,7 +59,8 @@ struct Watch: ParsableCommand {
         let mirror = try store.open()
         let intake = DropFolderIntake(mirror: mirror, folder: try DropFolder(path: dir), logger: logger)
         // Re-plans run beside the intake: the next input is imported while the last one is re-planned.
-        let worker = noReplan ? nil : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror)) { outcome, names in
+        let worker = noReplan ? nil : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 }) {
+            outcome, names in
             guard let outcome else {
                 logger.info("\(names.joined(separator: ", ")): re-planned already, by the catch-up running when it was imported")
                 return

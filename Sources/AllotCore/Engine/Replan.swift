@@ -33,10 +33,11 @@ extension Engine {
     /// solver now recommends differently and for the spread orders after them that find changed free units, in the
     /// pass's own order. Site capacity couples every line shipping from a site, so with it the passes are redone over
     /// the whole plan. A plan read back from storage lacks the solver's record and is planned again in full.
-    /// Own `plan` uniquely when calling (no other copy of it alive), or its million lines are copied.
+    /// Own `plan` uniquely when calling (no other copy of it alive), or its million lines are copied. While `giveWay`
+    /// says so, groups are solved on the calling thread alone (a re-plan giving way to other work), then on every core.
     @discardableResult
     public static func replan(skus: Set<SKU>, orders: Set<OrderID>, plan: inout Plan, index: PlanningIndex,
-                              policy: Policy, asOf: Day) -> PlanChanges {
+                              policy: Policy, asOf: Day, giveWay: (() -> Bool)? = nil) -> PlanChanges {
         guard plan.solverRecord.known else {
             var changes = PlanChanges()
             changes.previous = plan
@@ -49,7 +50,7 @@ extension Engine {
         let groupSkus = Set(groups.joined())
         // Service targets keep the previous plan's view of who is below target.
         let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines, index: index) : []
-        let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below)
+        let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below, giveWay: giveWay)
         // Skus whose free units the passes find changed: those whose supply changed, and those the solver now leaves
         // different units of.
         var freeChanged = skus
@@ -171,27 +172,36 @@ extension Engine {
     }
 
     /// Solves groups of skus, in parallel when there are several: each line's recommendation with its snapshot
-    /// position, and the supplies each sku has left free.
-    static func solveGroups(_ groups: [[SKU]], index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
-        -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])]) {
-        let chunks = max(1, min(groups.count, 256))
-        var perChunk = [([(Int, LineRecommendation)], [(SKU, [FreeSupply])])](repeating: ([], []), count: chunks)
-        perChunk.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var mine: [(Int, LineRecommendation)] = []
-                var free: [(SKU, [FreeSupply])] = []
-                var g = chunk
-                while g < groups.count {
-                    let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
-                    mine.append(contentsOf: recommendations(solver, index: index, policy: policy, asOf: asOf))
-                    free.append(contentsOf: freeSupply(solver))
-                    g += chunks
+    /// position, and the supplies each sku has left free. While `giveWay` says so, groups are solved one at a time on
+    /// the calling thread; the rest then on every core. The result's order does not depend on which way a group went.
+    static func solveGroups(_ groups: [[SKU]], index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>,
+                            giveWay: (() -> Bool)? = nil) -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])]) {
+        typealias Solved = (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])])
+        let solve = { (g: Int) -> Solved in
+            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
+            return (recommendations(solver, index: index, policy: policy, asOf: asOf), freeSupply(solver))
+        }
+        var perGroup = [Solved](repeating: ([], []), count: groups.count)
+        var next = 0
+        if let giveWay { while next < groups.count && giveWay() { perGroup[next] = solve(next); next += 1 } }
+        let first = next, workers = max(1, min(groups.count - first, 256))
+        if first < groups.count {
+            perGroup.withUnsafeMutableBufferPointer { buffer in
+                // Each group's slot is written by one worker only.
+                nonisolated(unsafe) let out = buffer, solve = solve
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var g = first + w
+                    while g < groups.count { out[g] = solve(g); g += workers }
                 }
-                out[chunk] = (mine, free)
             }
         }
-        return (perChunk.flatMap(\.0), perChunk.flatMap(\.1))
+        // In the order of the 256 chunks that take every 256th group (that of a parallel solve of them all).
+        let chunks = max(1, min(groups.count, 256))
+        var out: Solved = ([], [])
+        for c in 0..<chunks {
+            for g in stride(from: c, to: groups.count, by: chunks) { out.lines += perGroup[g].lines; out.free += perGroup[g].free }
+        }
+        return out
     }
 
     /// The re-solved lines that differ from the previous plan's solver recommendation (or are new), and every re-solved

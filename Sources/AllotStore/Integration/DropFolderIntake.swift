@@ -37,6 +37,10 @@ public struct DropFolderIntake: Sendable {
     public let mirror: Mirror
     public let folder: DropFolder
     public let logger: Logger
+    /// Inputs of the running `processPending` not yet handled, the one being imported included (0 between passes):
+    /// what a re-plan worker gives way to.
+    private let unhandled = Locked(0)
+    public var backlog: Int { unhandled.value }
 
     public init(mirror: Mirror, folder: DropFolder, logger: Logger = Logger(label: "allot.watch")) {
         self.mirror = mirror; self.folder = folder; self.logger = logger
@@ -51,10 +55,13 @@ public struct DropFolderIntake: Sendable {
         if !waiting.isEmpty { logger.debug("still being written: \(waiting.joined(separator: ", "))") }
         var results: [IntakeResult] = []
         var errors: [String] = []
+        unhandled.update { $0 = ready.count }
+        defer { unhandled.update { $0 = 0 } }
         for item in ready {
             if shouldStop() { break }
             do {
-                let r = try process(item)
+                // Handled once imported: the catch-up `afterEach` asks for after the last input need not give way.
+                let r = try { defer { unhandled.update { $0 -= 1 } }; return try process(item) }()
                 results.append(r)
                 try afterEach(r)
             } catch {

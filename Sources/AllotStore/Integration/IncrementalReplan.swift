@@ -63,9 +63,10 @@ public final class IncrementalReplanner: @unchecked Sendable {
     }
 
     /// Re-plans what changed since the cursor and stores it; nil when nothing changed or there is no plan yet
-    /// (a later `allot plan` reads the whole mirror anyway, so the cursor just moves on).
+    /// (a later `allot plan` reads the whole mirror anyway, so the cursor just moves on). While `giveWay` says so,
+    /// changed skus are solved on the calling thread alone (see `ReplanWorker`).
     @discardableResult
-    public func catchUp() throws -> Outcome? {
+    public func catchUp(givingWayTo giveWay: (() -> Bool)? = nil) throws -> Outcome? {
         let started = Date()
         let store = PlanStore(mirror: mirror)
         guard let currentID = try store.currentPlanID() else {
@@ -111,7 +112,8 @@ public final class IncrementalReplanner: @unchecked Sendable {
             result.previous = plan
             plan = Engine.plan(index: index!, policy: policy, asOf: asOf)
         } else {
-            result = Engine.replan(skus: skus, orders: touched.ordersToReplan, plan: &plan, index: index!, policy: policy, asOf: asOf)
+            result = Engine.replan(skus: skus, orders: touched.ordersToReplan, plan: &plan, index: index!, policy: policy, asOf: asOf,
+                                   giveWay: giveWay)
         }
         let rows = lookups ?? StoredLineLookups(index!.snapshot)
         let storeStarted = Date()

@@ -7,8 +7,14 @@ import Foundation
 /// by one more catch-up after it, which reads every change since: a backlog of inputs is re-planned together instead
 /// of input by input, and the plan is never more than one catch-up behind the mirror. A catch-up that fails is
 /// reported to the caller (`takeFailures`, `waitUntilIdle`) and the next request tries again from the stored cursor.
+///
+/// Catch-ups give way to the intake: the worker's thread runs at a lower scheduling priority (nice +10), and while
+/// `busy` says the intake has inputs to import, a catch-up solves its skus on that thread alone. During a flood the
+/// intake keeps its pace on the cores it uses and each catch-up reads a larger backlog (fewer, larger catch-ups); once
+/// the intake is idle, the rest of a catch-up's skus are solved on every core.
 public final class ReplanWorker: @unchecked Sendable {
     public let replanner: IncrementalReplanner
+    private let busy: @Sendable () -> Bool
     /// Called on the worker's thread after each catch-up, with the names of the inputs asked for since the previous
     /// one; the outcome is nil when there was nothing left to re-plan (an input imported while the catch-up before
     /// ran, and read by it, is asked for after it: its name comes with nil).
@@ -21,14 +27,24 @@ public final class ReplanWorker: @unchecked Sendable {
     private var finished = false
     private var failures: [String] = []
 
-    public init(replanner: IncrementalReplanner,
-                onOutcome: @escaping @Sendable (IncrementalReplanner.Outcome?, [String]) -> Void = { _, _ in }) {
+    /// A worker whose catch-ups never give way (nothing else imports beside it).
+    public convenience init(replanner: IncrementalReplanner,
+                            onOutcome: @escaping @Sendable (IncrementalReplanner.Outcome?, [String]) -> Void = { _, _ in }) {
+        self.init(replanner: replanner, givingWayTo: { false }, onOutcome: onOutcome)
+    }
+
+    public init(replanner: IncrementalReplanner, givingWayTo busy: @escaping @Sendable () -> Bool,
+                onOutcome: @escaping @Sendable (IncrementalReplanner.Outcome?, [String]) -> Void) {
         self.replanner = replanner
+        self.busy = busy
         self.onOutcome = onOutcome
         // Weakly: Foundation keeps the Thread, and so this block, until the thread's thread-local storage is torn
         // down. Had the block held the worker, the last reference to it (and so to its replanner and mirror) could be
         // dropped there, and closing the mirror's connections from that teardown corrupted the heap.
-        let thread = Thread { [weak self] in self?.loop() }
+        let thread = Thread { [weak self] in
+            ReplanWorker.lowerPriority()
+            self?.loop()
+        }
         thread.name = "allot.replan"
         // The engine runs here as it did on the main thread: give it the main thread's stack.
         thread.stackSize = 8 << 20
@@ -69,6 +85,19 @@ public final class ReplanWorker: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Lowers the calling thread's scheduling priority (on Linux a thread has a nice value of its own). Under contention
+    /// it gets a small share of the processor; alone, all of it. Never raised again (that needs privileges).
+    private static func lowerPriority() {
+        #if os(Linux)
+        // The thread's id, from /proc/thread-self ("pid/task/tid"): Glibc's gettid is not visible to Swift.
+        var link = [CChar](repeating: 0, count: 64)
+        let n = readlink("/proc/thread-self", &link, link.count - 1)
+        guard n > 0, let tid = id_t(String(decoding: link[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: "/").last ?? "") else { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
+        #endif
+    }
+
     private func loop() {
         while true {
             lock.lock()
@@ -85,7 +114,7 @@ public final class ReplanWorker: @unchecked Sendable {
 
             var failure: String?
             do {
-                let outcome = try replanner.catchUp()
+                let outcome = try replanner.catchUp(givingWayTo: busy)
                 if outcome != nil || !names.isEmpty { onOutcome(outcome, names) }
             } catch {
                 failure = "re-plan\(names.isEmpty ? "" : " after \(names.joined(separator: ", "))"): \(error)"

@@ -18,6 +18,30 @@ struct EngineIncrementalTests {
         #expect(PlanJSON.encode(incremental) == PlanJSON.encode(full))
     }
 
+    @Test("a re-plan that gives way (some groups on the calling thread, the rest on every core) gives the same plan", arguments: 0..<6)
+    func givingWayChangesNothing(seed: Int) {
+        let s = EnginePropertyTests.random(seed: UInt64(7000 + seed), quotas: seed % 2 == 0, commitments: seed % 3 == 0)
+        var index = PlanningIndex(s.snapshot)
+        let before = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
+        var changed = Set<SKU>()
+        for k in index.snapshot.inventory.indices where k % 2 == 0 {
+            var pos = index.snapshot.inventory[k]
+            pos.onHand = (pos.onHand * 7 + seed) % 31
+            index.apply(inventory: pos)
+            changed.insert(pos.sku)
+        }
+        let full = Engine.plan(snapshot: index.snapshot, policy: s.policy, asOf: s.asOf)
+        // Give way for none, some, and all of the groups.
+        for serial in [0, 1, 2, Int.max] {
+            var plan = before
+            var asked = 0
+            Engine.replan(skus: changed, orders: [], plan: &plan, index: index, policy: s.policy, asOf: s.asOf,
+                          giveWay: { asked += 1; return asked <= serial })
+            #expect(asked > 0)
+            #expect(PlanJSON.encode(plan) == PlanJSON.encode(full), "seed \(seed), \(serial) group(s) given way")
+        }
+    }
+
     @Test("explain names the line that took the cheaper stock, and the next receipt")
     func whyNot() {
         var s = EngineExceptionTests.base()

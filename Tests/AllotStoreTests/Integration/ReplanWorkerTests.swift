@@ -16,7 +16,14 @@ struct ReplanWorkerTests {
         _ = try IncrementalReplanTests.planFully(mirror)
         let f = try F(mirror: mirror)
         let outcomes = Locked<[(IncrementalReplanner.Outcome?, [String])]>([])
-        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror)) { o, names in outcomes.update { $0.append((o, names)) } }
+        // With the second seed, catch-ups give way while the intake has files left (as `allot watch` runs them).
+        let intake = f.intake
+        let asked = Locked(0)
+        let record: @Sendable (IncrementalReplanner.Outcome?, [String]) -> Void = { o, names in outcomes.update { $0.append((o, names)) } }
+        let worker = seed % 2 == 0
+            ? ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { asked.update { $0 += 1 }; return intake.backlog > 0 },
+                           onOutcome: record)
+            : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), onOutcome: record)
         defer { worker.stop() }
         // The plan was stored without its feed position: the first catch-up takes the sample's load again, in full.
         worker.request()
@@ -32,9 +39,17 @@ struct ReplanWorkerTests {
             for _ in 0..<(1 + Int(rng.next() % 8)) { n += 1; lines.append(IncrementalReplanSequenceTests.randomEvent(n, snapshot, &rng)) }
             try f.drop(String(format: "erp-%03d.jsonl", file), lines)
         }
-        let (results, errors) = try f.intake.processPending(afterEach: { r in worker.request(after: r.item.name) })
+        var backlog: [Int] = []
+        let (results, errors) = try intake.processPending(afterEach: { r in
+            backlog.append(intake.backlog)
+            worker.request(after: r.item.name)
+        })
         #expect(results.count == files && errors.isEmpty)
         #expect(worker.waitUntilIdle().isEmpty)
+        // After each file, the files still to import; none after the pass.
+        #expect(backlog == Array((0..<files).reversed()))
+        #expect(intake.backlog == 0)
+        #expect(seed % 2 == 1 || asked.value > 0)
 
         let full = try IncrementalReplanTests.fullPlan(mirror)
         #expect(try IncrementalReplanTests.stored(mirror) == full.lines.map(IncrementalReplanTests.row))
