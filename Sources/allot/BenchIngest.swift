@@ -128,6 +128,7 @@ struct BenchIngest: ParsableCommand {
             say(String(format: "re-plans beside the intake: %d for %d files (%d full), %.2f s in all, %d rows rewritten; slowest: ",
                        catchUps.count, results.count, full, catchUps.reduce(0) { $0 + $1.seconds }, catchUps.reduce(0) { $0 + $1.linesChanged })
                 + "\(slowest)")
+            if let last = catchUps.last { say("the last re-plan: \(last)") }
         }
 
         // Event to updated recommendation: a one-event file changing the stock of the sku with most open demand.
