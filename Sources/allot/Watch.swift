@@ -21,7 +21,8 @@ struct Watch: ParsableCommand {
         of the skus it changed are re-planned (when a plan exists), and between inputs those of the skus and \
         orders that workbench decisions changed (units released or given back, orders held, released or cancelled). \
         Re-plans run on a thread of their own while the next input is imported; inputs that land during a re-plan \
-        are re-planned together right after it. A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
+        are re-planned together right after it. Re-plans give way to the intake: their thread runs at a lower \
+        priority, and while inputs wait to be imported they solve on that thread alone (on every core otherwise). A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
         being imported is finished first, and re-planned. After a crash (even kill -9) just start it again: nothing is lost and \
         nothing is applied twice. Logs go to standard error.
         """)
