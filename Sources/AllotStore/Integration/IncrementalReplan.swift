@@ -224,40 +224,57 @@ extension PlanStore {
             // SQLite compares the stored row with the new values and answers one bit per differing column, so the
             // stored text (rationale, allocations) is never copied out (that fetch was two fifths of a probe's store).
             let differs = columns.indices.map { "((\(columns[$0]) IS NOT ?\($0 + 1)) << \($0))" }.joined(separator: " | ")
-            let current = try db.cachedStatement(sql: """
+            // Bound straight to SQLite (a catch-up after a flood of events rewrites tens of thousands of rows, and
+            // boxing each row's values into GRDB's arguments cost more than SQLite's own work); the UPDATE of each set
+            // of differing columns is prepared once, keyed by its bits.
+            let fast = FastStatements(db)
+            let current = try fast.statement(-1) {
+                """
                 SELECT \(differs) FROM recommendation
                 WHERE plan_id = ?\(columns.count + 1) AND order_id = ?\(columns.count + 2) AND line_no = ?\(columns.count + 3)
-                """)
-            let insert = try db.cachedStatement(sql: """
+                """
+            }
+            let insert = try fast.statement(-2) {
+                """
                 INSERT INTO recommendation(\(columns.joined(separator: ", ")), plan_id, order_id, line_no, version, first_seen_at)
                 VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, 1, ?)
-                """)
+                """
+            }
             for r in changed {
-                let promise = r.allocations.map(\.arrivalDate).max()
+                let promise = r.allocations.map { $0.arrivalDate }.max()
                 let price = lookups.linePrice[r.key] ?? lookups.itemPrice[r.sku] ?? 0
                 let values: [DatabaseValue] = [
                     r.sku.databaseValue, r.requested.databaseValue, r.allocated.databaseValue, r.short.databaseValue,
                     r.priorityClass.databaseValue, r.status.rawValue.databaseValue,
-                    r.exceptions.map(\.rawValue).joined(separator: ",").databaseValue,
+                    r.exceptions.map { $0.rawValue }.joined(separator: ",").databaseValue,
                     Engine.queue(for: r, policy: policy)?.rawValue.databaseValue ?? .null, r.cost.databaseValue,
                     (Double(r.allocated) * price).databaseValue, promise?.description.databaseValue ?? .null,
                     (lookups.requested[r.orderID] ?? asOf).description.databaseValue,
                     PlanJSON.allocations(r.allocations).databaseValue, r.rationale.databaseValue,
                     (lookups.tier[r.orderID] ?? "").databaseValue,
                 ]
-                let key: [DatabaseValue] = [planID.databaseValue, r.orderID.databaseValue, r.lineNo.databaseValue]
-                guard let mask = try Int64.fetchOne(current, arguments: StatementArguments(values + key)) else {
-                    try insert.execute(arguments: StatementArguments(values + key + [now.databaseValue]))
+                let bindKey = { (s: FastStatement) in s.bind(planID); s.bind(r.orderID); s.bind(r.lineNo) }
+                for v in values { current.bind(v) }
+                bindKey(current)
+                guard let mask = try current.first({ $0.int64(0) }) else {
+                    for v in values { insert.bind(v) }
+                    bindKey(insert)
+                    insert.bind(now)
+                    try insert.execute()
                     continue
                 }
+                guard mask != 0 else { continue }
                 let differing = columns.indices.filter { mask & (1 << $0) != 0 }
-                guard !differing.isEmpty else { continue }
-                let bump = differing.contains { versioned.contains(columns[$0]) } ? ", version = version + 1" : ""
-                let update = try db.cachedStatement(sql: """
-                    UPDATE recommendation SET \(differing.map { "\(columns[$0]) = ?" }.joined(separator: ", "))\(bump)
-                    WHERE plan_id = ? AND order_id = ? AND line_no = ?
-                    """)
-                try update.execute(arguments: StatementArguments(differing.map { values[$0] } + key))
+                let update = try fast.statement(Int(mask)) {
+                    let bump = differing.contains { versioned.contains(columns[$0]) } ? ", version = version + 1" : ""
+                    return """
+                        UPDATE recommendation SET \(differing.map { "\(columns[$0]) = ?" }.joined(separator: ", "))\(bump)
+                        WHERE plan_id = ? AND order_id = ? AND line_no = ?
+                        """
+                }
+                for c in differing { update.bind(values[c]) }
+                bindKey(update)
+                try update.execute()
             }
             try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",
                            arguments: [summary, policyVersion, planID])
