@@ -50,7 +50,7 @@ struct Transportation {
     /// The solver's scratch: free units, potentials, Dijkstra labels, and each sink's holders with their slots.
     private struct Work {
         let free, prev, via, holders, holderCount, slot: UnsafeMutablePointer<Int>
-        let pi, dist: UnsafeMutablePointer<Double>
+        let pi, dist, leastBase: UnsafeMutablePointer<Double>
         let done: UnsafeMutablePointer<Bool>
 
         init(n: Int, m: Int, capacity: [Int]) {
@@ -62,19 +62,20 @@ struct Transportation {
             slot = .allocate(capacity: max(1, n * m)); slot.initialize(repeating: -1, count: n * m)
             pi = .allocate(capacity: m + 1); pi.initialize(repeating: 0, count: m + 1)
             dist = .allocate(capacity: m + 1); dist.initialize(repeating: 0, count: m + 1)
+            leastBase = .allocate(capacity: max(1, n)); leastBase.initialize(repeating: .infinity, count: n)
             done = .allocate(capacity: m + 1); done.initialize(repeating: false, count: m + 1)
         }
 
         func deallocate() {
             for p in [free, prev, via, holders, holderCount, slot] { p.deallocate() }
-            pi.deallocate(); dist.deallocate(); done.deallocate()
+            pi.deallocate(); dist.deallocate(); leastBase.deallocate(); done.deallocate()
         }
     }
 
     /// Successive shortest paths over `order`'s sources (see the type's comment); false when a demand does not fit.
     private func route(_ order: [Int], demand: [Int], x: UnsafeMutablePointer<Int>, cp: UnsafePointer<Double>,
                        elig: UnsafePointer<Int>, start: UnsafePointer<Int>, w: Work, n: Int, m: Int, t: Int) -> Bool {
-        let (free, pi, dist, done, prev, via) = (w.free, w.pi, w.dist, w.done, w.prev, w.via)
+        let (free, pi, dist, done, prev, via, leastBase) = (w.free, w.pi, w.dist, w.done, w.prev, w.via, w.leastBase)
         let (holders, holderCount, slot) = (w.holders, w.holderCount, w.slot)
         // Source h's units at sink b: a source joins the end of b's holders and leaves by swap with the last.
         @inline(__always) func add(_ h: Int, _ b: Int, _ d: Int) {
@@ -95,6 +96,7 @@ struct Transportation {
             var rem = demand[g]
             while rem > 0 {
                 for v in 0...m { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
+                for h in 0..<n { leastBase[h] = .infinity }
                 // Entering at a sink costs the source's own unit cost (in reduced terms).
                 for e in start[g]..<start[g + 1] { let b = elig[e]; dist[b] = cp[g * m + b] - pi[b] }
                 while true {
@@ -110,6 +112,10 @@ struct Transportation {
                     for k in 0..<holderCount[u] {
                         let h = holders[u * n + k]
                         let base = best - cp[h * m + u] + pi[u]
+                        // A source already offered its sinks from a base as low: every step from this one weighs at
+                        // least as much (rounding is monotone) and labels only fall, so none would be taken.
+                        guard base < leastBase[h] else { continue }
+                        leastBase[h] = base
                         for e in start[h]..<start[h + 1] {
                             let b2 = elig[e]
                             guard !done[b2] else { continue }
