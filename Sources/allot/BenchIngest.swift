@@ -125,8 +125,9 @@ struct BenchIngest: ParsableCommand {
             say(String(format: "intake + re-plan:  %8.0f events/s  (%.2f s wall until the plan caught up: intake %.2f s, then %.2f s for the last re-plan)",
                        Double(handled) / wall, wall, intakeWall, wall - intakeWall))
             let full = catchUps.filter(\.full).count
-            say(String(format: "re-plans beside the intake: %d for %d files (%d full), %.2f s in all, %d rows rewritten; slowest: ",
-                       catchUps.count, results.count, full, catchUps.reduce(0) { $0 + $1.seconds }, catchUps.reduce(0) { $0 + $1.linesChanged })
+            say(String(format: "re-plans beside the intake: %d for %d files (%d full, %d more abandoned), %.2f s in all, %d rows rewritten; slowest: ",
+                       catchUps.count, results.count, full, worker.abandoned, catchUps.reduce(0) { $0 + $1.seconds },
+                       catchUps.reduce(0) { $0 + $1.linesChanged })
                 + "\(slowest)")
             if let last = catchUps.last { say("the last re-plan: \(last)") }
         }

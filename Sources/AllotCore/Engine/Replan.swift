@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// What an incremental re-plan changed in the plan it updated: exactly the rows a stored copy must rewrite.
 public struct PlanChanges: Sendable {
@@ -9,6 +10,8 @@ public struct PlanChanges: Sendable {
     /// The previous plan, when the whole plan was made again instead (a plan without the engine's record of how it
     /// solved each line): then the two plans must be compared line by line.
     public var previous: Plan?
+    /// The re-plan stopped before changing anything, because `abandon` asked it to (the plan is as it was).
+    public var abandoned = false
 
     public init() {}
 }
@@ -35,9 +38,12 @@ extension Engine {
     /// the whole plan. A plan read back from storage lacks the solver's record and is planned again in full.
     /// Own `plan` uniquely when calling (no other copy of it alive), or its million lines are copied. While `giveWay`
     /// says so, groups are solved on the calling thread alone (a re-plan giving way to other work), then on every core.
+    /// When `abandon` (asked before each group, from any thread) says so, the re-plan stops with `plan` untouched and
+    /// says it was abandoned.
     @discardableResult
     public static func replan(skus: Set<SKU>, orders: Set<OrderID>, plan: inout Plan, index: PlanningIndex,
-                              policy: Policy, asOf: Day, giveWay: (() -> Bool)? = nil) -> PlanChanges {
+                              policy: Policy, asOf: Day, giveWay: (() -> Bool)? = nil,
+                              abandon: (@Sendable () -> Bool)? = nil) -> PlanChanges {
         guard plan.solverRecord.known else {
             var changes = PlanChanges()
             changes.previous = plan
@@ -50,7 +56,12 @@ extension Engine {
         let groupSkus = Set(groups.joined())
         // Service targets keep the previous plan's view of who is below target.
         let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines, index: index) : []
-        let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below, giveWay: giveWay)
+        guard let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below, giveWay: giveWay,
+                                               abandon: abandon) else {
+            var changes = PlanChanges()
+            changes.abandoned = true
+            return changes
+        }
         // Skus whose free units the passes find changed: those whose supply changed, and those the solver now leaves
         // different units of.
         var freeChanged = skus
@@ -167,15 +178,17 @@ extension Engine {
     public static func replanLines(skus: Set<SKU>, index: PlanningIndex, policy: Policy, asOf: Day,
                                    serviceBelow: Set<CustomerID> = []) -> [LineRecommendation] {
         let groups = distinctGroups(of: skus, index: index)
-        return solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow).lines.map(\.1)
+        return solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow)!.lines.map(\.1)
             .sorted { $0.key < $1.key }
     }
 
     /// Solves groups of skus, in parallel when there are several: each line's recommendation with its snapshot
     /// position, and the supplies each sku has left free. While `giveWay` says so, groups are solved one at a time on
     /// the calling thread; the rest then on every core. The result's order does not depend on which way a group went.
+    /// Nil when `abandon`, asked before each group, said to stop.
     static func solveGroups(_ groups: [[SKU]], index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>,
-                            giveWay: (() -> Bool)? = nil) -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])]) {
+                            giveWay: (() -> Bool)? = nil, abandon: (@Sendable () -> Bool)? = nil)
+        -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])])? {
         typealias Solved = (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])])
         let solve = { (g: Int) -> Solved in
             let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
@@ -183,18 +196,28 @@ extension Engine {
         }
         var perGroup = [Solved](repeating: ([], []), count: groups.count)
         var next = 0
-        if let giveWay { while next < groups.count && giveWay() { perGroup[next] = solve(next); next += 1 } }
+        if let giveWay {
+            while next < groups.count && giveWay() {
+                if abandon?() == true { return nil }
+                perGroup[next] = solve(next); next += 1
+            }
+        }
         let first = next, workers = max(1, min(groups.count - first, 256))
+        let stopped = StopFlag()
         if first < groups.count {
             perGroup.withUnsafeMutableBufferPointer { buffer in
                 // Each group's slot is written by one worker only.
                 nonisolated(unsafe) let out = buffer, solve = solve
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     var g = first + w
-                    while g < groups.count { out[g] = solve(g); g += workers }
+                    while g < groups.count {
+                        if let abandon, stopped.value || abandon() { stopped.value = true; return }
+                        out[g] = solve(g); g += workers
+                    }
                 }
             }
         }
+        if stopped.value { return nil }
         // In the order of the 256 chunks that take every 256th group (that of a parallel solve of them all).
         let chunks = max(1, min(groups.count, 256))
         var out: Solved = ([], [])
@@ -258,5 +281,15 @@ extension Engine {
         var end = lo
         while end < lines.count && lines[end].orderID == id { end += 1 }
         return lo..<end
+    }
+}
+
+/// Whether some worker of a parallel solve was told to stop (then the others stop too).
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stopped }
+        set { lock.lock(); stopped = newValue; lock.unlock() }
     }
 }

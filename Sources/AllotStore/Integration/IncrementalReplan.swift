@@ -25,6 +25,9 @@ public final class IncrementalReplanner: @unchecked Sendable {
     /// What the stored rows need beside a recommendation (prices, dates, tiers), kept from the last rebuild so
     /// that a stock event is stored without walking the whole snapshot.
     private var lookups: StoredLineLookups?
+    /// The skus and orders of an abandoned catch-up (its changes are in the index, not yet in the plan): the next
+    /// catch-up re-plans them with its own.
+    private var carried: (skus: Set<SKU>, orders: Set<OrderID>) = ([], [])
 
     /// What one catch-up did.
     public struct Outcome: Sendable, CustomStringConvertible {
@@ -43,8 +46,13 @@ public final class IncrementalReplanner: @unchecked Sendable {
         public var seconds: Double
         /// Of `seconds`: reading the feed and the touched rows (or the whole mirror), planning, and storing.
         public var readSeconds = 0.0, planSeconds = 0.0, storeSeconds = 0.0
+        /// Stopped before storing anything, as `abandonIf` asked: the next catch-up takes these changes with its own.
+        public var abandoned = false
         public var description: String {
             let ms = { (x: Double) in String(format: "%.1f", x * 1000) }
+            if abandoned {
+                return "abandoned after \(ms(seconds)) ms (\(changes) change(s), \(skus) sku(s)): newer changes came, the next catch-up takes them all"
+            }
             let what = full ? "full re-plan" : "re-planned \(skus) sku(s)" + (plannedWhole ? " (planned in full: the plan was read back from the mirror)" : "")
             return "\(what): \(linesChanged) line(s) changed (\(changes) change(s), "
                 + "\(ms(seconds)) ms: read \(ms(readSeconds)), plan \(ms(planSeconds)), store \(ms(storeSeconds)))"
@@ -64,9 +72,10 @@ public final class IncrementalReplanner: @unchecked Sendable {
 
     /// Re-plans what changed since the cursor and stores it; nil when nothing changed or there is no plan yet
     /// (a later `allot plan` reads the whole mirror anyway, so the cursor just moves on). While `giveWay` says so,
-    /// changed skus are solved on the calling thread alone (see `ReplanWorker`).
+    /// changed skus are solved on the calling thread alone (see `ReplanWorker`). When `abandon` (asked before each
+    /// group, from any thread) says so, an incremental re-plan stops before storing anything and says it was abandoned.
     @discardableResult
-    public func catchUp(givingWayTo giveWay: (() -> Bool)? = nil) throws -> Outcome? {
+    public func catchUp(givingWayTo giveWay: (() -> Bool)? = nil, abandonIf abandon: (@Sendable () -> Bool)? = nil) throws -> Outcome? {
         let started = Date()
         let store = PlanStore(mirror: mirror)
         guard let currentID = try store.currentPlanID() else {
@@ -105,6 +114,8 @@ public final class IncrementalReplanner: @unchecked Sendable {
             for sku in touched.skus { skus.formUnion(index!.group(of: sku)) }
             try touched.patch(&index!, lookups: &lookups, mirror: mirror)
         }
+        skus.formUnion(carried.skus)
+        let orders = touched.ordersToReplan.union(carried.orders)
         let asOf = plan.asOf
         let planStarted = Date()
         var result = PlanChanges()
@@ -112,8 +123,17 @@ public final class IncrementalReplanner: @unchecked Sendable {
             result.previous = plan
             plan = Engine.plan(index: index!, policy: policy, asOf: asOf)
         } else {
-            result = Engine.replan(skus: skus, orders: touched.ordersToReplan, plan: &plan, index: index!, policy: policy, asOf: asOf,
-                                   giveWay: giveWay)
+            result = Engine.replan(skus: skus, orders: orders, plan: &plan, index: index!, policy: policy, asOf: asOf,
+                                   giveWay: giveWay, abandon: abandon)
+        }
+        if result.abandoned {
+            // The plan is as it was; the index already holds the changes, which the next catch-up reads again.
+            self.index = index; self.plan = plan; self.planID = currentID; self.policy = policy; self.lookups = lookups
+            carried = (skus, orders)
+            var outcome = Outcome(changes: changes.count, full: false, skus: skus.count, linesChanged: 0, planID: currentID,
+                                  seconds: Date().timeIntervalSince(started))
+            outcome.abandoned = true
+            return outcome
         }
         let rows = lookups ?? StoredLineLookups(index!.snapshot)
         let storeStarted = Date()
@@ -128,6 +148,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
             changed = result.changed.count + result.removed.count
         }
         self.index = index; self.plan = plan; self.planID = currentID; self.policy = policy; self.lookups = rows
+        carried = ([], [])
         let done = Date()
         var outcome = Outcome(changes: changes.count, full: full, skus: full ? index!.snapshot.items.count : skus.count,
                               linesChanged: changed, planID: currentID, seconds: done.timeIntervalSince(started))
@@ -149,7 +170,7 @@ public final class IncrementalReplanner: @unchecked Sendable {
 
     /// Forgets the in-memory index and plan (the next catch-up reads them from the mirror).
     public func reset() {
-        index = nil; plan = nil; planID = nil; policy = nil; policyText = nil; lookups = nil
+        index = nil; plan = nil; planID = nil; policy = nil; policyText = nil; lookups = nil; carried = ([], [])
     }
 
     /// The plan this replanner last stored (or read), as the engine produced it.

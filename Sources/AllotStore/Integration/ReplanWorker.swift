@@ -11,7 +11,9 @@ import Foundation
 /// Catch-ups give way to the intake: the worker's thread runs at a lower scheduling priority (nice +10), and while
 /// `busy` says the intake has inputs to import, a catch-up solves its skus on that thread alone. During a flood the
 /// intake keeps its pace on the cores it uses and each catch-up reads a larger backlog (fewer, larger catch-ups); once
-/// the intake is idle, the rest of a catch-up's skus are solved on every core.
+/// the intake is idle, the rest of a catch-up's skus are solved on every core. A catch-up that is still solving when
+/// the intake has gone idle with newer inputs asked for is abandoned, and the next one takes its changes with theirs
+/// (never two abandoned in a row, so that a steady trickle of inputs cannot keep the plan from moving).
 public final class ReplanWorker: @unchecked Sendable {
     public let replanner: IncrementalReplanner
     private let busy: @Sendable () -> Bool
@@ -26,6 +28,8 @@ public final class ReplanWorker: @unchecked Sendable {
     private var stopping = false
     private var finished = false
     private var failures: [String] = []
+    private var abandonedLast = false
+    private var abandonedCount = 0
 
     /// A worker whose catch-ups never give way (nothing else imports beside it).
     public convenience init(replanner: IncrementalReplanner,
@@ -57,6 +61,21 @@ public final class ReplanWorker: @unchecked Sendable {
         pending = (pending ?? []) + (name.map { [$0] } ?? [])
         lock.broadcast()
         lock.unlock()
+    }
+
+    /// Catch-ups abandoned so far (their inputs were served by the catch-up after).
+    public var abandoned: Int {
+        lock.lock(); defer { lock.unlock() }
+        return abandonedCount
+    }
+
+    /// Whether the running catch-up should stop: newer inputs wait, the intake is idle, and the one before was not
+    /// abandoned. Asked by the engine's workers before each group.
+    private func shouldAbandon() -> Bool {
+        lock.lock()
+        let waiting = pending != nil && !abandonedLast
+        lock.unlock()
+        return waiting && !busy()
     }
 
     /// Failures of the catch-ups since the last call, as "what: error".
@@ -113,15 +132,23 @@ public final class ReplanWorker: @unchecked Sendable {
             lock.unlock()
 
             var failure: String?
+            var abandoned = false
             do {
-                let outcome = try replanner.catchUp(givingWayTo: busy)
-                if outcome != nil || !names.isEmpty { onOutcome(outcome, names) }
+                let outcome = try replanner.catchUp(givingWayTo: busy, abandonIf: { [weak self] in self?.shouldAbandon() ?? false })
+                abandoned = outcome?.abandoned == true
+                if !abandoned && (outcome != nil || !names.isEmpty) { onOutcome(outcome, names) }
             } catch {
                 failure = "re-plan\(names.isEmpty ? "" : " after \(names.joined(separator: ", "))"): \(error)"
             }
 
             lock.lock()
             running = false
+            abandonedLast = abandoned
+            if abandoned {
+                // Its inputs are served by the next catch-up, which a request is waiting for.
+                abandonedCount += 1
+                pending = names + (pending ?? [])
+            }
             if let failure { failures.append(failure) }
             lock.broadcast()
             lock.unlock()

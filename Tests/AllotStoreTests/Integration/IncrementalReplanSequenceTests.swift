@@ -37,6 +37,44 @@ struct IncrementalReplanSequenceTests {
         }
     }
 
+    @Test("a catch-up abandoned part way changes nothing stored; the next one, with newer files, stores the full plan",
+          arguments: [31, 32])
+    func abandonedCatchUps(seed: Int) throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try IncrementalReplanTests.planFully(mirror)
+        let f = try F(mirror: mirror)
+        let replanner = IncrementalReplanner(mirror: mirror)
+        _ = try replanner.catchUp()
+        var rng = SeededRandom(state: UInt64(seed))
+        var n = 0
+        func dropRandom(_ name: String) throws {
+            let snapshot = try mirror.loadSnapshot()
+            var lines: [String] = []
+            for _ in 0..<(2 + Int(rng.next() % 6)) { n += 1; lines.append(Self.randomEvent(n, snapshot, &rng)) }
+            try f.drop(name, lines)
+            _ = try f.intake.processPending()
+        }
+        for round in 1...4 {
+            try dropRandom(String(format: "erp-%03d-a.jsonl", round))
+            let stored = try IncrementalReplanTests.stored(mirror)
+            let cursor = try replanner.cursor()
+            // Stop after a few groups (none, in the first round): nothing is stored, the cursor stays.
+            let asked = Locked(0)
+            let outcome = try replanner.catchUp(abandonIf: { asked.update { $0 += 1 }; return asked.value > round - 1 })
+            #expect(outcome?.abandoned == true, "round \(round): \(String(describing: outcome))")
+            #expect(try IncrementalReplanTests.stored(mirror) == stored)
+            #expect(try replanner.cursor() == cursor)
+            // Newer changes land; the next catch-up takes both files' changes.
+            if round % 2 == 0 { try dropRandom(String(format: "erp-%03d-b.jsonl", round)) }
+            let next = try replanner.catchUp()
+            #expect(next.map { !$0.abandoned && !$0.full } == true)
+            let full = try IncrementalReplanTests.fullPlan(mirror)
+            #expect(replanner.latestPlan?.lines == full.lines, "round \(round)")
+            #expect(try IncrementalReplanTests.stored(mirror) == full.lines.map(IncrementalReplanTests.row), "round \(round)")
+            #expect(try replanner.cursor() == (try mirror.lastChangeID()))
+        }
+    }
+
     @Test("after each file of random stock, receipt, order, hold and cancel events, the stored plan and the replanner's plan equal a full plan",
           arguments: [11, 12])
     func randomFiles(seed: Int) throws {
