@@ -22,7 +22,8 @@ struct Watch: ParsableCommand {
         orders that workbench decisions changed (units released or given back, orders held, released or cancelled). \
         Re-plans run on a thread of their own while the next input is imported; inputs that land during a re-plan \
         are re-planned together right after it. Re-plans give way to the intake: their thread runs at a lower \
-        priority, and while inputs wait to be imported they solve on that thread alone (on every core otherwise). A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
+        priority, and while inputs wait to be imported they solve on that thread alone (on every core otherwise); \
+        a re-plan still solving when newer inputs have been imported is dropped, and the next one takes both. A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
         being imported is finished first, and re-planned. After a crash (even kill -9) just start it again: nothing is lost and \
         nothing is applied twice. Logs go to standard error.
         """)
