@@ -37,22 +37,41 @@ struct IncrementalReplanSequenceTests {
         }
     }
 
+    /// The promotion sample planned in full, a replanner caught up with it, and random event lines to drop on it.
+    struct RandomFeed {
+        let mirror: Mirror
+        let f: F
+        let replanner: IncrementalReplanner
+        var rng: SeededRandom
+        var n = 0
+
+        init(seed: Int) throws {
+            mirror = try SampleStoryTests.imported("promo-three-warehouses")
+            _ = try IncrementalReplanTests.planFully(mirror)
+            f = try F(mirror: mirror)
+            replanner = IncrementalReplanner(mirror: mirror)
+            // The plan was stored without its feed position: the first catch-up takes the sample's load again, in full.
+            _ = try replanner.catchUp()
+            rng = SeededRandom(state: UInt64(seed))
+        }
+
+        /// Between `least` and `least + 5` random event lines on the mirror as it is now.
+        mutating func lines(atLeast least: Int) throws -> [String] {
+            let snapshot = try mirror.loadSnapshot()
+            var lines: [String] = []
+            for _ in 0..<(least + Int(rng.next() % 6)) { n += 1; lines.append(IncrementalReplanSequenceTests.randomEvent(n, snapshot, &rng)) }
+            return lines
+        }
+    }
+
     @Test("a catch-up abandoned part way changes nothing stored; the next one, with newer files, stores the full plan",
           arguments: [31, 32])
     func abandonedCatchUps(seed: Int) throws {
-        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
-        _ = try IncrementalReplanTests.planFully(mirror)
-        let f = try F(mirror: mirror)
-        let replanner = IncrementalReplanner(mirror: mirror)
-        _ = try replanner.catchUp()
-        var rng = SeededRandom(state: UInt64(seed))
-        var n = 0
+        var feed = try RandomFeed(seed: seed)
+        let (mirror, replanner) = (feed.mirror, feed.replanner)
         func dropRandom(_ name: String) throws {
-            let snapshot = try mirror.loadSnapshot()
-            var lines: [String] = []
-            for _ in 0..<(2 + Int(rng.next() % 6)) { n += 1; lines.append(Self.randomEvent(n, snapshot, &rng)) }
-            try f.drop(name, lines)
-            _ = try f.intake.processPending()
+            try feed.f.drop(name, try feed.lines(atLeast: 2))
+            _ = try feed.f.intake.processPending()
         }
         for round in 1...4 {
             try dropRandom(String(format: "erp-%03d-a.jsonl", round))
@@ -78,18 +97,10 @@ struct IncrementalReplanSequenceTests {
     @Test("after each file of random stock, receipt, order, hold and cancel events, the stored plan and the replanner's plan equal a full plan",
           arguments: [11, 12])
     func randomFiles(seed: Int) throws {
-        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
-        _ = try IncrementalReplanTests.planFully(mirror)
-        let f = try F(mirror: mirror)
-        let replanner = IncrementalReplanner(mirror: mirror)
-        // The plan was stored without its feed position: the first catch-up takes the sample's load again, in full.
-        _ = try replanner.catchUp()
-        var rng = SeededRandom(state: UInt64(seed))
-        var n = 0
+        var feed = try RandomFeed(seed: seed)
+        let (mirror, f, replanner) = (feed.mirror, feed.f, feed.replanner)
         for file in 1...8 {
-            let snapshot = try mirror.loadSnapshot()
-            var lines: [String] = []
-            for _ in 0..<(1 + Int(rng.next() % 6)) { n += 1; lines.append(Self.randomEvent(n, snapshot, &rng)) }
+            let lines = try feed.lines(atLeast: 1)
             try f.drop(String(format: "erp-%03d.jsonl", file), lines)
             var outcomes: [IncrementalReplanner.Outcome] = []
             _ = try f.intake.processPending(afterEach: { _ in if let o = try replanner.catchUp() { outcomes.append(o) } })
