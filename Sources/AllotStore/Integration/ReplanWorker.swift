@@ -69,11 +69,12 @@ public final class ReplanWorker: @unchecked Sendable {
         return abandonedCount
     }
 
-    /// Whether the running catch-up should stop: newer inputs wait, the intake is idle, and the one before was not
+    /// Whether the running catch-up should stop: newer inputs were asked for (a request naming no input, as the watch
+    /// makes between passes for workbench decisions, does not count), the intake is idle, and the one before was not
     /// abandoned. Asked by the engine's workers before each group.
     private func shouldAbandon() -> Bool {
         lock.lock()
-        let waiting = pending != nil && !abandonedLast
+        let waiting = pending?.isEmpty == false && !abandonedLast
         lock.unlock()
         return waiting && !busy()
     }

@@ -65,6 +65,27 @@ struct ReplanWorkerTests {
         #expect(try IncrementalReplanner(mirror: mirror).cursor() == (try mirror.lastChangeID()))
     }
 
+    @Test("a request naming no input (the watch's, for workbench decisions) never abandons the catch-up of a file", arguments: 0..<3)
+    func bareRequestsDoNotAbandon(round: Int) throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try IncrementalReplanTests.planFully(mirror)
+        let f = try F(mirror: mirror)
+        let intake = f.intake
+        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 }, onOutcome: { _, _ in })
+        defer { worker.stop() }
+        worker.request()
+        #expect(worker.waitUntilIdle().isEmpty)
+        let snapshot = try mirror.loadSnapshot()
+        var rng = SeededRandom(state: UInt64(40 + round))
+        try f.drop("erp-001.jsonl", (1...6).map { IncrementalReplanSequenceTests.randomEvent($0, snapshot, &rng) })
+        // As the watch does: a request after the file, then one between passes while its catch-up runs.
+        _ = try intake.processPending(afterEach: { r in worker.request(after: r.item.name) })
+        for _ in 0..<5 { worker.request() }
+        #expect(worker.waitUntilIdle().isEmpty)
+        #expect(worker.abandoned == 0)
+        #expect(try IncrementalReplanTests.stored(mirror) == (try IncrementalReplanTests.fullPlan(mirror)).lines.map(IncrementalReplanTests.row))
+    }
+
     @Test("a catch-up that fails is reported once, and the next request re-plans from the stored cursor")
     func failureThenRecovery() throws {
         let mirror = try SampleStoryTests.imported("promo-three-warehouses")
