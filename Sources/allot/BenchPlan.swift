@@ -25,8 +25,8 @@ struct BenchPlan: ParsableCommand {
     var skipImport = false
     @Flag(name: .customLong("skip-replan"), help: "Stop after the plan (no incremental re-plans and their full-plan checks).")
     var skipReplan = false
-    @Option(help: ArgumentHelp("Plan this mirror's snapshot under its stored policy instead of a generated one (read only; "
-                               + "e.g. one kept by `allot bench ingest --keep`).", valueName: "path"))
+    @Option(help: ArgumentHelp("Plan this mirror's snapshot under its stored policy instead of a generated one (nothing is "
+                               + "stored; e.g. one kept by `allot bench ingest --keep`).", valueName: "path"))
     var mirror: String?
     @Option(name: .customLong("as-of"), help: ArgumentHelp("With --mirror: the plan date.", valueName: "date"))
     var asOf = "2026-11-29"
@@ -91,7 +91,7 @@ struct BenchPlan: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--mirror: no file at \(path)") }
         guard let day = Day(asOf) else { throw ValidationError("--as-of: '\(asOf)' is not a date YYYY-MM-DD") }
         var clock = PhaseClock()
-        let m = try Mirror(path: path)
+        let m = try StoreOptions.open(path)
         let policy = try m.storedPolicy()
         let snapshot = try m.loadSnapshot()
         clock.lap("load")

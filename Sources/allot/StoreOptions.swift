@@ -12,7 +12,10 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? Mirror.defaultPath() }
 
-    func open() throws -> Mirror {
+    func open() throws -> Mirror { try Self.open(path) }
+
+    /// The mirror at `path`, or an error naming it.
+    static func open(_ path: String) throws -> Mirror {
         do { return try Mirror(path: path) } catch {
             throw ValidationError("cannot open the mirror at \(path): \(error)")
         }

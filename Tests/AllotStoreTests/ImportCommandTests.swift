@@ -86,6 +86,25 @@ struct ImportCommandTests {
         #expect(!after.contains("PO-1"), "no line waits for the receipt any more: \(after)")
     }
 
+    @Test("bench plan --mirror plans an existing mirror and stores nothing; a file that is no mirror is named in the error")
+    func benchPlanMirror() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
+        let db = Self.tempDB()
+        _ = try Self.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let r = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = try Mirror(path: db).loadSnapshot().lines.count
+        #expect(r.out.hasPrefix("bench plan: \(lines) lines, "), "\(r.out)")
+        #expect(r.out.contains("  plan ") && r.out.contains("total cost "))
+        #expect(try PlanStore(mirror: Mirror(path: db)).currentPlanID() == nil)
+
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("allot-not-a-mirror-\(UUID().uuidString)").path
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: bad))
+        let refused = try Self.run(["bench", "plan", "--mirror", bad])
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("cannot open the mirror at \(bad)"), "\(refused.err)")
+    }
+
     @Test("allot generate writes the same files for the same seed")
     func generateIsDeterministic() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
