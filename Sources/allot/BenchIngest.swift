@@ -51,7 +51,7 @@ struct BenchIngest: ParsableCommand {
     var keep: String?
 
     func run() throws {
-        guard let day = Day(asOf) else { throw ValidationError("--as-of: '\(asOf)' is not a date YYYY-MM-DD") }
+        let day = try PlanInputs.day(asOf)
         guard events > 0, fileEvents > 0 else { throw ValidationError("--events and --file-events must be more than 0") }
         let work = keep ?? NSTemporaryDirectory() + "allot-bench-ingest-\(ProcessInfo.processInfo.processIdentifier)"
         let fm = FileManager.default

@@ -68,12 +68,10 @@ struct BenchPlan: ParsableCommand {
         // One inventory change on the sku with the most lines, then a re-plan of that sku only.
         var replans: [(SKU, Int, Double, Bool)] = []
         if !skipReplan { replans = measureReplans(plan, index: &index, snapshot: snapshot, policy: policy, asOf: asOf) }
-        let splitLines = plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) }
+        let splitLines = PhaseClock.splitLines(plan)
 
         print("bench plan: \(plan.summary.lines) lines, \(skus) skus, \(warehouses) warehouses, seed \(seed)")
-        for ((name, seconds), cpu) in zip(clock.phases, clock.cpu) {
-            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
-        }
+        clock.printPhases()
         print(String(format: "  engine: %.0f lines/s (%.3f s for %d lines)", Double(plan.summary.lines) / engine, engine, plan.summary.lines))
         print(String(format: "  plan: fill rate %.1f%%, auto %d, review %d, held %d, backorder %d", plan.summary.fillRate * 100,
                      plan.summary.auto, plan.summary.review, plan.summary.held, plan.summary.backorder))
@@ -89,7 +87,7 @@ struct BenchPlan: ParsableCommand {
     /// (nothing is stored).
     func planMirror(_ path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--mirror: no file at \(path)") }
-        guard let day = Day(asOf) else { throw ValidationError("--as-of: '\(asOf)' is not a date YYYY-MM-DD") }
+        let day = try PlanInputs.day(asOf)
         var clock = PhaseClock()
         let m = try StoreOptions.open(path)
         let policy = try m.storedPolicy()
@@ -99,11 +97,9 @@ struct BenchPlan: ParsableCommand {
         clock.lap("index")
         let plan = Engine.plan(index: index, policy: policy, asOf: day)
         let engine = clock.lap("plan")
-        let splitLines = plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) }
+        let splitLines = PhaseClock.splitLines(plan)
         print("bench plan: \(plan.summary.lines) lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses, mirror \(path)")
-        for ((name, seconds), cpu) in zip(clock.phases, clock.cpu) {
-            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
-        }
+        clock.printPhases()
         print(String(format: "  engine: %.0f lines/s; total cost %.2f, %d split lines", Double(plan.summary.lines) / engine,
                      plan.summary.totalCost, splitLines))
     }
@@ -158,6 +154,14 @@ struct PhaseClock {
         phases.append((name, s)); cpu.append(used - lastCPU); last = now; lastCPU = used
         return s
     }
+    /// Each phase's wall and processor time, one line each.
+    func printPhases() {
+        for ((name, seconds), cpu) in zip(phases, cpu) {
+            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
+        }
+    }
+    /// Lines of a plan served from more than one allocation.
+    static func splitLines(_ plan: Plan) -> Int { plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) } }
     /// The process's peak resident memory (getrusage maxrss), in megabytes.
     static func peakMemoryMB() -> Int {
         var u = rusage()
