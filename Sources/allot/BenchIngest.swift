@@ -46,6 +46,9 @@ struct BenchIngest: ParsableCommand {
     @Flag(help: "Skip the re-plans after each file (measure or profile the intake alone).")
     var noReplan = false
 
+    @Option(help: ArgumentHelp("As `allot watch --replan-pause`: while files wait, the least seconds between re-plans.", valueName: "seconds"))
+    var replanPause: Double = ReplanWorker.defaultPause
+
     @Option(help: ArgumentHelp("Keep the work folder (mirror and drop files) here, to profile `allot plan` on the grown mirror.",
                                valueName: "dir"))
     var keep: String?
@@ -53,6 +56,7 @@ struct BenchIngest: ParsableCommand {
     func run() throws {
         let day = try PlanInputs.day(asOf)
         guard events > 0, fileEvents > 0 else { throw ValidationError("--events and --file-events must be more than 0") }
+        guard replanPause >= 0, replanPause.isFinite else { throw ValidationError("--replan-pause must be 0 or more seconds") }
         let work = keep ?? NSTemporaryDirectory() + "allot-bench-ingest-\(ProcessInfo.processInfo.processIdentifier)"
         let fm = FileManager.default
         try? fm.removeItem(atPath: work)
@@ -98,7 +102,8 @@ struct BenchIngest: ParsableCommand {
         let intake = DropFolderIntake(mirror: mirror, folder: drop, logger: quiet)
         // Re-plans run beside the intake as in `allot watch`: each file asks for one, a backlog is re-planned together.
         let fileReplans = Locked<[IncrementalReplanner.Outcome]>([])
-        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 }) { o, _ in if let o { fileReplans.update { $0.append(o) } } }
+        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 },
+                                  pause: replanPause) { o, _ in if let o { fileReplans.update { $0.append(o) } } }
         defer { worker.stop() }
         var importSeconds = 0.0, importCPU = 0.0
         var total = ImportSummary()

@@ -23,7 +23,9 @@ struct Watch: ParsableCommand {
         Re-plans run on a thread of their own while the next input is imported; inputs that land during a re-plan \
         are re-planned together right after it. Re-plans give way to the intake: their thread runs at a lower \
         priority, and while inputs wait to be imported they solve on that thread alone (on every core otherwise); \
-        a re-plan still solving when newer inputs have been imported is dropped, and the next one takes both. A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
+        a re-plan still solving when newer inputs have been imported is dropped, and the next one takes both; while \
+        inputs wait, a re-plan starts no sooner than --replan-pause seconds after the last one ended (a flood is \
+        re-planned in fewer, larger steps). A file landing wakes the watch at once (inotify); --interval is how often it looks anyway, and catches up decisions. Stop with Ctrl-C or SIGTERM: the input \
         being imported is finished first, and re-planned. After a crash (even kill -9) just start it again: nothing is lost and \
         nothing is applied twice. Logs go to standard error.
         """)
@@ -40,6 +42,10 @@ struct Watch: ParsableCommand {
     @Flag(name: .long, help: "Do not re-plan after each input.")
     var noReplan = false
 
+    @Option(name: .long, help: ArgumentHelp("While inputs wait to be imported, the least seconds from the end of one re-plan to the start of the next (0: none).",
+                                            valueName: "seconds"))
+    var replanPause: Double = ReplanWorker.defaultPause
+
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "info"
 
@@ -48,6 +54,7 @@ struct Watch: ParsableCommand {
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: '\(logLevel)' is not a log level") }
         guard interval > 0 else { throw ValidationError("--interval must be more than 0") }
+        guard replanPause >= 0, replanPause.isFinite else { throw ValidationError("--replan-pause must be 0 or more seconds") }
     }
 
     func run() throws {
@@ -61,8 +68,8 @@ struct Watch: ParsableCommand {
         let mirror = try store.open()
         let intake = DropFolderIntake(mirror: mirror, folder: try DropFolder(path: dir), logger: logger)
         // Re-plans run beside the intake: the next input is imported while the last one is re-planned.
-        let worker = noReplan ? nil : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 }) {
-            outcome, names in
+        let worker = noReplan ? nil : ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { intake.backlog > 0 },
+                                                         pause: replanPause) { outcome, names in
             guard let outcome else {
                 logger.info("\(names.joined(separator: ", ")): re-planned already, by the catch-up running when it was imported")
                 return

@@ -108,6 +108,7 @@ struct WorkbenchReadsTests {
     @Test("the change watch sees a commit made by another connection")
     func changeWatch() throws {
         let path = NSTemporaryDirectory() + "allot-watch-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let m = try Mirror(path: path)
         let watch = try ChangeWatch(mirror: m)
         let before = try watch.version()

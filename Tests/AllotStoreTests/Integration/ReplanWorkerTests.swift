@@ -86,6 +86,71 @@ struct ReplanWorkerTests {
         #expect(try IncrementalReplanTests.stored(mirror) == (try IncrementalReplanTests.fullPlan(mirror)).lines.map(IncrementalReplanTests.row))
     }
 
+    /// A worker on the sample with its plan caught up, whose intake is `busy` as told, recording when each outcome came.
+    private func pacedWorker(pause: Double, busy: Locked<Bool>) throws -> (ReplanWorker, DropFixture, Locked<[(Date, IncrementalReplanner.Outcome?)]>) {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try IncrementalReplanTests.planFully(mirror)
+        let served = Locked<[(Date, IncrementalReplanner.Outcome?)]>([])
+        let worker = ReplanWorker(replanner: IncrementalReplanner(mirror: mirror), givingWayTo: { busy.value }, pause: pause,
+                                  onOutcome: { o, _ in served.update { $0.append((Date(), o)) } })
+        return (worker, try F(mirror: mirror), served)
+    }
+
+    /// Imports one file changing the stock of the sample's first sku (no catch-up asked for).
+    private func dropStock(_ f: DropFixture, _ n: Int) throws {
+        let sku = try #require(try f.mirror.loadSnapshot().items.first?.sku)
+        try f.drop(String(format: "wms-%03d.jsonl", n), [F.stock("p\(n)", n, "ATL", sku, 10 * n)])
+        _ = try f.intake.processPending()
+    }
+
+    @Test("while the intake has inputs waiting, a catch-up starts no sooner than the pause after the last one ended")
+    func pausedWhileBusy() throws {
+        let busy = Locked(true)
+        let (worker, f, served) = try pacedWorker(pause: 0.4, busy: busy)
+        defer { worker.stop() }
+        worker.request(after: "first")
+        #expect(worker.waitUntilIdle().isEmpty)
+        let firstEnded = try #require(served.value.last?.0)
+        try dropStock(f, 1)
+        worker.request(after: "wms-001.jsonl")
+        #expect(worker.waitUntilIdle().isEmpty)
+        let (secondEnded, outcome) = try #require(served.value.last)
+        let second = try #require(outcome)
+        // It began (its end less its length) at least the pause after the first one's outcome was reported.
+        #expect(secondEnded.addingTimeInterval(-second.seconds).timeIntervalSince(firstEnded) >= 0.4)
+        #expect(second.changes > 0)
+        #expect(try IncrementalReplanTests.stored(f.mirror) == (try IncrementalReplanTests.fullPlan(f.mirror)).lines.map(IncrementalReplanTests.row))
+    }
+
+    @Test("with the intake idle, or once it goes idle, or when the worker stops, a request is served without waiting out the pause",
+          arguments: ["idle", "goes idle", "stop"])
+    func notPausedWhenIdle(how: String) throws {
+        let busy = Locked(how != "idle")
+        let (worker, f, served) = try pacedWorker(pause: 600, busy: busy)
+        worker.request(after: "first")
+        #expect(worker.waitUntilIdle().isEmpty)
+        try dropStock(f, 1)
+        let asked = Date()
+        worker.request(after: "wms-001.jsonl")
+        switch how {
+        case "goes idle":
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(served.value.count == 1, "served while the intake was busy, before the pause ended")
+            busy.update { $0 = false }
+            #expect(worker.waitUntilIdle().isEmpty)
+            worker.stop()
+        case "stop":
+            worker.stop()
+        default:
+            #expect(worker.waitUntilIdle().isEmpty)
+            worker.stop()
+        }
+        // Far sooner than the 600 s pause (a generous bound: the catch-up itself takes milliseconds).
+        #expect(Date().timeIntervalSince(asked) < 60)
+        #expect(served.value.count == 2 && served.value[1].1 != nil)
+        #expect(try IncrementalReplanTests.stored(f.mirror) == (try IncrementalReplanTests.fullPlan(f.mirror)).lines.map(IncrementalReplanTests.row))
+    }
+
     @Test("a catch-up that fails is reported once, and the next request re-plans from the stored cursor")
     func failureThenRecovery() throws {
         let mirror = try SampleStoryTests.imported("promo-three-warehouses")
