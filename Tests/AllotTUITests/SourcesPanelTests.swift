@@ -50,4 +50,29 @@ struct SourcesPanelTests {
         #expect(WorkbenchReducer.reduce(&s, .tick(later)) == [.loadPlan])
         #expect(WorkbenchReducer.reduce(&s, .tick(Timestamp(seconds: later.seconds + 1))) == [])
     }
+
+    @Test("the status line says how current the plan is: its age, or when a re-plan last updated it, and the changes waiting")
+    func planCurrency() {
+        let now = Timestamp("2026-11-29T12:00:00Z")!
+        let made = Timestamp("2026-11-29T10:00:00Z")!
+        var p = PlanHeader(id: "P-1", createdAt: made, asOf: Day("2026-11-29"), policyVersion: "v")
+        #expect(WorkbenchView.planText(p, now: now, withDate: true) == "plan 2h old (as of 2026-11-29)")
+        p.changesBehind = 0
+        p.updatedAt = Timestamp(seconds: now.seconds - 3)
+        #expect(WorkbenchView.planText(p, now: now, withDate: false) == "plan updated 3s ago")
+        p.changesBehind = 1
+        #expect(WorkbenchView.planText(p, now: now, withDate: true) == "plan updated 3s ago (as of 2026-11-29), 1 change behind")
+        p.changesBehind = 1234
+        #expect(WorkbenchView.planText(p, now: now, withDate: false) == "plan updated 3s ago, 1,234 changes behind")
+        p.changesBehind = PlanHeader.behindCap
+        p.updatedAt = nil
+        #expect(WorkbenchView.planText(p, now: now, withDate: false) == "plan 2h old, 100,000+ changes behind")
+
+        // Drawn in the status line.
+        var s = WorkbenchState(session: Session(user: "pat", role: .planner, mirrorName: "m.sqlite"), rows: 24, cols: 100, now: now)
+        p.changesBehind = 12
+        _ = WorkbenchReducer.reduce(&s, .planLoaded(p))
+        let g = WorkbenchView.render(s, theme: .builtInMonochrome)
+        #expect(g.lines[22].contains("plan 2h old (as of 2026-11-29), 12 changes behind"), "\(g.lines[22])")
+    }
 }

@@ -15,6 +15,28 @@ public struct WorkbenchReads: Sendable {
         try mirror.db.read { db in try Self.currentPlan(db) }
     }
 
+    /// The current plan with how current it is (the status line's): when a re-plan last brought it up to date with the
+    /// change feed (`allot watch` re-plans in place, so the plan's creation time says little), and how many feed
+    /// entries came since — imports or decisions no re-plan has taken yet (counted up to `behindCap`).
+    public func currentPlanStatus() throws -> PlanHeader? {
+        try mirror.db.read { db in
+            guard var plan = try Self.currentPlan(db) else { return nil }
+            var basis: Int64?
+            if let r = try Row.fetchOne(db, sql: "SELECT change_id, updated_at FROM replan_cursor WHERE name = 'replan' AND plan_id = ?",
+                                        arguments: [plan.id]) {
+                basis = r[0]
+                plan.updatedAt = Timestamp(r[1] as String)
+            } else {
+                basis = try Int64.fetchOne(db, sql: "SELECT change_id FROM plan_basis WHERE plan_id = ?", arguments: [plan.id])
+            }
+            if let basis {
+                plan.changesBehind = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM change_log WHERE id > ? LIMIT ?)",
+                                                      arguments: [basis, PlanHeader.behindCap])
+            }
+            return plan
+        }
+    }
+
     static func currentPlan(_ db: Database) throws -> PlanHeader? {
         try Row.fetchOne(db, sql: "SELECT plan_id, created_at, as_of, policy_version FROM plan WHERE is_current = 1").map {
             PlanHeader(id: $0[0], createdAt: Timestamp($0[1] as String), asOf: Day($0[2] as String), policyVersion: $0[3])
@@ -234,6 +256,19 @@ public struct PlanHeader: Hashable, Sendable {
     public var createdAt: Timestamp?
     public var asOf: Day?
     public var policyVersion: String
+    /// When a re-plan last brought the plan up to date with the change feed (nil: none has, since it was made).
+    public var updatedAt: Timestamp? = nil
+    /// Change-feed entries after the plan's position in the feed, up to `behindCap` (nil: its position is unknown,
+    /// for a plan saved before positions were recorded).
+    public var changesBehind: Int? = nil
+
+    /// The most feed entries counted behind a plan (the status line then says "100,000+").
+    public static let behindCap = 100_000
+
+    public init(id: String, createdAt: Timestamp?, asOf: Day?, policyVersion: String, updatedAt: Timestamp? = nil, changesBehind: Int? = nil) {
+        self.id = id; self.createdAt = createdAt; self.asOf = asOf; self.policyVersion = policyVersion
+        self.updatedAt = updatedAt; self.changesBehind = changesBehind
+    }
 }
 
 /// Lines in the filtered queue, in total and per exception type (a line with two exceptions counts in both).

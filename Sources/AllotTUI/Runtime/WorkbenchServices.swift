@@ -42,7 +42,7 @@ public struct WorkbenchServices: Sendable {
             switch command {
             case .loadPlan:
                 let health = try? mirror.integrationHealth(now: now, staleAfterHours: mirror.storedPolicy().exceptions.staleInventoryHours)
-                return [.planLoaded(try reads.currentPlan()), .sourcesChecked(health.flatMap(SourcesPanel.alert))]
+                return [.planLoaded(try reads.currentPlanStatus()), .sourcesChecked(health.flatMap(SourcesPanel.alert))]
             case .loadQueue(let request, let query, let anchor, let limit, let placement):
                 return [.queueLoaded(request: request, placement: placement, rows: signals.annotate(try reads.queuePage(query, from: anchor, limit: limit)))]
             case .loadQueueAround(let request, let query, let key, let before, let after, let placement):

@@ -48,8 +48,7 @@ public enum WorkbenchView {
         g.fill(row: row, style: t[.statusBar])
         var parts = [" \(s.session.user) · \(s.session.role.rawValue)", "mirror \(s.session.mirrorName)"]
         if let p = s.plan {
-            let age = p.createdAt.map { Format.age(s.now.seconds - $0.seconds) + " old" } ?? "age unknown"
-            parts.append("plan \(age)" + (p.asOf.map { " (as of \($0))" } ?? ""))
+            parts.append(planText(p, now: s.now, withDate: true))
         } else {
             parts.append("no plan yet: run allot plan")
         }
@@ -57,7 +56,7 @@ public enum WorkbenchView {
         var left = parts.joined(separator: "  │  ")
         if TextWidth.of(left) + TextWidth.of(right) >= g.cols, let p = s.plan {
             // Narrow terminals: drop the plan's date before cutting anything else.
-            parts[parts.count - 1] = "plan " + (p.createdAt.map { Format.age(s.now.seconds - $0.seconds) + " old" } ?? "age unknown")
+            parts[parts.count - 1] = planText(p, now: s.now, withDate: false)
             left = parts.joined(separator: " │ ")
         }
         // A stale or failing source shows as a red marker left of the position, cut before anything else is.
@@ -68,6 +67,22 @@ public enum WorkbenchView {
         g.put(left, row: row, col: 0, style: t[.statusBar], maxWidth: markerCol - 1)
         if !marker.isEmpty { g.put(marker, row: row, col: markerCol, style: t[.danger]) }
         if !right.isEmpty { g.put(right, row: row, col: g.cols - TextWidth.of(right), style: t[.statusBar]) }
+    }
+
+    /// How current the plan is: "plan 21s old", or "plan updated 3s ago" once a re-plan has kept it up to date, and
+    /// ", 1,234 changes behind" while imports or decisions wait for a re-plan (`allot watch` or `allot plan`).
+    static func planText(_ p: PlanHeader, now: Timestamp, withDate: Bool) -> String {
+        var text: String
+        if let updated = p.updatedAt, updated.seconds > (p.createdAt?.seconds ?? -.infinity) {
+            text = "plan updated \(Format.age(now.seconds - updated.seconds)) ago"
+        } else {
+            text = "plan " + (p.createdAt.map { Format.age(now.seconds - $0.seconds) + " old" } ?? "age unknown")
+        }
+        if withDate, let day = p.asOf { text += " (as of \(day))" }
+        if let behind = p.changesBehind, behind > 0 {
+            text += ", " + Format.count(behind) + (behind >= PlanHeader.behindCap ? "+" : "") + (behind == 1 ? " change" : " changes") + " behind"
+        }
+        return text
     }
 
     /// `12/1,234` for the list in view.

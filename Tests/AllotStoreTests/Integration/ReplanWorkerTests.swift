@@ -151,6 +151,37 @@ struct ReplanWorkerTests {
         #expect(try IncrementalReplanTests.stored(f.mirror) == (try IncrementalReplanTests.fullPlan(f.mirror)).lines.map(IncrementalReplanTests.row))
     }
 
+    @Test("the workbench's plan status counts the feed entries no catch-up has taken, and says when one last did")
+    func planStatus() throws {
+        let mirror = try SampleStoryTests.imported("promo-three-warehouses")
+        _ = try IncrementalReplanTests.planFully(mirror)
+        let reads = WorkbenchReads(mirror: mirror)
+        // Saved without its feed position: nothing to count from, and no re-plan has kept it up to date.
+        var status = try #require(try reads.currentPlanStatus())
+        #expect(status.changesBehind == nil && status.updatedAt == nil)
+        let replanner = IncrementalReplanner(mirror: mirror)
+        _ = try replanner.catchUp()
+        status = try #require(try reads.currentPlanStatus())
+        #expect(status.changesBehind == 0)
+        let caughtUp = try #require(status.updatedAt)
+
+        // Two stock changes imported with no re-plan: two entries behind, the update time as it was.
+        let f = try F(mirror: mirror)
+        let skus = try mirror.loadSnapshot().items.prefix(2).map(\.sku)
+        try f.drop("wms-001.jsonl", [F.stock("b1", 1, "ATL", skus[0], 7), F.stock("b2", 2, "ATL", skus[1], 7)])
+        _ = try f.intake.processPending()
+        status = try #require(try reads.currentPlanStatus())
+        #expect(status.changesBehind == 2)
+        #expect(status.updatedAt == caughtUp)
+        // The cheap read the queue pages use leaves both out.
+        #expect(try reads.currentPlan()?.changesBehind == nil)
+
+        _ = try replanner.catchUp()
+        status = try #require(try reads.currentPlanStatus())
+        #expect(status.changesBehind == 0)
+        #expect(try #require(status.updatedAt).seconds >= caughtUp.seconds)
+    }
+
     @Test("a catch-up that fails is reported once, and the next request re-plans from the stored cursor")
     func failureThenRecovery() throws {
         let mirror = try SampleStoryTests.imported("promo-three-warehouses")
