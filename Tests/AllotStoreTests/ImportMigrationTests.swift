@@ -29,6 +29,26 @@ struct ImportMigrationTests {
         #expect(try mirror.changes().isEmpty)
     }
 
+    @Test("a mirror with the change feed's old indexes by sku and order loses them, keeping its entries")
+    func changeLogIndexesDropped() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.sqlite").path
+        let old = try DatabaseQueue(path: path)
+        try Schema.migrator().migrate(old, upTo: "v4-plan-basis")
+        let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'change_log' ORDER BY name"
+        try old.write { db in
+            #expect(try String.fetchAll(db, sql: indexes) == ["change_log_order", "change_log_sku"])
+            try ChangeFeed.append(db, at: "2026-11-29T08:00:00Z", source: "erp", kind: "order.upserted", sku: "S1", order: "SO-1")
+        }
+        try old.close()
+
+        let mirror = try Mirror(path: path)
+        #expect(try mirror.db.read { try String.fetchAll($0, sql: indexes) }.isEmpty)
+        #expect(try mirror.changes().map { [$0.sku, $0.orderID] } == [["S1", "SO-1"]])
+    }
+
     @Test("the change feed hands out entries in order, after a given id")
     func changeFeedPaging() throws {
         let mirror = try Fixture.mirror()
