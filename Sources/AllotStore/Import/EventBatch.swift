@@ -133,6 +133,8 @@ struct EventBatch {
         var lastSeq: Int64?
         var received = 0, applied = 0, duplicate = 0, stale = 0, rejected = 0, gaps = 0
         var lastEventAt: String?
+        /// The seqs the source has in the ledger, as its events are recorded.
+        var ledgerSeqs = SeqGaps()
     }
 
     /// Reads one line (without the newline) as far as it can be read without the mirror.
@@ -241,6 +243,7 @@ struct EventBatch {
             let pair = Int(chunk.pairOf[i])
             if let applied = versions[pair], event.seq <= applied {
                 ledger.append(Int32(i) << 1 | 1)
+                try tally.ledgerSeqs.record(event.seq, source: event.source, db)
                 recorded[i] = true
                 tally.stale += 1; s.stale += 1
                 continue
@@ -255,6 +258,7 @@ struct EventBatch {
             versions[pair] = event.seq
             dirty[pair] = true
             ledger.append(Int32(i) << 1)
+            try tally.ledgerSeqs.record(event.seq, source: event.source, db)
             recorded[i] = true
             tally.applied += 1
             if tally.lastEventAt == nil || tally.lastEventAt! < event.at { tally.lastEventAt = event.at }
@@ -322,14 +326,20 @@ struct EventBatch {
     /// The chunk's counters for `source` so far, or fresh ones starting from the seq the mirror has reached.
     private func currentTally(of source: String, in tally: Tally?) throws -> Tally {
         if let t = tally { return t }
-        return Tally(lastSeq: try Int64.fetchOne(db, cachedSQL: "SELECT last_seq FROM source_state WHERE source = ?", arguments: [source]))
+        let row = try Row.fetchOne(db, cachedSQL: "SELECT last_seq, ledger_min_seq, ledger_max_seq FROM source_state WHERE source = ?",
+                                   arguments: [source])
+        var t = Tally(lastSeq: row?[0])
+        if let row, let min: Int64 = row[1], let max: Int64 = row[2] { t.ledgerSeqs.range = (min, max) }
+        return t
     }
 
     private func write(_ t: Tally, source: String) throws {
         try db.executeCached(sql: """
-            INSERT INTO source_state(source, last_seq, received, applied, duplicate, stale, rejected, gaps, last_event_at, last_applied_at)
-            VALUES (?, coalesce(?, 0), ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source_state(source, last_seq, received, applied, duplicate, stale, rejected, gaps, last_event_at, last_applied_at,
+                                     ledger_min_seq, ledger_max_seq)
+            VALUES (?, coalesce(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(source) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq),
+              ledger_min_seq = excluded.ledger_min_seq, ledger_max_seq = excluded.ledger_max_seq,
               received = received + excluded.received, applied = applied + excluded.applied,
               duplicate = duplicate + excluded.duplicate, stale = stale + excluded.stale,
               rejected = rejected + excluded.rejected, gaps = gaps + excluded.gaps,
@@ -338,7 +348,7 @@ struct EventBatch {
                                    ELSE last_event_at END,
               last_applied_at = coalesce(excluded.last_applied_at, last_applied_at)
             """, arguments: [source, t.lastSeq, t.received, t.applied, t.duplicate, t.stale, t.rejected, t.gaps,
-                             t.lastEventAt, t.applied > 0 ? now : nil])
+                             t.lastEventAt, t.applied > 0 ? now : nil, t.ledgerSeqs.range?.min, t.ledgerSeqs.range?.max])
     }
 
     private func deadLetter(_ problem: ImportProblem, raw: String, source: String?) throws {

@@ -200,6 +200,10 @@ struct EventSession {
     }
 
     func ledger(_ event: Event, entity: String, outcome: String) throws {
+        // (`trackSeq` made the source's row.)
+        var seqs = try SeqGaps.load(event.source, db)
+        try seqs.record(event.seq, source: event.source, db)
+        try seqs.store(event.source, db)
         try db.executeCached(sql: """
             INSERT INTO event_ledger(event_id, source, seq, type, entity, at, applied_at, outcome, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [event.id, event.source, event.seq, event.type, entity, event.at, now, outcome, file])

@@ -149,5 +149,7 @@ extension Schema {
             DROP INDEX IF EXISTS change_log_order;
             """)
         }
+        // Missing seqs kept as ranges while events are recorded, in place of the ledger's index by (source, seq).
+        m.registerMigration("v6-seq-gaps") { db in try SeqGaps.migrate(db) }
     }
 }

@@ -90,22 +90,15 @@ public struct IntegrationHealth: Hashable, Sendable, Codable {
 
 extension Mirror {
     /// Reads every source's freshness, gaps and failures as of `now`, judging staleness against `staleAfterHours`
-    /// (the policy's `exceptions.stale_inventory_hours`). Without `countingMissingSeqs`, `missingSeqs` is left at 0:
-    /// counting them reads every ledger entry (half a second for a million events), which the workbench's status
-    /// line, checked after every commit to the mirror, does not need.
-    public func integrationHealth(now: Timestamp, staleAfterHours: Double, countingMissingSeqs: Bool = true) throws -> IntegrationHealth {
+    /// (the policy's `exceptions.stale_inventory_hours`).
+    public func integrationHealth(now: Timestamp, staleAfterHours: Double) throws -> IntegrationHealth {
         try db.read { db in
             var openBySource: [String: Int] = [:]
             var unattributed = 0
             for row in try Row.fetchAll(db, sql: "SELECT source, count(*) FROM dead_letter WHERE status = 'open' GROUP BY source") {
                 if let s: String = row[0] { openBySource[s] = row[1] } else { unattributed = row[1] }
             }
-            var missing: [String: Int64] = [:]
-            if countingMissingSeqs {
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT source, max(seq) - min(seq) + 1 - count(DISTINCT seq) FROM event_ledger GROUP BY source
-                    """) { missing[row[0]] = row[1] }
-            }
+            let missing = try SeqGaps.missing(db)
             let sources = try Row.fetchAll(db, sql: """
                 SELECT source, last_seq, last_event_at, gaps, received, applied, duplicate, stale, rejected,
                        files, failed_files, last_file, last_error

@@ -41,9 +41,7 @@ public struct WorkbenchServices: Sendable {
         do {
             switch command {
             case .loadPlan:
-                // The marker needs each source's status only, not the missing seqs (a pass over the whole event ledger).
-                let health = try? mirror.integrationHealth(now: now, staleAfterHours: mirror.storedPolicy().exceptions.staleInventoryHours,
-                                                           countingMissingSeqs: false)
+                let health = try? mirror.integrationHealth(now: now, staleAfterHours: mirror.storedPolicy().exceptions.staleInventoryHours)
                 return [.planLoaded(try reads.currentPlanStatus()), .sourcesChecked(health.flatMap(SourcesPanel.alert))]
             case .loadQueue(let request, let query, let anchor, let limit, let placement):
                 return [.queueLoaded(request: request, placement: placement, rows: signals.annotate(try reads.queuePage(query, from: anchor, limit: limit)))]

@@ -36,11 +36,6 @@ struct FreshnessAndDeadLetterTests {
         let erp = try #require(h.sources.first { $0.source == "erp" })
         #expect(erp.gaps == 1)
         #expect(erp.missingSeqs == 2)
-        // The status line's check leaves the ledger pass out; everything else reads the same.
-        var quick = try f.mirror.integrationHealth(now: Timestamp("2026-11-29T09:00:00Z")!, staleAfterHours: 72, countingMissingSeqs: false)
-        #expect(quick.sources.allSatisfy { $0.missingSeqs == 0 })
-        for i in quick.sources.indices { quick.sources[i].missingSeqs = h.sources[i].missingSeqs }
-        #expect(quick == h)
     }
 
     @Test("an event of an unknown type is a dead letter under the source it names, counted in that source's health")
