@@ -60,5 +60,10 @@ struct ImportMigrationTests {
         #expect(try mirror.changes(after: all[2].id).map(\.sku) == ["S4", "S5"])
         #expect(try mirror.changes(after: 0, limit: 2).count == 2)
         #expect(try mirror.lastChangeID() == all[4].id)
+        // As the re-plan reads it: what each entry names, and the last id.
+        let span = try mirror.feedSpan(after: all[2].id)
+        #expect(span.entries == [FeedEntry(kind: "item.upserted", sku: "S4", orderID: nil), FeedEntry(kind: "item.upserted", sku: "S5", orderID: nil)])
+        #expect(span.lastID == all[4].id && span.count == 2)
+        #expect(try mirror.feedSpan(after: all[4].id) == FeedSpan(lastID: nil, entries: []))
     }
 }

@@ -84,13 +84,13 @@ public final class IncrementalReplanner: @unchecked Sendable {
             return nil
         }
         let storedCursor = try startingCursor(for: currentID)
-        let changes = try mirror.changes(after: storedCursor, limit: Int.max)
-        if changes.isEmpty && currentID == planID { return nil }
-        let lastID = changes.last?.id ?? storedCursor
+        let changes = try mirror.feedSpan(after: storedCursor)
+        if changes.count == 0 && currentID == planID { return nil }
+        let lastID = changes.lastID ?? storedCursor
 
         // A plan saved by someone else (`allot plan`) or never seen: start from it, freshly indexed.
         let reread = currentID != planID || index == nil || plan == nil
-        let touched = try TouchedRows(changes, mirror: mirror)
+        let touched = try TouchedRows(changes.entries, mirror: mirror)
         let policy = try storedPolicy()
         let full = touched.everything || (self.policy != nil && policy != self.policy)
         // Take the plan and the index out of the replanner while they change, so that they are changed in place (no

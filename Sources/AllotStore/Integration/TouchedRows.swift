@@ -26,7 +26,7 @@ struct TouchedRows {
     var everything = false
     var unknownKinds = false
 
-    init(_ changes: [ChangeRecord], mirror: Mirror) throws {
+    init(_ changes: [FeedEntry], mirror: Mirror) throws {
         var bareOrders = Set<OrderID>()
         for c in changes {
             if c.isSnapshot || (c.sku == nil && c.orderID == nil) { everything = true; continue }
@@ -68,14 +68,31 @@ struct TouchedRows {
                 (sku, try Row.fetchAll(stock, arguments: [sku]).map(Mirror.inventoryPosition),
                  try Row.fetchAll(receipts, arguments: [sku]).map(Mirror.receipt))
             }
-            let header = try db.cachedStatement(sql: "\(Mirror.orderSQL) WHERE order_id = ?")
-            let lines = try db.cachedStatement(sql: "\(Mirror.orderLineSQL) WHERE order_id = ? ORDER BY line_no")
-            let tier = try db.cachedStatement(sql: "SELECT tier FROM customer WHERE customer_id = ?")
-            let orderRows = try orders.sorted().map { id in
-                let order = try Row.fetchOne(header, arguments: [id]).map(Mirror.order)
-                let tierName = try order.flatMap { try String.fetchOne(tier, arguments: [$0.customerID]) }
-                return (id: id, order: order, lines: try Row.fetchAll(lines, arguments: [id]).map(Mirror.orderLine), tier: tierName)
+            // The orders' headers, tiers and lines in three statements over the ids (a flood's catch-up reads thousands
+            // of orders: three statements each was most of its patching).
+            let ids = orders.sorted()
+            var list = "["
+            for (i, id) in ids.enumerated() {
+                if i > 0 { list += "," }
+                EventBatch.quote(id, into: &list)
             }
+            list += "]"
+            let wanted = "order_id IN (SELECT value FROM json_each(?))"
+            var headers: [OrderID: Order] = [:], tiers: [OrderID: String] = [:], lines: [OrderID: [OrderLine]] = [:]
+            for row in try Row.fetchAll(db, sql: "\(Mirror.orderSQL) WHERE \(wanted)", arguments: [list]) {
+                let order = Mirror.order(row)
+                headers[order.id] = order
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT o.order_id, c.tier FROM sales_order o JOIN customer c ON c.customer_id = o.customer_id WHERE o.\(wanted)
+                """, arguments: [list]) {
+                if let tier: String = row[1] { tiers[row[0]] = tier }
+            }
+            for row in try Row.fetchAll(db, sql: "\(Mirror.orderLineSQL) WHERE \(wanted) ORDER BY order_id, line_no", arguments: [list]) {
+                let line = Mirror.orderLine(row)
+                lines[line.orderID, default: []].append(line)
+            }
+            let orderRows = ids.map { id in (id: id, order: headers[id], lines: lines[id] ?? [], tier: tiers[id]) }
             let reserved = try reservations.sorted().flatMap { try Mirror.loadReservations(db, order: $0) }
             return (supplyRows, orderRows, reserved)
         }
