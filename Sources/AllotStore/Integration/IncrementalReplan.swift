@@ -231,7 +231,9 @@ extension PlanStore {
                     policyVersion: String, asOf: Day, lookups: StoredLineLookups, policy: Policy, cursorName: String, cursor: Int64) throws {
         let summary = String(decoding: try JSONEncoder.sorted.encode(planSummary), as: UTF8.self)
         let now = Timestamp(seconds: Date().timeIntervalSince1970).description
-        try mirror.db.write { db in
+        // A flood's catch-up rewrites tens of thousands of rows: with the usual page cache, SQLite spilled dirty pages to
+        // the WAL mid-transaction and read them back (a quarter of the store); they stay in memory until the commit.
+        try mirror.db.write { db in try Mirror.withCache(atLeast: 65_536, db) {
             for key in removed {
                 try db.execute(sql: "DELETE FROM recommendation WHERE plan_id = ? AND order_id = ? AND line_no = ?",
                                arguments: [planID, key.orderID, key.lineNo])
@@ -300,7 +302,7 @@ extension PlanStore {
             try db.execute(sql: "UPDATE plan SET summary_json = ?, policy_version = ? WHERE plan_id = ?",
                            arguments: [summary, policyVersion, planID])
             try PlanStore.setCursor(db, name: cursorName, to: cursor, planID: planID)
-        }
+        } }
     }
 
     /// True when two recommendations would be stored alike. A plan read back from the mirror has its costs
