@@ -6,22 +6,27 @@ import AllotCore
 
 @Suite("The import's migrations")
 struct ImportMigrationTests {
-    @Test("a mirror made before the change feed existed is migrated forward, keeping its data")
-    func migratesForward() throws {
+    /// A mirror file made with the migrations up to `migration` only and filled by `fill`, then opened as a `Mirror`
+    /// (which migrates it the rest of the way); the folder goes when the test ends (`cleanUp`).
+    static func migratedForward(from migration: String, fill: (Database) throws -> Void) throws -> (mirror: Mirror, cleanUp: () -> Void) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("old.sqlite").path
-        // An older mirror: only the migrations up to the first integration one.
         let old = try DatabaseQueue(path: path)
-        try Schema.migrator().migrate(old, upTo: "v1-integration")
-        try old.write { db in
+        try Schema.migrator().migrate(old, upTo: migration)
+        try old.write(fill)
+        try old.close()
+        return (try Mirror(path: path), { try? FileManager.default.removeItem(at: dir) })
+    }
+
+    @Test("a mirror made before the change feed existed is migrated forward, keeping its data")
+    func migratesForward() throws {
+        // An older mirror: only the migrations up to the first integration one.
+        let (mirror, cleanUp) = try Self.migratedForward(from: "v1-integration") { db in
             try db.execute(sql: "INSERT INTO warehouse(warehouse_id, region) VALUES ('DAL', 'south')")
             #expect(try !db.tableExists("change_log"))
         }
-        try old.close()
-
-        let mirror = try Mirror(path: path)
+        defer { cleanUp() }
         let applied = try mirror.db.read { try Schema.migrator().appliedMigrations($0) }
         #expect(applied.contains("v2-change-log") && applied.contains("v2-shipment"))
         #expect(try mirror.db.read { try $0.tableExists("change_log") && $0.tableExists("shipment") })
@@ -31,20 +36,12 @@ struct ImportMigrationTests {
 
     @Test("a mirror with the change feed's old indexes by sku and order loses them, keeping its entries")
     func changeLogIndexesDropped() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mig-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("old.sqlite").path
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator().migrate(old, upTo: "v4-plan-basis")
         let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'change_log' ORDER BY name"
-        try old.write { db in
+        let (mirror, cleanUp) = try Self.migratedForward(from: "v4-plan-basis") { db in
             #expect(try String.fetchAll(db, sql: indexes) == ["change_log_order", "change_log_sku"])
             try ChangeFeed.append(db, at: "2026-11-29T08:00:00Z", source: "erp", kind: "order.upserted", sku: "S1", order: "SO-1")
         }
-        try old.close()
-
-        let mirror = try Mirror(path: path)
+        defer { cleanUp() }
         #expect(try mirror.db.read { try String.fetchAll($0, sql: indexes) }.isEmpty)
         #expect(try mirror.changes().map { [$0.sku, $0.orderID] } == [["S1", "SO-1"]])
     }

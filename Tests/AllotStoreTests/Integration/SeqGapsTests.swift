@@ -77,13 +77,7 @@ struct SeqGapsTests {
 
     @Test("a mirror made with the ledger's (source, seq) index gets its ranges worked out from the ledger, and loses the index")
     func migration() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mig-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("old.sqlite").path
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator().migrate(old, upTo: "v5-change-log-unindexed")
-        try old.write { db in
+        let (mirror, cleanUp) = try ImportMigrationTests.migratedForward(from: "v5-change-log-unindexed") { db in
             // erp: 1, 2, 5, 5, 9 (missing 3, 4, 6, 7, 8); wms: 3 alone; tms: in the ledger without a source_state row.
             for (i, (source, seq)) in [("erp", 1), ("erp", 2), ("erp", 5), ("erp", 5), ("erp", 9), ("wms", 3), ("tms", 2), ("tms", 4)].enumerated() {
                 try db.execute(sql: """
@@ -93,9 +87,7 @@ struct SeqGapsTests {
             }
             try db.execute(sql: "INSERT INTO source_state(source, last_seq) VALUES ('erp', 9), ('wms', 3), ('idle', 0)")
         }
-        try old.close()
-
-        let mirror = try Mirror(path: path)
+        defer { cleanUp() }
         try Self.compare(mirror)
         let ranges = try mirror.db.read { try Row.fetchAll($0, sql: "SELECT source, first, last FROM seq_gap ORDER BY source, first") }
         #expect(ranges.map { [$0[0] as String, "\($0[1] as Int64)-\($0[2] as Int64)"] } == [["erp", "3-4"], ["erp", "6-8"], ["tms", "3-3"]])
