@@ -112,6 +112,16 @@ extension EventBatch {
         var entity: String
     }
 
+    /// The strings as a JSON array, for `json_each`.
+    static func jsonArray(_ strings: [String]) -> String {
+        var out = "["
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out += "," }
+            quote(s, into: &out)
+        }
+        return out + "]"
+    }
+
     /// The pairs as a JSON array of two-string arrays, for `json_each`.
     static func jsonArray(_ pairs: [(source: String, entity: String)]) -> String {
         var out = "["

@@ -71,12 +71,7 @@ struct TouchedRows {
             // The orders' headers, tiers and lines in three statements over the ids (a flood's catch-up reads thousands
             // of orders: three statements each was most of its patching).
             let ids = orders.sorted()
-            var list = "["
-            for (i, id) in ids.enumerated() {
-                if i > 0 { list += "," }
-                EventBatch.quote(id, into: &list)
-            }
-            list += "]"
+            let list = EventBatch.jsonArray(ids)
             let wanted = "order_id IN (SELECT value FROM json_each(?))"
             var headers: [OrderID: Order] = [:], tiers: [OrderID: String] = [:], lines: [OrderID: [OrderLine]] = [:]
             for row in try Row.fetchAll(db, sql: "\(Mirror.orderSQL) WHERE \(wanted)", arguments: [list]) {
