@@ -30,7 +30,7 @@ enum Invalidation {
         var seenSkus = Set<String>(), seenOrders = Set<String>()
         for r in rows {
             let kind: String = r[3], sku: String? = r[4], order: String? = r[5], at: String = r[1], detail: String? = r[6]
-            if kind != "snapshot" {
+            if kind != ChangeFeed.snapshotKind {
                 let newSku = sku.map { seenSkus.insert($0).inserted } ?? false
                 let newOrder = order.map { seenOrders.insert($0).inserted } ?? false
                 if !newSku && !newOrder { continue }
@@ -38,7 +38,7 @@ enum Invalidation {
             let about = [sku, order.map { "order \($0)" }].compactMap { $0 }.joined(separator: ", ")
             let reason = "\(kind)\(about.isEmpty ? "" : " of \(about)")\(detail.map { " (\($0))" } ?? "") at \(at)"
             var lines: [Row] = []
-            if kind == "snapshot" {
+            if kind == ChangeFeed.snapshotKind {
                 lines = try Row.fetchAll(db, sql: "SELECT order_id, line_no, state, version FROM line_state WHERE \(decided)")
             } else {
                 if let sku {

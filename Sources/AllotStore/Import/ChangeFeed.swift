@@ -19,7 +19,7 @@ public struct ChangeRecord: Hashable, Sendable {
     public var detail: String?
 
     /// True for a snapshot reload, after which anything may have changed.
-    public var isSnapshot: Bool { kind == "snapshot" }
+    public var isSnapshot: Bool { kind == ChangeFeed.snapshotKind }
 }
 
 extension Mirror {
@@ -69,11 +69,14 @@ public struct FeedEntry: Hashable, Sendable {
     public var sku: SKU?
     public var orderID: OrderID?
     /// True for a snapshot reload, after which anything may have changed.
-    public var isSnapshot: Bool { kind == "snapshot" }
+    public var isSnapshot: Bool { kind == ChangeFeed.snapshotKind }
 }
 
 /// Appends to the change feed inside the importing transaction.
 enum ChangeFeed {
+    /// The kind (and source) of the entry a snapshot load writes: after it, anything may have changed.
+    static let snapshotKind = "snapshot"
+
     static func append(_ db: Database, at: String, source: String, kind: String, sku: SKU? = nil,
                        order: OrderID? = nil, detail: String? = nil) throws {
         let statement = try db.cachedStatement(sql: """

@@ -88,7 +88,7 @@ public struct SnapshotImporter: Sendable {
             let now = ChangeFeed.now()
             if changed > 0 {
                 let touched = writers.filter { $0.changed > 0 }.map(\.spec.name) + (changed > writers.map(\.changed).reduce(0, +) ? ["policy.toml"] : [])
-                try ChangeFeed.append(db, at: now, source: "snapshot", kind: "snapshot",
+                try ChangeFeed.append(db, at: now, source: ChangeFeed.snapshotKind, kind: ChangeFeed.snapshotKind,
                                       detail: "\(directory): \(touched.joined(separator: ", "))")
             }
             try db.execute(sql: """

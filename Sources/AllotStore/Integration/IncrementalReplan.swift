@@ -59,7 +59,10 @@ public final class IncrementalReplanner: @unchecked Sendable {
         }
     }
 
-    public init(mirror: Mirror, cursorName: String = "replan") {
+    /// The cursor `allot watch` keeps (the workbench counts the changes behind the plan from it).
+    public static let defaultCursor = "replan"
+
+    public init(mirror: Mirror, cursorName: String = IncrementalReplanner.defaultCursor) {
         self.mirror = mirror; self.cursorName = cursorName
     }
 

@@ -22,8 +22,8 @@ public struct WorkbenchReads: Sendable {
         try mirror.db.read { db in
             guard var plan = try Self.currentPlan(db) else { return nil }
             var basis: Int64?
-            if let r = try Row.fetchOne(db, sql: "SELECT change_id, updated_at FROM replan_cursor WHERE name = 'replan' AND plan_id = ?",
-                                        arguments: [plan.id]) {
+            if let r = try Row.fetchOne(db, sql: "SELECT change_id, updated_at FROM replan_cursor WHERE name = ? AND plan_id = ?",
+                                        arguments: [IncrementalReplanner.defaultCursor, plan.id]) {
                 basis = r[0]
                 plan.updatedAt = Timestamp(r[1] as String)
             } else {
