@@ -25,14 +25,7 @@ enum ShipComplete {
     static func apply(_ lines: inout [LineRecommendation], ledger: inout SupplyLedger, solver: inout [LineKey: LineRecommendation],
                       index: PlanningIndex, policy: Policy) {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
-        var candidates: [(key: (Int, Int32, Int32, String), range: Range<Int>)] = []
-        var i = 0
-        while i < lines.count {
-            var j = i + 1
-            while j < lines.count && lines[j].orderID == lines[i].orderID { j += 1 }
-            if let key = review(&lines, i..<j, solver: &solver, index: index, policy: policy) { candidates.append((key, i..<j)) }
-            i = j
-        }
+        var candidates = reviewAll(&lines, solver: &solver, index: index, policy: policy)
         candidates.sort { $0.key < $1.key }
         // Every core works out the supplies and routes the re-sourcing will read.
         ledger.preload(wanted(lines, candidates.map(\.range), ledger: ledger, index: index))
@@ -57,7 +50,7 @@ enum ShipComplete {
                     decisions.withUnsafeMutableBufferPointer { out in
                         // Each decision slot is written by the one worker whose stride reaches it; lines and ledger are only read.
                         nonisolated(unsafe) let out = out, lineBuffer = lineBuffer
-                        let workers = orders.count < 16 ? 1 : min(orders.count / 8, 64)
+                        let workers = orders.count < 2 ? 1 : min(orders.count, 64)
                         DispatchQueue.concurrentPerform(iterations: workers) { w in
                             for k in stride(from: w, to: orders.count, by: workers) {
                                 out[k] = decide(lineBuffer, ranges[orders[k]], ledger: view, index: index, policy: policy)
@@ -70,6 +63,49 @@ enum ShipComplete {
                 commit(decisions[k], &lines, ranges[n], ledger: &ledger, solver: &solver, policy: policy)
             }
         }
+    }
+
+    /// Runs `review` over every order, on every core: each worker takes a run of whole orders (orders share no line, so
+    /// flags are written in place) and keeps the solver's recommendations of the lines it flagged, merged afterwards.
+    /// Returns the orders to re-source, each with its place in the pass, in plan order (`workers`: runs, by default one
+    /// for a small plan and 32 for a large one).
+    static func reviewAll(_ lines: inout [LineRecommendation], solver: inout [LineKey: LineRecommendation], index: PlanningIndex,
+                          policy: Policy, workers: Int? = nil) -> [(key: (Int, Int32, Int32, String), range: Range<Int>)] {
+        let n = lines.count
+        let workers = max(1, workers ?? (n < 4096 ? 1 : 32))
+        // Cut points on order boundaries (an order's lines are next to each other in the plan).
+        var cuts = [0]
+        for w in 1..<workers {
+            var c = max(cuts[w - 1], w * n / workers)
+            while c > 0 && c < n && lines[c].orderID == lines[c - 1].orderID { c += 1 }
+            cuts.append(c)
+        }
+        cuts.append(n)
+        let bounds = cuts
+        var found = [[(key: (Int, Int32, Int32, String), range: Range<Int>)]](repeating: [], count: workers)
+        var flagged = [[LineKey: LineRecommendation]](repeating: [:], count: workers)
+        lines.withUnsafeMutableBufferPointer { buffer in
+            found.withUnsafeMutableBufferPointer { found in
+                flagged.withUnsafeMutableBufferPointer { flagged in
+                    // Worker w alone writes lines bounds[w] ..< bounds[w + 1] and slot w of `found` and `flagged`.
+                    nonisolated(unsafe) let (buffer, found, flagged) = (buffer, found, flagged)
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        var mine = buffer
+                        var i = bounds[w]
+                        while i < bounds[w + 1] {
+                            var j = i + 1
+                            while j < bounds[w + 1] && buffer[j].orderID == buffer[i].orderID { j += 1 }
+                            if let key = review(&mine, i..<j, solver: &flagged[w], index: index, policy: policy) {
+                                found[w].append((key, i..<j))
+                            }
+                            i = j
+                        }
+                    }
+                }
+            }
+        }
+        for f in flagged { solver.merge(f) { kept, _ in kept } }
+        return found.flatMap { $0 }
     }
 
     /// Whether a line of a spread order takes part in its re-sourcing (and so reads its sku's free units).
@@ -90,8 +126,9 @@ enum ShipComplete {
 
     /// Looks at one order's lines before any is re-sourced: a ship-complete order with a short line is flagged; for one
     /// spread over several warehouses with every line whole, returns its place in the pass (it is to be re-sourced).
-    static func review(_ lines: inout [LineRecommendation], _ range: Range<Int>, solver: inout [LineKey: LineRecommendation],
-                       index: PlanningIndex, policy: Policy) -> (Int, Int32, Int32, String)? {
+    static func review<Lines: MutableCollection & RandomAccessCollection>(
+        _ lines: inout Lines, _ range: Range<Int>, solver: inout [LineKey: LineRecommendation], index: PlanningIndex, policy: Policy
+    ) -> (Int, Int32, Int32, String)? where Lines.Element == LineRecommendation, Lines.Index == Int {
         guard let o = index.order(lines[range.lowerBound].orderID), o.shipComplete else { return nil }
         let (sites, anyShort) = spread(lines, range)
         if !sites.isEmpty && anyShort {
@@ -106,14 +143,16 @@ enum ShipComplete {
 
     /// The warehouses an order's lines ship from, and whether an unheld line is short: a ship-complete order served
     /// from several warehouses with no short line is re-sourced (`resource`), one with a short line is flagged.
-    static func spread(_ lines: [LineRecommendation], _ range: Range<Int>) -> (sites: Set<WarehouseID>, anyShort: Bool) {
+    static func spread<Lines: RandomAccessCollection>(_ lines: Lines, _ range: Range<Int>) -> (sites: Set<WarehouseID>, anyShort: Bool)
+        where Lines.Element == LineRecommendation, Lines.Index == Int {
         var sites = Set<WarehouseID>()
         for k in range { for a in lines[k].allocations { sites.insert(a.warehouseID) } }
         return (sites, range.contains { lines[$0].short > 0 && lines[$0].status != .held })
     }
 
     /// The order in which spread orders are re-sourced: priority class, then first come first served.
-    static func priorityKey(_ lines: [LineRecommendation], _ range: Range<Int>, order o: Order) -> (Int, Int32, Int32, String) {
+    static func priorityKey<Lines: RandomAccessCollection>(_ lines: Lines, _ range: Range<Int>, order o: Order) -> (Int, Int32, Int32, String)
+        where Lines.Element == LineRecommendation, Lines.Index == Int {
         ((range.map { lines[$0].priorityClass }.min() ?? 0), o.requestedDate.ordinal, o.orderDate.ordinal, o.id)
     }
 
@@ -312,8 +351,9 @@ enum ShipComplete {
     }
 
     /// Sends every unheld line of the order to review with SHIP_COMPLETE and the reason.
-    static func flag(_ lines: inout [LineRecommendation], _ range: Range<Int>, solver: inout [LineKey: LineRecommendation],
-                     policy: Policy, reason: String) {
+    static func flag<Lines: MutableCollection & RandomAccessCollection>(
+        _ lines: inout Lines, _ range: Range<Int>, solver: inout [LineKey: LineRecommendation], policy: Policy, reason: String
+    ) where Lines.Element == LineRecommendation, Lines.Index == Int {
         for k in range where lines[k].status != .held && !lines[k].exceptions.contains(.shipComplete) {
             if solver[lines[k].key] == nil { solver[lines[k].key] = lines[k] }
             lines[k].exceptions.append(.shipComplete); lines[k].exceptions.sort()
