@@ -11,9 +11,18 @@ enum Rationale {
             return "Not allocated: " + why.joined(separator: " and ") + "."
         }
         if r.requested == 0 { return "Nothing requested." }
-        // One buffer for the whole sentence: appended piece by piece, it would otherwise grow (and copy) several times.
-        var text = ""
-        text.reserveCapacity(200)
+        // The sentence's bytes, appended piece by piece into a buffer on the stack and made a string once (a string grown
+        // by a dozen appends checks its storage at each, and keeps the capacity reserved for the longest sentence).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 384) { buffer in
+            var text = SentenceBytes(buffer)
+            write(r, work: w, line: l, solver: s, holders: holders, index: index, policy: policy, to: &text)
+            return text.string
+        }
+    }
+
+    /// The sentence of an unheld line with something requested (see `sentence`).
+    private static func write(_ r: LineRecommendation, work w: LineWork, line l: Int, solver s: GroupSolver, holders: [Int],
+                              index: PlanningIndex, policy: Policy, to text: inout SentenceBytes) {
         appendPriority(w, tier: s.p.tierName(of: l), to: &text)
         if r.allocations.isEmpty {
             text += ": nothing allocated"
@@ -38,7 +47,7 @@ enum Rationale {
             }
         }
         // The reasons follow, each after "; " (there is always at least one).
-        if w.committedFill > 0 { text += "; \(w.committedFill) protected by the customer's commitment" }
+        if w.committedFill > 0 { text += "; "; text += String(w.committedFill); text += " protected by the customer's commitment" }
         if r.exceptions.contains(.expedite) { text += "; expedited to arrive on time" }
         if r.short > 0 || r.allocations.isEmpty {
             text += "; " + shortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy)
@@ -51,11 +60,10 @@ enum Rationale {
             text += "; oldest stock first"
         }
         text += "."
-        return text
     }
 
     /// "Tier A, class 1 (…)": the line's priority and what moved it.
-    static func appendPriority(_ w: LineWork, tier: String, to t: inout String) {
+    static func appendPriority(_ w: LineWork, tier: String, to t: inout SentenceBytes) {
         if tier.isEmpty { t += "Class " } else { t += "Tier "; t += tier; t += ", class " }
         t += String(w.priorityClass)
         if w.overridden { t += " (priority override)" }
@@ -101,5 +109,35 @@ enum Rationale {
     static func takerPhrase(_ t: Int, s: GroupSolver, index: PlanningIndex) -> String {
         let tier = s.p.tierName(of: t), id = index.order(ofLine: s.p.lines[t].lineIndex)?.id ?? ""
         return "\(tier.isEmpty ? "" : "tier-\(tier) ")order \(id) due \(s.p.lines[t].requestedDate.short)"
+    }
+}
+
+/// The bytes of one rationale sentence being written: UTF-8 copied into a buffer on the stack (past its end, into an
+/// array), made a string of exactly its length once at the end.
+struct SentenceBytes {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
+    private var overflow: [UInt8] = []
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    static func += (t: inout SentenceBytes, s: String) {
+        var s = s
+        s.withUTF8 { t.append($0) }
+    }
+
+    private mutating func append(_ u: UnsafeBufferPointer<UInt8>) {
+        if overflow.isEmpty && count + u.count <= buffer.count {
+            if let base = u.baseAddress { (buffer.baseAddress! + count).update(from: base, count: u.count) }
+            count += u.count
+        } else {
+            if overflow.isEmpty { overflow.append(contentsOf: buffer[0..<count]) }
+            overflow.append(contentsOf: u)
+        }
+    }
+
+    var string: String {
+        overflow.isEmpty ? String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+            : String(decoding: overflow, as: UTF8.self)
     }
 }
