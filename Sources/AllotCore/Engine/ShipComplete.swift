@@ -22,6 +22,9 @@ enum ShipComplete {
         var lacking: [(Int, Int)]
     }
 
+    /// A spread order to re-source: its place in the pass (`priorityKey`) and its lines' positions in the plan.
+    typealias Spread = (key: (Int, Int32, Int32, String), range: Range<Int>)
+
     static func apply(_ lines: inout [LineRecommendation], ledger: inout SupplyLedger, solver: inout [LineKey: LineRecommendation],
                       index: PlanningIndex, policy: Policy) {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
@@ -70,19 +73,20 @@ enum ShipComplete {
     /// Returns the orders to re-source, each with its place in the pass, in plan order (`workers`: runs, by default one
     /// for a small plan and 32 for a large one).
     static func reviewAll(_ lines: inout [LineRecommendation], solver: inout [LineKey: LineRecommendation], index: PlanningIndex,
-                          policy: Policy, workers: Int? = nil) -> [(key: (Int, Int32, Int32, String), range: Range<Int>)] {
+                          policy: Policy, workers: Int? = nil) -> [Spread] {
         let n = lines.count
         let workers = max(1, workers ?? (n < 4096 ? 1 : 32))
         // Cut points on order boundaries (an order's lines are next to each other in the plan).
-        var cuts = [0]
-        for w in 1..<workers {
-            var c = max(cuts[w - 1], w * n / workers)
-            while c > 0 && c < n && lines[c].orderID == lines[c - 1].orderID { c += 1 }
-            cuts.append(c)
-        }
-        cuts.append(n)
-        let bounds = cuts
-        var found = [[(key: (Int, Int32, Int32, String), range: Range<Int>)]](repeating: [], count: workers)
+        let bounds: [Int] = { [lines] in
+            var cuts = [0]
+            for w in 1..<workers {
+                var c = max(cuts[w - 1], w * n / workers)
+                while c > 0 && c < n && lines[c].orderID == lines[c - 1].orderID { c += 1 }
+                cuts.append(c)
+            }
+            return cuts + [n]
+        }()
+        var found = [[Spread]](repeating: [], count: workers)
         var flagged = [[LineKey: LineRecommendation]](repeating: [:], count: workers)
         lines.withUnsafeMutableBufferPointer { buffer in
             found.withUnsafeMutableBufferPointer { found in
