@@ -30,6 +30,13 @@ struct BenchPlan: ParsableCommand {
     var mirror: String?
     @Option(name: .customLong("as-of"), help: ArgumentHelp("With --mirror: the plan date.", valueName: "date"))
     var asOf = "2026-11-29"
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Plan this many times in all and print the fastest and the median "
+                                                            + "plan (timings on a shared machine vary from run to run).", valueName: "n"))
+    var repeats = 1
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeat: at least 1 (got \(repeats))") }
+    }
 
     func run() throws {
         if let mirror { return try planMirror(mirror) }
@@ -56,14 +63,19 @@ struct BenchPlan: ParsableCommand {
         }
         var index = PlanningIndex(snapshot)
         clock.lap("index")
-        let plan = Engine.plan(index: index, policy: policy, asOf: asOf)
+        var steps = PhaseClock()
+        let plan = Engine.plan(index: index, policy: policy, asOf: asOf) { steps.lap($0) }
         let engine = clock.lap("plan")
+        let first = (wall: engine, cpu: clock.cpu[clock.cpu.count - 1])
         if let mirror {
             let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: asOf)
             clock.lap("hash inputs")
             try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy, inputHash: hash)
             clock.lap("store")
         }
+        // Repeated plans are timed before the re-plans change the index; the peak memory is then read before them.
+        let peak = repeats > 1 ? PhaseClock.peakMemoryMB() : nil
+        let runs = timedAgain(first: first, index: index, policy: policy, asOf: asOf)
 
         // One inventory change on the sku with the most lines, then a re-plan of that sku only.
         var replans: [(SKU, Int, Double, Bool)] = []
@@ -72,6 +84,9 @@ struct BenchPlan: ParsableCommand {
 
         print("bench plan: \(plan.summary.lines) lines, \(skus) skus, \(warehouses) warehouses, seed \(seed)")
         clock.printPhases()
+        print("  plan steps:")
+        steps.printPhases(indent: "    ")
+        PhaseClock.printRuns(runs)
         print(String(format: "  engine: %.0f lines/s (%.3f s for %d lines)", Double(plan.summary.lines) / engine, engine, plan.summary.lines))
         print(String(format: "  plan: fill rate %.1f%%, auto %d, review %d, held %d, backorder %d", plan.summary.fillRate * 100,
                      plan.summary.auto, plan.summary.review, plan.summary.held, plan.summary.backorder))
@@ -80,7 +95,7 @@ struct BenchPlan: ParsableCommand {
             print("  re-plan of \(sku) (\(n) lines) after one inventory change: " + String(format: "%.2f ms", ms)
                   + ", same as a full plan: \(same ? "yes" : "NO")")
         }
-        print("  peak memory: \(PhaseClock.peakMemoryMB()) MB")
+        print("  peak memory: \(peak ?? PhaseClock.peakMemoryMB()) MB" + (peak != nil ? " (before the repeated plans)" : ""))
     }
 
     /// Plans an existing mirror's snapshot under its stored policy, with the phases and figures of a generated one
@@ -95,13 +110,31 @@ struct BenchPlan: ParsableCommand {
         clock.lap("load")
         let index = PlanningIndex(snapshot)
         clock.lap("index")
-        let plan = Engine.plan(index: index, policy: policy, asOf: day)
+        var steps = PhaseClock()
+        let plan = Engine.plan(index: index, policy: policy, asOf: day) { steps.lap($0) }
         let engine = clock.lap("plan")
+        let runs = timedAgain(first: (engine, clock.cpu[clock.cpu.count - 1]), index: index, policy: policy, asOf: day)
         let splitLines = PhaseClock.splitLines(plan)
         print("bench plan: \(plan.summary.lines) lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses, mirror \(path)")
         clock.printPhases()
+        print("  plan steps:")
+        steps.printPhases(indent: "    ")
+        PhaseClock.printRuns(runs)
         print(String(format: "  engine: %.0f lines/s; total cost %.2f, %d split lines", Double(plan.summary.lines) / engine,
                      plan.summary.totalCost, splitLines))
+    }
+
+    /// The first plan's wall and processor seconds, then those of as many more plans of the same index as `--repeat`
+    /// asks for (each dropped before the next).
+    func timedAgain(first: (wall: Double, cpu: Double), index: PlanningIndex, policy: Policy, asOf: Day) -> [(wall: Double, cpu: Double)] {
+        var runs = [first]
+        while runs.count < repeats {
+            var clock = PhaseClock()
+            let plan = Engine.plan(index: index, policy: policy, asOf: asOf)
+            // Timed while the plan is still held: freeing its million recommendations is not planning.
+            withExtendedLifetime(plan) { runs.append((clock.lap("plan"), clock.cpu[0])) }
+        }
+        return runs
     }
 
     /// Re-plans a typical and the busiest sku after one inventory change each, timing the fast path and checking the
@@ -155,10 +188,18 @@ struct PhaseClock {
         return s
     }
     /// Each phase's wall and processor time, one line each.
-    func printPhases() {
+    func printPhases(indent: String = "  ") {
         for ((name, seconds), cpu) in zip(phases, cpu) {
-            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
+            let label = name.padding(toLength: max(16 - indent.count, name.count + 1), withPad: " ", startingAt: 0)
+            print(indent + label + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
         }
+    }
+    /// The fastest and the median of repeated runs' wall and processor seconds (nothing for a single run).
+    static func printRuns(_ runs: [(wall: Double, cpu: Double)]) {
+        guard runs.count > 1 else { return }
+        let wall = runs.map(\.wall).sorted(), cpu = runs.map(\.cpu).sorted(), mid = (runs.count - 1) / 2
+        print(String(format: "  plan x%d: wall fastest %.3f s, median %.3f s; cpu fastest %.3f s, median %.3f s", runs.count,
+                     wall[0], wall[mid], cpu[0], cpu[mid]))
     }
     /// Lines of a plan served from more than one allocation.
     static func splitLines(_ plan: Plan) -> Int { plan.lines.reduce(0) { $0 + ($1.allocations.count > 1 ? 1 : 0) } }

@@ -105,6 +105,25 @@ struct ImportCommandTests {
         #expect(refused.err.contains("cannot open the mirror at \(bad)"), "\(refused.err)")
     }
 
+    @Test("bench plan times each step of the plan and, with --repeat, the fastest and median of several; --repeat 0 is refused")
+    func benchPlanSteps() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
+        let db = Self.tempDB()
+        _ = try Self.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let r = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29", "--repeat", "3"])
+        #expect(r.status == 0, "\(r.err)")
+        let out = r.out.split(separator: "\n").map(String.init)
+        let steps = out.drop { $0 != "  plan steps:" }.dropFirst().prefix { $0.hasPrefix("    ") }.map { $0.split(separator: " ").first ?? "" }
+        #expect(steps == ["solve", "ship", "totals"], "\(r.out)")
+        #expect(out.contains { $0.hasPrefix("  plan x3: wall fastest ") && $0.contains("median") }, "\(r.out)")
+
+        let single = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29"])
+        #expect(!single.out.contains("plan x"), "one plan has no fastest or median: \(single.out)")
+        let refused = try Self.run(["bench", "plan", "--mirror", db, "--repeat", "0"])
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("--repeat"), "\(refused.err)")
+    }
+
     @Test("allot generate writes the same files for the same seed")
     func generateIsDeterministic() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")

@@ -12,15 +12,24 @@ public enum Engine {
 
     /// Plans every open line of an already indexed snapshot.
     public static func plan(index: PlanningIndex, policy: Policy, asOf: Day) -> Plan {
+        plan(index: index, policy: policy, asOf: asOf, stepDone: { _ in })
+    }
+
+    /// Plans every open line, calling `stepDone` with each step's name as it ends ("service targets" when the policy
+    /// has them, "solve groups", "ship complete", "site capacity" when respected, "totals"): what `allot bench plan`
+    /// times each step by.
+    public static func plan(index: PlanningIndex, policy: Policy, asOf: Day, stepDone: (String) -> Void) -> Plan {
         var below = Set<CustomerID>()
         if policy.priority.serviceTargets {
             // Service targets need each customer's fill rate, which is itself a result of planning: plan once
             // without them, then again with the customers below target moved ahead within their class.
             let first = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: [])
             below = customersBelowTarget(first, index: index)
+            stepDone("service targets")
         }
         let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below)
-        return finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf)
+        stepDone("solve groups")
+        return finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf, stepDone: stepDone)
     }
 
     // MARK: Solving
@@ -112,15 +121,20 @@ public enum Engine {
     /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, which it
     /// takes over, and totals the summary.
     static func finish(lines: __owned [LineRecommendation], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
-                       asOf: Day) -> Plan {
+                       asOf: Day, stepDone: (String) -> Void = { _ in }) -> Plan {
         var lines = lines
         var solver: [LineKey: LineRecommendation] = [:]
         var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
         ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
-        if policy.cost.respectCapacity { SiteCapacity.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy) }
+        stepDone("ship complete")
+        if policy.cost.respectCapacity {
+            SiteCapacity.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
+            stepDone("site capacity")
+        }
         let totals = PlanTotals(lines, splitPenalty: policy.cost.splitPenalty)
         var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: totals.summary)
         plan.solverRecord = SolverRecord(known: true, lines: solver, free: free, totals: totals)
+        stepDone("totals")
         return plan
     }
 
