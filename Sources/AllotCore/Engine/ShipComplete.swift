@@ -30,8 +30,8 @@ enum ShipComplete {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
         var candidates = reviewAll(&lines, solver: &solver, index: index, policy: policy)
         candidates.sort { $0.key < $1.key }
-        // Every core works out the supplies and routes the re-sourcing will read.
-        ledger.preload(wanted(lines, candidates.map(\.range), ledger: ledger, index: index))
+        // Every core works out the supplies the re-sourcing will read.
+        ledger.preload(wanted(lines, candidates.map(\.range)))
         // An order's re-sourcing reads and changes only its own skus' free units. So each order goes in the first round
         // after every earlier order sharing a sku with it; the orders of one round share none and are weighed side by
         // side, then applied in order: each sees exactly the free units it would see one order after another.
@@ -115,16 +115,10 @@ enum ShipComplete {
     /// Whether a line of a spread order takes part in its re-sourcing (and so reads its sku's free units).
     static func reSourced(_ r: LineRecommendation) -> Bool { r.status != .held && r.allocated > 0 }
 
-    /// The skus the re-sourcing of these orders reads, each with the regions its lines go to.
-    static func wanted(_ lines: [LineRecommendation], _ ranges: [Range<Int>], ledger: SupplyLedger, index: PlanningIndex)
-        -> [SKU: Set<Int>] {
-        var wanted: [SKU: Set<Int>] = [:]
-        for range in ranges {
-            let region = index.order(lines[range.lowerBound].orderID).flatMap { ledger.region(of: $0) }
-            for k in range where reSourced(lines[k]) {
-                if let region { wanted[lines[k].sku, default: []].insert(region) } else if wanted[lines[k].sku] == nil { wanted[lines[k].sku] = [] }
-            }
-        }
+    /// The skus the re-sourcing of these orders reads.
+    static func wanted(_ lines: [LineRecommendation], _ ranges: [Range<Int>]) -> Set<SKU> {
+        var wanted = Set<SKU>()
+        for range in ranges { for k in range where reSourced(lines[k]) { wanted.insert(lines[k].sku) } }
         return wanted
     }
 
@@ -163,7 +157,7 @@ enum ShipComplete {
     /// Re-sources one spread order to its cheapest single warehouse, or flags it for review saying why none can.
     static func resource(_ lines: inout [LineRecommendation], _ range: Range<Int>, ledger: inout SupplyLedger,
                          solver: inout [LineKey: LineRecommendation], index: PlanningIndex, policy: Policy) {
-        ledger.preload(wanted(lines, [range], ledger: ledger, index: index))
+        ledger.preload(wanted(lines, [range]))
         let decision = lines.withUnsafeBufferPointer { decide($0, range, ledger: ledger, index: index, policy: policy) }
         commit(decision, &lines, range, ledger: &ledger, solver: &solver, policy: policy)
     }

@@ -60,10 +60,12 @@ enum Routing {
     }
 
     /// The route a bucket's units take to a line due on `requested`: `choose` over the index's table of ways, with
-    /// the days moved to the bucket's first day (the same choice as over `candidates`, without building them).
-    static func arc(bucket b: SupplyBucket, region r: Int, requested: Int32, index ix: PlanningIndex, policy: Policy) -> ArcRoute? {
+    /// the days moved to the bucket's first day (the same choice as over `candidates`, without building them); only
+    /// among the ways that ship from warehouse `shippingFrom` when it is not -1.
+    static func arc(bucket b: SupplyBucket, region r: Int, requested: Int32, shippingFrom w: Int = -1, index ix: PlanningIndex,
+                    policy: Policy) -> ArcRoute? {
         guard var arc = choose(ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r),
-                               requested: requested &- b.availableDay, policy: policy) else { return nil }
+                               requested: requested &- b.availableDay, shippingFrom: w, policy: policy) else { return nil }
         arc.route = arc.route.shifted(by: b.availableDay)
         return arc
     }
@@ -105,11 +107,12 @@ enum Routing {
         return kept
     }
 
-    /// The route a line due on `requested` uses from these candidates: the cheapest (freight plus lateness) within
-    /// the lateness horizon, where an expedite lane counts only when the ground lane would be late and it is faster.
-    static func choose(_ cands: [RouteCandidate], requested: Int32, policy: Policy) -> ArcRoute? {
+    /// The route a line due on `requested` uses from these candidates (those that ship from `shippingFrom` when it is
+    /// not -1): the cheapest (freight plus lateness) within the lateness horizon, where an expedite lane counts only
+    /// when the ground lane would be late and it is faster.
+    static func choose(_ cands: [RouteCandidate], requested: Int32, shippingFrom w: Int = -1, policy: Policy) -> ArcRoute? {
         var best: ArcRoute?
-        for c in cands {
+        for c in cands where w < 0 || c.shipWarehouse == w {
             // Expedite only where ground would arrive late, and only if it arrives sooner; then it competes on cost.
             if c.mode == .expedite && !(c.groundArrival > requested && c.arrivalDay < c.groundArrival) { continue }
             let late = max(0, Int(c.arrivalDay - requested))

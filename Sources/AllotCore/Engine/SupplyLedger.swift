@@ -37,19 +37,16 @@ struct SupplyLedger {
     mutating func load(_ sku: SKU) -> Int {
         if let s = slotOf[sku] { return s }
         let (list, free) = supplies(of: sku)
-        return append(sku, list, free, routes: [])
+        return append(sku, list, free)
     }
 
-    /// Loads the skus not loaded yet, each with its supplies' ways to the given regions, on every core: the values
-    /// `load` and `candidates` would work out one at a time, ready before a pass that must take orders one by one.
-    mutating func preload(_ wanted: [SKU: Set<Int>]) {
-        // Skus loaded already get the ways to the regions they lack.
-        for (sku, regions) in wanted { if let slot = slotOf[sku] { for r in regions { fillRoutes(slot, region: r) } } }
-        let todo = wanted.keys.filter { slotOf[$0] == nil }.sorted()
+    /// Loads the skus not loaded yet, on every core: the values `load` would work out one at a time, ready before a
+    /// pass that must take orders one by one. (Their ways to a region are read from the index's tables as needed.)
+    mutating func preload(_ wanted: Set<SKU>) {
+        let todo = wanted.filter { slotOf[$0] == nil }.sorted()
         guard !todo.isEmpty else { return }
-        let regions = index.regionCount
         let chunks = min(todo.count, 64)
-        var out = [(list: [SupplyBucket], free: [Int], routes: [[RouteCandidate]?])?](repeating: nil, count: todo.count)
+        var out = [(list: [SupplyBucket], free: [Int])?](repeating: nil, count: todo.count)
         let ledger = self
         out.withUnsafeMutableBufferPointer { buffer in
             // Each slot is written by the one worker whose stride reaches it.
@@ -57,31 +54,21 @@ struct SupplyLedger {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 var k = chunk
                 while k < todo.count {
-                    let (list, free) = ledger.supplies(of: todo[k])
-                    var routes = [[RouteCandidate]?](repeating: nil, count: list.count * regions)
-                    for r in wanted[todo[k]] ?? [] {
-                        for b in list.indices { routes[b * regions + r] = Routing.candidates(bucket: list[b], region: r, index: ledger.index) }
-                    }
-                    buffer[k] = (list, free, routes)
+                    buffer[k] = ledger.supplies(of: todo[k])
                     k += chunks
                 }
             }
         }
-        for (k, sku) in todo.enumerated() { if let o = out[k] { append(sku, o.list, o.free, routes: o.routes) } }
-    }
-
-    /// Works out the ways from each supply of the sku loaded at `slot` to `region` that are not known yet.
-    private mutating func fillRoutes(_ slot: Int, region: Int) {
-        for b in lists[slot].indices { _ = candidates(slot: slot, b, region: region) }
+        for (k, sku) in todo.enumerated() { if let o = out[k] { append(sku, o.list, o.free) } }
     }
 
     @discardableResult
-    private mutating func append(_ sku: SKU, _ list: [SupplyBucket], _ free: [Int], routes: [[RouteCandidate]?]) -> Int {
+    private mutating func append(_ sku: SKU, _ list: [SupplyBucket], _ free: [Int]) -> Int {
         let slot = lists.count
         slotOf[sku] = slot
         lists.append(list)
         freeUnits.append(free)
-        routeSlots.append(routes)
+        routeSlots.append([])
         return slot
     }
 
@@ -182,22 +169,22 @@ struct SupplyLedger {
 
     /// For a line of the sku loaded at `slot`, to `region`, due on `requested`: per warehouse, the supplies with
     /// units free in `free` (the slot's free units as the caller sees them) it could ship from there, each with the
-    /// route the solver's rules would pick among that warehouse's ways, cheapest first. Reads the ways `preload`
-    /// worked out (working out any it lacks on the spot), so that orders can be weighed side by side.
+    /// route the solver's rules would pick among that warehouse's ways, cheapest first. Reads the ways from the index's
+    /// tables in place (nothing is built or kept per supply), so that orders can be weighed side by side.
     func optionsByWarehouse(slot: Int, region: Int, requested: Int32, free: [Int]) -> [[ShipComplete.Option]] {
         var out = [[ShipComplete.Option]](repeating: [], count: index.snapshot.warehouses.count)
-        let list = lists[slot], known = routeSlots[slot]
-        let regions = index.regionCount
+        let list = lists[slot]
         var ships: [Int] = []
         for b in list.indices where free[b] > 0 {
-            let cands = known.isEmpty ? nil : known[b * regions + region]
-            let ways = cands ?? Routing.candidates(bucket: list[b], region: region, index: index)
+            let bucket = list[b]
             ships.removeAll(keepingCapacity: true)
-            for c in ways where !ships.contains(c.shipWarehouse) { ships.append(c.shipWarehouse) }
+            for c in index.routes(from: bucket.warehouse, stock: bucket.kind == .onHand, to: region) where !ships.contains(c.shipWarehouse) {
+                ships.append(c.shipWarehouse)
+            }
             for w in ships {
-                let mine = ships.count == 1 ? ways : ways.filter { $0.shipWarehouse == w }
-                guard let arc = Routing.choose(mine, requested: requested, policy: policy) else { continue }
-                out[w].append(ShipComplete.Option(b: b, arc: arc, obj: objective(arc, bucket: list[b])))
+                guard let arc = Routing.arc(bucket: bucket, region: region, requested: requested, shippingFrom: ships.count == 1 ? -1 : w,
+                                            index: index, policy: policy) else { continue }
+                out[w].append(ShipComplete.Option(b: b, arc: arc, obj: objective(arc, bucket: bucket)))
             }
         }
         for w in out.indices where out[w].count > 1 { out[w].sort { ($0.obj, $0.b) < ($1.obj, $1.b) } }
