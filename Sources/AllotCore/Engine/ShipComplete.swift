@@ -30,6 +30,8 @@ enum ShipComplete {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
         var candidates = reviewAll(&lines, solver: &solver, index: index, policy: policy)
         candidates.sort { $0.key < $1.key }
+        // Room for every line the re-sourcing may change, made once (grown entry by entry, the table was rebuilt ~20 times).
+        solver.reserveCapacity(solver.count + candidates.reduce(0) { $0 + $1.range.count })
         // Every core works out the supplies the re-sourcing will read.
         ledger.preload(wanted(lines, candidates.map(\.range)))
         // An order's re-sourcing reads and changes only its own skus' free units. So each order goes in the first round
@@ -108,6 +110,7 @@ enum ShipComplete {
                 }
             }
         }
+        solver.reserveCapacity(solver.count + flagged.reduce(0) { $0 + $1.count })
         for f in flagged { solver.merge(f) { kept, _ in kept } }
         return found.flatMap { $0 }
     }
