@@ -30,7 +30,7 @@ enum ShipComplete {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
         var candidates = reviewAll(&lines, solver: &solver, index: index, policy: policy)
         candidates.sort { $0.key < $1.key }
-        // Room for every line the re-sourcing may change, made once (grown entry by entry, the table was rebuilt ~20 times).
+        // Room for every line the re-sourcing may change, made once (grown entry by entry, the table is rebuilt at each doubling).
         solver.reserveCapacity(solver.count + candidates.reduce(0) { $0 + $1.range.count })
         // Every core works out the supplies the re-sourcing will read.
         ledger.preload(wanted(lines, candidates.map(\.range)))

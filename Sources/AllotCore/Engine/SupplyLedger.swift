@@ -213,9 +213,9 @@ struct SupplyLedger {
     mutating func route(line: LineRecommendation, order: Order, bucket b: Int, qty: Int, via: Int? = nil) -> (Allocation, Double)? {
         guard let slot = slotOf[line.sku], let region = region(of: order) else { return nil }
         let bucket = lists[slot][b]
-        var cands = candidates(line.sku, b, region: region)
-        if let via { cands.removeAll { $0.shipWarehouse != via } }
-        guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, policy: policy) else { return nil }
+        let cands = candidates(line.sku, b, region: region)
+        guard let arc = Routing.choose(cands, requested: order.requestedDate.ordinal, shippingFrom: via ?? -1, policy: policy)
+        else { return nil }
         return (allocation(arc, bucket: bucket, qty: qty), objective(arc, bucket: bucket))
     }
 
