@@ -63,10 +63,8 @@ struct BenchPlan: ParsableCommand {
         }
         var index = PlanningIndex(snapshot)
         clock.lap("index")
-        var steps = PhaseClock()
-        let plan = Engine.plan(index: index, policy: policy, asOf: asOf) { steps.lap($0) }
-        let engine = clock.lap("plan")
-        let first = (wall: engine, cpu: clock.cpu[clock.cpu.count - 1])
+        let (plan, steps, first) = timedPlan(index: index, policy: policy, asOf: asOf, clock: &clock)
+        let engine = first.wall
         if let mirror {
             let hash = PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: asOf)
             clock.lap("hash inputs")
@@ -84,9 +82,7 @@ struct BenchPlan: ParsableCommand {
 
         print("bench plan: \(plan.summary.lines) lines, \(skus) skus, \(warehouses) warehouses, seed \(seed)")
         clock.printPhases()
-        print("  plan steps:")
-        steps.printPhases(indent: "    ")
-        PhaseClock.printRuns(runs)
+        PhaseClock.printSteps(steps, runs: runs)
         print(String(format: "  engine: %.0f lines/s (%.3f s for %d lines)", Double(plan.summary.lines) / engine, engine, plan.summary.lines))
         print(String(format: "  plan: fill rate %.1f%%, auto %d, review %d, held %d, backorder %d", plan.summary.fillRate * 100,
                      plan.summary.auto, plan.summary.review, plan.summary.held, plan.summary.backorder))
@@ -110,18 +106,25 @@ struct BenchPlan: ParsableCommand {
         clock.lap("load")
         let index = PlanningIndex(snapshot)
         clock.lap("index")
-        var steps = PhaseClock()
-        let plan = Engine.plan(index: index, policy: policy, asOf: day) { steps.lap($0) }
-        let engine = clock.lap("plan")
-        let runs = timedAgain(first: (engine, clock.cpu[clock.cpu.count - 1]), index: index, policy: policy, asOf: day)
+        let (plan, steps, first) = timedPlan(index: index, policy: policy, asOf: day, clock: &clock)
+        let engine = first.wall
+        let runs = timedAgain(first: first, index: index, policy: policy, asOf: day)
         let splitLines = PhaseClock.splitLines(plan)
         print("bench plan: \(plan.summary.lines) lines, \(snapshot.items.count) skus, \(snapshot.warehouses.count) warehouses, mirror \(path)")
         clock.printPhases()
-        print("  plan steps:")
-        steps.printPhases(indent: "    ")
-        PhaseClock.printRuns(runs)
+        PhaseClock.printSteps(steps, runs: runs)
         print(String(format: "  engine: %.0f lines/s; total cost %.2f, %d split lines", Double(plan.summary.lines) / engine,
                      plan.summary.totalCost, splitLines))
+    }
+
+    /// Plans once as the "plan" phase of `clock`, timing each step of the plan: the plan, its steps, and the phase's wall
+    /// and processor seconds.
+    func timedPlan(index: PlanningIndex, policy: Policy, asOf: Day, clock: inout PhaseClock)
+        -> (Plan, PhaseClock, (wall: Double, cpu: Double)) {
+        var steps = PhaseClock()
+        let plan = Engine.plan(index: index, policy: policy, asOf: asOf) { steps.lap($0) }
+        let wall = clock.lap("plan")
+        return (plan, steps, (wall, clock.cpu[clock.cpu.count - 1]))
     }
 
     /// The first plan's wall and processor seconds, then those of as many more plans of the same index as `--repeat`
@@ -194,8 +197,11 @@ struct PhaseClock {
             print(indent + label + String(format: "%8.3f s  (cpu %.3f s)", seconds, cpu))
         }
     }
-    /// The fastest and the median of repeated runs' wall and processor seconds (nothing for a single run).
-    static func printRuns(_ runs: [(wall: Double, cpu: Double)]) {
+    /// The plan's steps, then the fastest and the median of repeated runs' wall and processor seconds (nothing for a
+    /// single run).
+    static func printSteps(_ steps: PhaseClock, runs: [(wall: Double, cpu: Double)]) {
+        print("  plan steps:")
+        steps.printPhases(indent: "    ")
         guard runs.count > 1 else { return }
         let wall = runs.map(\.wall).sorted(), cpu = runs.map(\.cpu).sorted(), mid = (runs.count - 1) / 2
         print(String(format: "  plan x%d: wall fastest %.3f s, median %.3f s; cpu fastest %.3f s, median %.3f s", runs.count,
