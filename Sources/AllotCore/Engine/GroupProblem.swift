@@ -99,10 +99,14 @@ struct GroupProblem: Sendable {
             let item = ix.item(sku)
             let lift = policy.priority.criticalItemsFirst && item?.critical == true
             let list = ix.linesBySku[sku] ?? []
-            lines.reserveCapacity(lines.count + list.count)
-            keys.reserveCapacity(lines.count + list.count)
-            for li in list {
-                let f = ix.lineFacts[li]
+            lines.reserveRoom(for: list.count)
+            keys.reserveRoom(for: list.count)
+            // The sku's facts are gathered first, in a loop of loads alone: its lines lie scattered over the whole
+            // table, and a tight gather keeps many of those reads in flight at once, where reading each amid the
+            // line's set-up waited for them one by one.
+            let gathered = list.map { ix.lineFacts[$0] }
+            for (k, li) in list.enumerated() {
+                let f = gathered[k]
                 guard !f.flags.contains(.unplanned), !(anyReserved && ix.reservedLines.contains(f.key)) else { continue }
                 var w = LineWork(lineIndex: li, qty: f.qty, keyRank: li,
                                  unitPrice: f.flags.contains(.hasPrice) ? f.unitPrice : item?.unitPrice,
@@ -227,4 +231,13 @@ struct GroupProblem: Sendable {
     func sku(of l: Int) -> SKU { skus[Int(lines[l].skuSlot)] }
     func tierName(of l: Int) -> String { tiers[Int(lines[l].tier)] }
     func unitCost(of l: Int) -> Double { unitCost[Int(lines[l].skuSlot)] }
+}
+
+extension Array {
+    /// Makes room for `more` elements beyond the current ones, growing at least geometrically: a group appends each of
+    /// its skus' lines and supplies in turn, and reserving the exact sum each time would copy the whole array per sku.
+    @inline(__always) mutating func reserveRoom(for more: Int) {
+        let needed = count + more
+        if needed > capacity { reserveCapacity(Swift.max(needed, 2 * capacity)) }
+    }
 }

@@ -48,6 +48,7 @@ final class GroupSolver {
         let B = problem.buckets.count, arcs = problem.arcs, objective = problem.objective
         eligible = (0..<C).map { c in
             var list: [Int] = []
+            list.reserveCapacity(B)
             for b in 0..<B where arcs[c * B + b] != nil { list.append(b) }
             list.sort { (objective[c * B + $0], $0) < (objective[c * B + $1], $1) }
             return list

@@ -189,6 +189,7 @@ struct SplitMerger {
         var entries = rows[slot]
         rows[slot] = []
         entries.removeAll(keepingCapacity: true)
+        entries.reserveCapacity(scratchTargets.count)
         for v in scratchTargets {
             entries.append(RowEntry(v: v, w: scratchWeight[v], line: scratchLine[v], second: scratchSecond[v],
                                     secondLine: scratchSecondLine[v]))

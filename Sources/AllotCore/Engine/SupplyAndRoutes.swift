@@ -138,6 +138,7 @@ extension PlanningIndex {
         let asOfDay = asOf.ordinal
         let staleBefore = asOf.unixSeconds - policy.exceptions.staleInventoryHours * 3600
         let positions = (inventoryBySku[sku] ?? []).map { snapshot.inventory[$0] }.sorted { $0.warehouseID < $1.warehouseID }
+        buckets.reserveRoom(for: positions.count)
         for p in positions {
             guard let w = warehouseIndex[p.warehouseID] else { continue }
             let rel = releasedUnits(sku, at: p.warehouseID)
@@ -149,6 +150,7 @@ extension PlanningIndex {
                                         onHand: p.onHand, reserved: p.reserved, safetyStock: p.safetyStock, released: rel))
         }
         let receipts = (receiptsBySku[sku] ?? []).map { snapshot.receipts[$0] }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
+        buckets.reserveRoom(for: receipts.count)
         for r in receipts {
             guard let w = warehouseIndex[r.warehouseID] else { continue }
             let rel = releasedUnits(sku, at: r.warehouseID, receipt: r.id)

@@ -95,13 +95,13 @@ struct Transportation {
         for g in order {
             var rem = demand[g]
             while rem > 0 {
-                for v in 0...m { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
+                for v in 0..<(m + 1) { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
                 for h in 0..<n { leastBase[h] = .infinity }
                 // Entering at a sink costs the source's own unit cost (in reduced terms).
                 for e in start[g]..<start[g + 1] { let b = elig[e]; dist[b] = cp[g * m + b] - pi[b] }
                 while true {
                     var u = -1, best = Double.infinity
-                    for v in 0...m where !done[v] && dist[v] < best { best = dist[v]; u = v }
+                    for v in 0..<(m + 1) where !done[v] && dist[v] < best { best = dist[v]; u = v }
                     if u < 0 { return false }
                     if u == t { break }
                     done[u] = true
@@ -126,7 +126,7 @@ struct Transportation {
                 }
                 // Nodes beyond the sink's distance get that distance: reduced costs stay non-negative.
                 let dt = dist[t]
-                for v in 0...m { pi[v] += min(dist[v], dt) }
+                for v in 0..<(m + 1) { pi[v] += min(dist[v], dt) }
                 let end = prev[t]
                 var d = min(rem, free[end])
                 var v = end
