@@ -71,13 +71,13 @@ enum SiteCapacity {
                     ledger.take([alt], sku: next.sku)
                     next.allocations[k] = alt
                     if capacity[alt.warehouseID] != nil { booked[Slot(warehouse: alt.warehouseID, day: alt.shipDate.ordinal), default: 0] += 1 }
-                    notes.append("\(full): ships from \(alt.warehouseID) instead, which costs \(PlanJSON.number(alt.cost, decimals: 2))"
+                    notes.append("\(full): ships from \(supplyName(alt, besides: a)) instead, which costs \(PlanJSON.number(alt.cost, decimals: 2))"
                                  + " against \(PlanJSON.number(wait.cost, decimals: 2)) for waiting \(shift) day\(shift == 1 ? "" : "s")")
                 } else {
                     booked[Slot(warehouse: a.warehouseID, day: day), default: 0] += 1
                     next.allocations[k] = wait
                     var note = "\(a.warehouseID) ships \(shift) day\(shift == 1 ? "" : "s") later (daily line capacity \(cap))"
-                    if let alt = elsewhere { note += ", cheaper than shipping from \(alt.warehouseID)" }
+                    if let alt = elsewhere { note += ", cheaper than shipping from \(supplyName(alt, besides: a))" }
                     else if order.shipComplete { note += ", keeping the ship-complete order on one warehouse" }
                     notes.append(note)
                 }
@@ -90,6 +90,13 @@ enum SiteCapacity {
             next.rationale += " " + text.prefix(1).uppercased() + text.dropFirst() + "."
             lines[i] = next
         }
+    }
+
+    /// The other supply a capacity note weighs against `a`: its site, or, when that is `a`'s own site (a receipt there,
+    /// or stock transferred in), the site and the supply ("DAL via transfer from ATL"), so that the note never weighs a
+    /// site against itself.
+    static func supplyName(_ alt: Allocation, besides a: Allocation) -> String {
+        alt.warehouseID != a.warehouseID ? alt.warehouseID : "\(alt.warehouseID) \(Rationale.sourcePhrase(alt.source, at: alt.warehouseID))"
     }
 
     static func isSubstitute(_ a: Allocation) -> Bool { if case .substitute = a.source { return true }; return false }

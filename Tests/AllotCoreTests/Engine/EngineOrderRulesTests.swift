@@ -142,6 +142,19 @@ struct EngineOrderRulesTests {
         #expect(r.rationale.contains("DAL ships 1 day later (daily line capacity 1), cheaper than shipping from ATL"))
     }
 
+    @Test("a capacity note names the other supply when it ships from the same full site (stock transferred in), never the site against itself")
+    func capacityNoteNamesSupplyOfSameSite() {
+        var s = EngineOrderRulesTests.capacityWorld(lateness: 0.5)
+        // ATL's stock reaches the south cheapest through DAL (0.50 to move it, 1.00 from DAL), so the other supply is
+        // shipped from DAL too.
+        s.snapshot.transfers.append(Transfer(from: "ATL", to: "DAL", leadDays: 0, costPerUnit: 0.5))
+        let p = s.plan()
+        let r = p.line("SO-2")
+        #expect(r.allocations.map(\.warehouseID) == ["DAL"] && r.allocations[0].source == .onHand && r.exceptions == [.late])
+        #expect(r.rationale.contains("DAL ships 1 day later (daily line capacity 1), cheaper than shipping from DAL via transfer from ATL"))
+        #expect(!r.rationale.contains("cheaper than shipping from DAL."))
+    }
+
     @Test("a line beyond capacity never takes units another line holds: with ATL's stock all taken, it waits")
     func capacityUsesOnlyFreeUnits() {
         var s = EngineOrderRulesTests.capacityWorld(lateness: 2.0)
