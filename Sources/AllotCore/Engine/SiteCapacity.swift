@@ -76,7 +76,11 @@ enum SiteCapacity {
                 } else {
                     booked[Slot(warehouse: a.warehouseID, day: day), default: 0] += 1
                     next.allocations[k] = wait
-                    var note = "\(a.warehouseID) ships \(shift) day\(shift == 1 ? "" : "s") later (daily line capacity \(cap))"
+                    // The sentence before the note tells the solver's dates: the note tells the ones the line now has.
+                    let late = wait.arrivalDate - order.requestedDate
+                    var note = "\(a.warehouseID) ships \(shift) day\(shift == 1 ? "" : "s") later (daily line capacity \(cap)), on "
+                        + "\(wait.shipDate.short), arriving \(wait.arrivalDate.short)"
+                        + (late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time")
                     if let alt = elsewhere { note += ", cheaper than shipping from \(supplyName(alt, besides: a))" }
                     else if order.shipComplete { note += ", keeping the ship-complete order on one warehouse" }
                     notes.append(note)

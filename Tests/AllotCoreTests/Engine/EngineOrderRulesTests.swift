@@ -139,7 +139,7 @@ struct EngineOrderRulesTests {
         #expect(r.allocations == [Allocation(warehouseID: "DAL", qty: 5, source: .onHand, shipDate: s.asOf + 2,
                                              arrivalDate: s.asOf + 4, cost: 7.5)])
         #expect(r.exceptions == [.late])
-        #expect(r.rationale.contains("DAL ships 1 day later (daily line capacity 1), cheaper than shipping from ATL"))
+        #expect(r.rationale.contains("DAL ships 1 day later (daily line capacity 1), on 12-01, arriving 12-03 (1 day late), cheaper than shipping from ATL"))
     }
 
     @Test("a capacity note names the other supply when it ships from the same full site (stock transferred in), never the site against itself")
@@ -151,7 +151,7 @@ struct EngineOrderRulesTests {
         let p = s.plan()
         let r = p.line("SO-2")
         #expect(r.allocations.map(\.warehouseID) == ["DAL"] && r.allocations[0].source == .onHand && r.exceptions == [.late])
-        #expect(r.rationale.contains("DAL ships 1 day later (daily line capacity 1), cheaper than shipping from DAL via transfer from ATL"))
+        #expect(r.rationale.contains("DAL ships 1 day later (daily line capacity 1), on 12-01, arriving 12-03 (1 day late), cheaper than shipping from DAL via transfer from ATL"))
         #expect(!r.rationale.contains("cheaper than shipping from DAL."))
     }
 
