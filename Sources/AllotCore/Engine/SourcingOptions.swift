@@ -18,6 +18,8 @@ public struct SourcingOption: Hashable, Sendable {
     public var unitCost: Double?
     /// What the line's open quantity would cost from here (as much as the supply holds).
     public var totalCost: Double?
+    /// The units `totalCost` is for.
+    var costedUnits = 0
     /// (price − unit cost − freight) / price, when the price is known.
     public var marginAfterFreight: Double?
     /// Units the plan takes from here for this line.
@@ -65,7 +67,7 @@ extension Engine {
         }
         let w = solver.p.lines[l], order = index.order(ofLine: li)
         var opts = options(solver, line: l, index: index, policy: policy)
-        if !sameSourcing(rec.allocations, solved.allocations) { opts = repassed(opts, rec: rec) }
+        if !sameSourcing(rec.allocations, solved.allocations) { opts = repassed(opts, rec: rec, requested: w.requestedDate) }
         return LineExplanation(recommendation: rec, options: opts,
                                requestedDate: w.requestedDate, customerID: order?.customerID ?? "", tier: solver.p.tierName(of: l),
                                region: index.shipToRegion(ofLine: li))
@@ -80,8 +82,8 @@ extension Engine {
     }
 
     /// The options table of a line that a pass after the solver re-sourced or delayed: the units it now takes from
-    /// each option, and why the solver's choice gave way.
-    static func repassed(_ options: [SourcingOption], rec: LineRecommendation) -> [SourcingOption] {
+    /// each option (with the dates, lateness and cost per unit it now has there), and why the solver's choice gave way.
+    static func repassed(_ options: [SourcingOption], rec: LineRecommendation, requested: Day) -> [SourcingOption] {
         let shipComplete = rec.rationale.contains("; ship complete: ")
         let out = options.map { o -> SourcingOption in
             var o = o
@@ -93,7 +95,15 @@ extension Engine {
                 else if let a = now.first, a.shipDate != o.shipDate, let d = o.shipDate {
                     note += ", ships \(a.shipDate - d) day\(a.shipDate - d == 1 ? "" : "s") later (daily line capacity)"
                 } else { note += " (the first choice's site was at its daily line capacity)" }
-                if let a = now.first { o.shipDate = a.shipDate; o.arrivalDate = a.arrivalDate }
+                if let a = now.first, a.shipDate != o.shipDate || a.arrivalDate != o.arrivalDate {
+                    // Delayed (site capacity): the option now arrives later, and what it costs a unit is what the line
+                    // pays there, lateness included.
+                    o.shipDate = a.shipDate; o.arrivalDate = a.arrivalDate
+                    o.daysLate = max(0, a.arrivalDate - requested)
+                    let q = now.reduce(0) { $0 + $1.qty }, cost = now.reduce(0) { $0 + $1.cost }
+                    o.unitCost = cost / Double(q)
+                    o.totalCost = cost / Double(q) * Double(o.costedUnits)
+                }
                 o.note = note
             } else if o.chosenQty > 0 {
                 o.note = shipComplete ? "the cheapest sourcing, but the order ships complete from one warehouse"
@@ -152,6 +162,7 @@ extension Engine {
                                          arrivalDate: Day(ordinal: cand.arrivalDay), daysLate: late, mode: cand.mode,
                                          unitCost: unit, totalCost: unit * Double(qty), marginAfterFreight: margin,
                                          chosenQty: chosen, note: "")
+                opt.costedUnits = qty
                 opt.note = whyNote(opt, arc: arc, bucket: bucket, b: b, s: s, line: l, used: used, chosenCost: chosenCost,
                                    rank: usable[bucket.sku] ?? 0, isPlanned: isPlanned, policy: policy, index: ix)
                 out.append(opt)

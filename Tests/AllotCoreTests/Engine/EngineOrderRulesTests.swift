@@ -191,6 +191,17 @@ struct EngineOrderRulesTests {
                 == "the cheapest sourcing, but its site was at its daily line capacity and another site costs less than waiting")
     }
 
+    @Test("explain shows a line delayed by capacity on its chosen option: the new dates, the day late and what a unit now costs")
+    func explainDelayed() {
+        let s = EngineOrderRulesTests.capacityWorld(lateness: 0.5)
+        let e = Engine.explain(LineKey(orderID: "SO-2", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+        let dal = e.options.first { $0.warehouseID == "DAL" && $0.source == .onHand }!
+        // Ships a day later and arrives a day late: 1.00 freight + 0.50 lateness a unit, 7.50 for the 5, as the allocation.
+        #expect(dal.chosenQty == 5 && dal.shipDate == s.asOf + 2 && dal.arrivalDate == s.asOf + 4)
+        #expect(dal.daysLate == 1 && dal.unitCost == 1.5 && dal.totalCost == 7.5)
+        #expect(e.recommendation.allocations.map(\.cost) == [7.5])
+    }
+
     /// A random instance with multi-line ship-complete orders and, on odd seeds, site capacities in force.
     static func linked(seed: Int) -> Scenario {
         var s = EnginePropertyTests.random(seed: UInt64(7000 + seed), quotas: seed % 4 == 0, commitments: seed % 5 == 0)
