@@ -225,7 +225,23 @@ extension Engine {
         if rank > 0 { return "substitute (rank \(rank)): used only when the line's own sku cannot serve it" }
         if w.fill >= w.qty, let c = chosenCost {
             let diff = s.p.objective[w.cls * s.B + b] - c
-            if diff > 1e-9 { return "costs \(PlanJSON.number(diff, decimals: 2))/unit more than the chosen source" + (receipt.isEmpty ? "" : " (\(receipt))") }
+            if diff > 1e-9 {
+                // The objective counts older stock's aging bonus: when that, and not cost alone, made the difference, the
+                // note says so, so that its figure matches the cost columns.
+                let chosen = s.allocations[l].min { s.p.objective[w.cls * s.B + $0.b] < s.p.objective[w.cls * s.B + $1.b] }!.b
+                let costDiff = (s.p.arcs[w.cls * s.B + b]?.unitCost ?? 0) - (s.p.arcs[w.cls * s.B + chosen]?.unitCost ?? 0)
+                let suffix = receipt.isEmpty ? "" : " (\(receipt))"
+                if abs(costDiff - diff) > 1e-6 {
+                    let bonus = "(aging bonus \(PlanJSON.number(diff - costDiff, decimals: 2))/unit)"
+                    if costDiff > 1e-9 {
+                        return "costs \(PlanJSON.number(costDiff, decimals: 2))/unit more than the chosen source, whose older stock also goes first "
+                            + bonus + suffix
+                    }
+                    return (costDiff < -1e-9 ? "costs \(PlanJSON.number(-costDiff, decimals: 2))/unit less, but " : "costs the same, but ")
+                        + "the chosen source's older stock goes first " + bonus + suffix
+                }
+                return "costs \(PlanJSON.number(diff, decimals: 2))/unit more than the chosen source" + suffix
+            }
             return "as cheap, but the line is already served whole" + (receipt.isEmpty ? "" : " (\(receipt))")
         }
         if !w.allowPartial { return "all or nothing: the line's \(w.qty) units could not all be found" }

@@ -114,6 +114,29 @@ struct EnginePolicyTests {
         #expect(s.plan().line("SO-1").allocations.map(\.warehouseID) == ["DAL"])
     }
 
+    @Test("explain says when the aging bonus, not cost, decided: an option's note gives the cost difference and the bonus apart")
+    func agingExplained() {
+        var s = EngineExceptionTests.base()
+        s.stock("DAL", "MX", 100, oldest: s.asOf)
+        s.stock("ATL", "MX", 100, oldest: s.asOf - 30)
+        s.order("SO-1", customer: "CA", due: 5, lines: [("MX", 10)])
+        s.policy.cost.agingBonusPerUnitDay = 0.1
+        let note = { (s: Scenario) -> String in
+            let e = Engine.explain(LineKey(orderID: "SO-1", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+            return e.options.first { $0.warehouseID == "DAL" && $0.source == .onHand }!.note
+        }
+        // ATL's freight is 2.00 a unit against DAL's 1.00, but its stock is 30 days older: 3.00 a unit of bonus.
+        #expect(s.plan().line("SO-1").allocations.map(\.warehouseID) == ["ATL"])
+        #expect(note(s) == "costs 1.0/unit less, but the chosen source's older stock goes first (aging bonus 3.0/unit)")
+        // DAL dearer than ATL: the note gives the cost difference, and the bonus beside it.
+        s.snapshot.lanes.removeAll { $0.from == "DAL" }
+        s.snapshot.lanes.append(Lane(from: "DAL", toRegion: "SOUTH", transitDays: 2, costPerUnit: 2.5))
+        #expect(note(s) == "costs 0.5/unit more than the chosen source, whose older stock also goes first (aging bonus 3.0/unit)")
+        // Without the bonus, the figure is the cost difference alone.
+        s.policy.cost.agingBonusPerUnitDay = 0
+        #expect(note(s) == "costs 0.5/unit more than the chosen source")
+    }
+
     @Test("respect_capacity ships lines beyond a site's daily capacity the next day, lowest priority last")
     func capacity() {
         var s = EngineExceptionTests.base()
