@@ -66,8 +66,11 @@ extension Engine {
             }
         }
         let w = solver.p.lines[l], order = index.order(ofLine: li)
-        var opts = options(solver, line: l, index: index, policy: policy)
-        if !sameSourcing(rec.allocations, solved.allocations) { opts = repassed(opts, rec: rec, requested: w.requestedDate) }
+        // When a pass changed the line's sourcing, the notes weigh the options against the solver's choice by that name.
+        let changed = !sameSourcing(rec.allocations, solved.allocations)
+        var opts = options(solver, line: l, index: index, policy: policy,
+                           reference: changed ? "the cheapest sourcing's choice" : "the chosen source")
+        if changed { opts = repassed(opts, rec: rec, requested: w.requestedDate) }
         return LineExplanation(recommendation: rec, options: opts,
                                requestedDate: w.requestedDate, customerID: order?.customerID ?? "", tier: solver.p.tierName(of: l),
                                region: index.shipToRegion(ofLine: li))
@@ -106,6 +109,7 @@ extension Engine {
                 }
                 o.note = note
             } else if o.chosenQty > 0 {
+                // (Below: the solver's choice gave way.)
                 o.note = shipComplete ? "the cheapest sourcing, but the order ships complete from one warehouse"
                     : "the cheapest sourcing, but its site was at its daily line capacity and another site costs less than waiting"
             }
@@ -120,7 +124,8 @@ extension Engine {
         }
     }
 
-    static func options(_ s: GroupSolver, line l: Int, index ix: PlanningIndex, policy: Policy) -> [SourcingOption] {
+    static func options(_ s: GroupSolver, line l: Int, index ix: PlanningIndex, policy: Policy,
+                        reference: String = "the chosen source") -> [SourcingOption] {
         let p = s.p
         let w = p.lines[l], sku = p.sku(of: l)
         let whs = ix.snapshot.warehouses
@@ -164,6 +169,7 @@ extension Engine {
                                          chosenQty: chosen, note: "")
                 opt.costedUnits = qty
                 opt.note = whyNote(opt, arc: arc, bucket: bucket, b: b, s: s, line: l, used: used, chosenCost: chosenCost,
+                                   reference: reference,
                                    rank: usable[bucket.sku] ?? 0, isPlanned: isPlanned, policy: policy, index: ix)
                 out.append(opt)
             }
@@ -176,8 +182,26 @@ extension Engine {
         }
     }
 
+    /// How an option the line could not get compares with what it got, by what the engine weighs first: the line's own
+    /// sku before a substitute (and a closer substitute before another), then cost, then (with the aging bonus) older
+    /// stock. "is an option" when it is none of these better; a line that got nothing compares with nothing.
+    static func preferredPhrase(_ b: Int, s: GroupSolver, line l: Int) -> String {
+        let c = s.p.lines[l].cls, B = s.B
+        guard let chosen = s.allocations[l].min(by: { s.p.objective[c * B + $0.b] < s.p.objective[c * B + $1.b] })?.b else {
+            return "is an option"
+        }
+        let rank = s.p.substituteRank[c * B + b], chosenRank = s.p.substituteRank[c * B + chosen]
+        if rank < chosenRank { return rank == 0 ? "has the line's own sku" : "has a closer substitute" }
+        if rank > chosenRank { return "is an option" }
+        let cost = s.p.arcs[c * B + b]?.unitCost ?? .infinity, chosenCost = s.p.arcs[c * B + chosen]?.unitCost ?? .infinity
+        if cost < chosenCost - 1e-9 { return "is cheaper" }
+        if cost <= chosenCost + 1e-9 && s.p.objective[c * B + b] < s.p.objective[c * B + chosen] - 1e-9 { return "holds older stock" }
+        return "is an option"
+    }
+
     static func whyNote(_ o: SourcingOption, arc: ArcRoute?, bucket: SupplyBucket, b: Int, s: GroupSolver, line l: Int, used: [Int],
-                        chosenCost: Double?, rank: Int, isPlanned: Bool, policy: Policy, index: PlanningIndex) -> String {
+                        chosenCost: Double?, reference: String = "the chosen source", rank: Int, isPlanned: Bool, policy: Policy,
+                        index: PlanningIndex) -> String {
         let w = s.p.lines[l]
         var receipt = ""
         if case .receipt(let id) = bucket.kind { receipt = "receipt \(id) arrives at \(o.warehouseID) on \(Day(ordinal: bucket.availableDay).short)" }
@@ -208,8 +232,7 @@ extension Engine {
             for other in s.allocations.indices where other != l && s.allocations[other].contains(where: { $0.b == b }) {
                 if taker < 0 || s.rank[other] < s.rank[taker] { taker = other }
             }
-            let cheaper = chosenCost.map { s.p.objective[w.cls * s.B + b] < $0 - 1e-9 } ?? true
-            let lead = "\(o.warehouseID) is \(cheaper ? "cheaper" : "an option") but its \(bucket.capacity) units went to"
+            let lead = "\(o.warehouseID) \(preferredPhrase(b, s: s, line: l)) but its \(bucket.capacity) units went to"
             if taker >= 0 {
                 let who = Rationale.takerPhrase(taker, s: s, index: index)
                 let others = s.allocations.indices.filter { $0 != l && s.allocations[$0].contains(where: { $0.b == b }) }.count
@@ -231,16 +254,21 @@ extension Engine {
                 let chosen = s.allocations[l].min { s.p.objective[w.cls * s.B + $0.b] < s.p.objective[w.cls * s.B + $1.b] }!.b
                 let costDiff = (s.p.arcs[w.cls * s.B + b]?.unitCost ?? 0) - (s.p.arcs[w.cls * s.B + chosen]?.unitCost ?? 0)
                 let suffix = receipt.isEmpty ? "" : " (\(receipt))"
-                if abs(costDiff - diff) > 1e-6 {
+                if diff - costDiff < -1e-6 {
+                    // This option's stock is the older one: it is dearer by more than its bonus makes up.
+                    return "costs \(PlanJSON.number(costDiff, decimals: 2))/unit more than \(reference), more than its older stock "
+                        + "makes up (aging bonus \(PlanJSON.number(costDiff - diff, decimals: 2))/unit)" + suffix
+                }
+                if diff - costDiff > 1e-6 {
                     let bonus = "(aging bonus \(PlanJSON.number(diff - costDiff, decimals: 2))/unit)"
                     if costDiff > 1e-9 {
-                        return "costs \(PlanJSON.number(costDiff, decimals: 2))/unit more than the chosen source, whose older stock also goes first "
+                        return "costs \(PlanJSON.number(costDiff, decimals: 2))/unit more than \(reference), whose older stock also goes first "
                             + bonus + suffix
                     }
                     return (costDiff < -1e-9 ? "costs \(PlanJSON.number(-costDiff, decimals: 2))/unit less, but " : "costs the same, but ")
-                        + "the chosen source's older stock goes first " + bonus + suffix
+                        + "\(reference)'s older stock goes first " + bonus + suffix
                 }
-                return "costs \(PlanJSON.number(diff, decimals: 2))/unit more than the chosen source" + suffix
+                return "costs \(PlanJSON.number(diff, decimals: 2))/unit more than \(reference)" + suffix
             }
             return "as cheap, but the line is already served whole" + (receipt.isEmpty ? "" : " (\(receipt))")
         }

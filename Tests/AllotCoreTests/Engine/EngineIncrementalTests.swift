@@ -60,6 +60,33 @@ struct EngineIncrementalTests {
         #expect(po.arrivalDate == s.asOf + 7 && po.daysLate == 4)
     }
 
+    @Test("explain says how a taken option compares by what the engine weighs first: own sku, then cost, then older stock")
+    func whyNotPreferred() {
+        // A substitute line: DAL's own MX went to a strategic line; the line got the substitute MX2, as cheap.
+        var s = EngineExceptionTests.base()
+        s.item("MX2", cost: 50, price: 100)
+        s.snapshot.substitutes.append(Substitute(sku: "MX", substituteSKU: "MX2", rank: 1))
+        s.stock("DAL", "MX", 30); s.stock("DAL", "MX2", 50)
+        s.order("SO-1002", customer: "CS", due: 2, lines: [("MX", 30)])
+        s.order("SO-2000", customer: "CB", due: 3, lines: [("MX", 20)], substitute: true)
+        let note = { (s: Scenario, source: SupplySource) -> String in
+            let e = Engine.explain(LineKey(orderID: "SO-2000", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+            return e.options.first { $0.warehouseID == "DAL" && $0.source == source }!.note
+        }
+        #expect(s.plan().line("SO-2000").allocations.map(\.source) == [.substitute("MX2")])
+        #expect(note(s, .onHand) == "DAL has the line's own sku but its 30 units went to tier-strategic order SO-1002 due 12-01")
+        // Same sku, same cost, older stock (aging bonus): the older stock is what it lost.
+        var t = EngineExceptionTests.base()
+        t.snapshot.lanes.removeAll { $0.from == "ATL" && $0.toRegion == "SOUTH" }
+        t.snapshot.lanes.append(Lane(from: "ATL", toRegion: "SOUTH", transitDays: 2, costPerUnit: 1.0))
+        t.stock("DAL", "MX", 30, oldest: t.asOf - 60); t.stock("ATL", "MX", 50, oldest: t.asOf)
+        t.order("SO-1002", customer: "CS", due: 2, lines: [("MX", 30)])
+        t.order("SO-2000", customer: "CB", due: 3, lines: [("MX", 20)])
+        t.policy.cost.agingBonusPerUnitDay = 0.01
+        #expect(t.plan().line("SO-2000").allocations.map(\.warehouseID) == ["ATL"])
+        #expect(note(t, .onHand) == "DAL holds older stock but its 30 units went to tier-strategic order SO-1002 due 12-01")
+    }
+
     @Test("plan JSON writes numbers in one fixed format")
     func numbers() {
         #expect(PlanJSON.number(84) == "84.0")

@@ -181,6 +181,19 @@ struct EngineOrderRulesTests {
         #expect(planned.recommendation == e.recommendation && planned.options == e.options)
     }
 
+    @Test("explain weighs the other options of a re-sourced line against the cheapest sourcing's choice, by that name")
+    func explainResourcedReference() {
+        var s = EngineOrderRulesTests.mxAtDALBothAtATL(atlMX: 10)
+        s.stock("CHI", "MX", 10)
+        let e = Engine.explain(LineKey(orderID: "SO-1", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+        #expect(e.recommendation.allocations.map(\.warehouseID) == ["ATL"])
+        // CHI's 3.00 a unit against DAL's 1.00 (the solver's choice), not ATL's 2.00 (what the line now takes).
+        #expect(e.options.first { $0.warehouseID == "CHI" }?.note == "costs 2.0/unit more than the cheapest sourcing's choice")
+        let plain = Engine.explain(LineKey(orderID: "SO-1", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf,
+                                   planned: e.recommendation)!
+        #expect(plain.options == e.options)
+    }
+
     @Test("explain shows a line that went elsewhere for capacity: the other site chosen, the full one given way")
     func explainCapacity() {
         let s = EngineOrderRulesTests.capacityWorld(lateness: 2.0)

@@ -135,6 +135,12 @@ struct EnginePolicyTests {
         // Without the bonus, the figure is the cost difference alone.
         s.policy.cost.agingBonusPerUnitDay = 0
         #expect(note(s) == "costs 0.5/unit more than the chosen source")
+        // DAL's stock the older one (40 days against ATL's 30), but dearer by more than its bonus.
+        s.policy.cost.agingBonusPerUnitDay = 0.1
+        s.snapshot.inventory[0].oldestReceiptDate = s.asOf - 40
+        s.snapshot.lanes.removeAll { $0.from == "DAL" }
+        s.snapshot.lanes.append(Lane(from: "DAL", toRegion: "SOUTH", transitDays: 2, costPerUnit: 4.0))
+        #expect(note(s) == "costs 2.0/unit more than the chosen source, more than its older stock makes up (aging bonus 1.0/unit)")
     }
 
     @Test("respect_capacity ships lines beyond a site's daily capacity the next day, lowest priority last")
