@@ -67,9 +67,13 @@ extension Engine {
         }
         let w = solver.p.lines[l], order = index.order(ofLine: li)
         // When a pass changed the line's sourcing, the notes weigh the options against the solver's choice by that name.
+        // (Delayed only, by site capacity: the same supplies on later days.)
         let changed = !sameSourcing(rec.allocations, solved.allocations)
+        let delayedOnly = changed && rec.allocations.count == solved.allocations.count && zip(rec.allocations, solved.allocations).allSatisfy {
+            $0.warehouseID == $1.warehouseID && $0.source == $1.source && $0.qty == $1.qty
+        }
         var opts = options(solver, line: l, index: index, policy: policy,
-                           reference: changed ? "the cheapest sourcing's choice" : "the chosen source")
+                           reference: !changed ? "the chosen source" : delayedOnly ? "the chosen source on its first day" : "the cheapest sourcing's choice")
         if changed { opts = repassed(opts, rec: rec, requested: w.requestedDate) }
         return LineExplanation(recommendation: rec, options: opts,
                                requestedDate: w.requestedDate, customerID: order?.customerID ?? "", tier: solver.p.tierName(of: l),

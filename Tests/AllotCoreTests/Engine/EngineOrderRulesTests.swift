@@ -213,6 +213,8 @@ struct EngineOrderRulesTests {
         #expect(dal.chosenQty == 5 && dal.shipDate == s.asOf + 2 && dal.arrivalDate == s.asOf + 4)
         #expect(dal.daysLate == 1 && dal.unitCost == 1.5 && dal.totalCost == 7.5)
         #expect(e.recommendation.allocations.map(\.cost) == [7.5])
+        // The other options are weighed against DAL as the solver had it, before the delay, and say so.
+        #expect(e.options.first { $0.warehouseID == "ATL" }?.note == "costs 1.0/unit more than the chosen source on its first day")
     }
 
     /// A random instance with multi-line ship-complete orders and, on odd seeds, site capacities in force.
