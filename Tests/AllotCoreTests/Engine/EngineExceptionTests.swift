@@ -75,12 +75,18 @@ struct EngineExceptionTests {
         #expect(s.plan().line("SO-2").exceptions == [])
     }
 
-    @Test("SUBSTITUTION when a line that allows it is served from a substitute, and only after its own sku")
-    func substitution() {
-        var s = EngineExceptionTests.base()
+    /// The base world with MX2, MX's rank-1 substitute, and `mx` MX and `mx2` MX2 at DAL.
+    static func substituteWorld(mx: Int, mx2: Int) -> Scenario {
+        var s = base()
         s.item("MX2", cost: 50, price: 100)
         s.snapshot.substitutes.append(Substitute(sku: "MX", substituteSKU: "MX2", rank: 1))
-        s.stock("DAL", "MX", 4); s.stock("DAL", "MX2", 20)
+        s.stock("DAL", "MX", mx); s.stock("DAL", "MX2", mx2)
+        return s
+    }
+
+    @Test("SUBSTITUTION when a line that allows it is served from a substitute, and only after its own sku")
+    func substitution() {
+        var s = EngineExceptionTests.substituteWorld(mx: 4, mx2: 20)
         s.order("SO-1", customer: "CA", due: 3, lines: [("MX", 10)], substitute: true)
         var p = s.plan()
         #expect(p.line("SO-1").allocations.contains { $0.source == .onHand && $0.qty == 4 })

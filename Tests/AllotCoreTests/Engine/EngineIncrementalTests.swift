@@ -63,10 +63,7 @@ struct EngineIncrementalTests {
     @Test("explain says how a taken option compares by what the engine weighs first: own sku, then cost, then older stock")
     func whyNotPreferred() {
         // A substitute line: DAL's own MX went to a strategic line; the line got the substitute MX2, as cheap.
-        var s = EngineExceptionTests.base()
-        s.item("MX2", cost: 50, price: 100)
-        s.snapshot.substitutes.append(Substitute(sku: "MX", substituteSKU: "MX2", rank: 1))
-        s.stock("DAL", "MX", 30); s.stock("DAL", "MX2", 50)
+        var s = EngineExceptionTests.substituteWorld(mx: 30, mx2: 50)
         s.order("SO-1002", customer: "CS", due: 2, lines: [("MX", 30)])
         s.order("SO-2000", customer: "CB", due: 3, lines: [("MX", 20)], substitute: true)
         let note = { (s: Scenario, source: SupplySource) -> String in
