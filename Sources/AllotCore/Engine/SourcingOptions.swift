@@ -113,7 +113,6 @@ extension Engine {
                 }
                 o.note = note
             } else if o.chosenQty > 0 {
-                // (Below: the solver's choice gave way.)
                 o.note = shipComplete ? "the cheapest sourcing, but the order ships complete from one warehouse"
                     : "the cheapest sourcing, but its site was at its daily line capacity and another site costs less than waiting"
             }
@@ -140,7 +139,8 @@ extension Engine {
         for a in s.allocations[l] { taken[a.b] += a.q }
         var used = [Int](repeating: 0, count: s.B)
         for other in s.allocations.indices { for a in s.allocations[other] { used[a.b] += a.q } }
-        let chosenCost = s.allocations[l].map { p.objective[w.cls * s.B + $0.b] }.min()
+        // The bucket the line takes its cheapest units from (by the objective), what every other option is weighed against.
+        let chosenBucket = s.allocations[l].min { p.objective[w.cls * s.B + $0.b] < p.objective[w.cls * s.B + $1.b] }?.b
         var out: [SourcingOption] = []
         for (b, bucket) in p.buckets.enumerated() where usable[bucket.sku] != nil {
             let cands = w.region < 0 ? [] : Routing.candidates(bucket: bucket, region: w.region, index: ix)
@@ -172,7 +172,7 @@ extension Engine {
                                          unitCost: unit, totalCost: unit * Double(qty), marginAfterFreight: margin,
                                          chosenQty: chosen, note: "")
                 opt.costedUnits = qty
-                opt.note = whyNote(opt, arc: arc, bucket: bucket, b: b, s: s, line: l, used: used, chosenCost: chosenCost,
+                opt.note = whyNote(opt, arc: arc, bucket: bucket, b: b, s: s, line: l, used: used, chosen: chosenBucket,
                                    reference: reference,
                                    rank: usable[bucket.sku] ?? 0, isPlanned: isPlanned, policy: policy, index: ix)
                 out.append(opt)
@@ -186,14 +186,13 @@ extension Engine {
         }
     }
 
-    /// How an option the line could not get compares with what it got, by what the engine weighs first: the line's own
-    /// sku before a substitute (and a closer substitute before another), then cost, then (with the aging bonus) older
-    /// stock. "is an option" when it is none of these better; a line that got nothing compares with nothing.
-    static func preferredPhrase(_ b: Int, s: GroupSolver, line l: Int) -> String {
+    /// How option bucket `b`, which the line could not get, compares with the `chosen` bucket, by what the engine weighs
+    /// first: the line's own sku before a substitute (and a closer substitute before another), then cost, then (with the
+    /// aging bonus) older stock. "is an option" when it is none of these better; a line that got nothing compares with
+    /// nothing.
+    static func preferredPhrase(_ b: Int, chosen: Int?, s: GroupSolver, line l: Int) -> String {
         let c = s.p.lines[l].cls, B = s.B
-        guard let chosen = s.allocations[l].min(by: { s.p.objective[c * B + $0.b] < s.p.objective[c * B + $1.b] })?.b else {
-            return "is an option"
-        }
+        guard let chosen else { return "is an option" }
         let rank = s.p.substituteRank[c * B + b], chosenRank = s.p.substituteRank[c * B + chosen]
         if rank < chosenRank { return rank == 0 ? "has the line's own sku" : "has a closer substitute" }
         if rank > chosenRank { return "is an option" }
@@ -204,8 +203,7 @@ extension Engine {
     }
 
     static func whyNote(_ o: SourcingOption, arc: ArcRoute?, bucket: SupplyBucket, b: Int, s: GroupSolver, line l: Int, used: [Int],
-                        chosenCost: Double?, reference: String = "the chosen source", rank: Int, isPlanned: Bool, policy: Policy,
-                        index: PlanningIndex) -> String {
+                        chosen: Int?, reference: String, rank: Int, isPlanned: Bool, policy: Policy, index: PlanningIndex) -> String {
         let w = s.p.lines[l]
         var receipt = ""
         if case .receipt(let id) = bucket.kind { receipt = "receipt \(id) arrives at \(o.warehouseID) on \(Day(ordinal: bucket.availableDay).short)" }
@@ -236,7 +234,7 @@ extension Engine {
             for other in s.allocations.indices where other != l && s.allocations[other].contains(where: { $0.b == b }) {
                 if taker < 0 || s.rank[other] < s.rank[taker] { taker = other }
             }
-            let lead = "\(o.warehouseID) \(preferredPhrase(b, s: s, line: l)) but its \(bucket.capacity) units went to"
+            let lead = "\(o.warehouseID) \(preferredPhrase(b, chosen: chosen, s: s, line: l)) but its \(bucket.capacity) units went to"
             if taker >= 0 {
                 let who = Rationale.takerPhrase(taker, s: s, index: index)
                 let others = s.allocations.indices.filter { $0 != l && s.allocations[$0].contains(where: { $0.b == b }) }.count
@@ -250,12 +248,11 @@ extension Engine {
             return "\(lead) other lines"
         }
         if rank > 0 { return "substitute (rank \(rank)): used only when the line's own sku cannot serve it" }
-        if w.fill >= w.qty, let c = chosenCost {
-            let diff = s.p.objective[w.cls * s.B + b] - c
+        if w.fill >= w.qty, let chosen {
+            let diff = s.p.objective[w.cls * s.B + b] - s.p.objective[w.cls * s.B + chosen]
             if diff > 1e-9 {
                 // The objective counts older stock's aging bonus: when that, and not cost alone, made the difference, the
                 // note says so, so that its figure matches the cost columns.
-                let chosen = s.allocations[l].min { s.p.objective[w.cls * s.B + $0.b] < s.p.objective[w.cls * s.B + $1.b] }!.b
                 let costDiff = (s.p.arcs[w.cls * s.B + b]?.unitCost ?? 0) - (s.p.arcs[w.cls * s.B + chosen]?.unitCost ?? 0)
                 let suffix = receipt.isEmpty ? "" : " (\(receipt))"
                 if diff - costDiff < -1e-6 {
