@@ -69,11 +69,13 @@ extension Engine {
         // When a pass changed the line's sourcing, the notes weigh the options against the solver's choice by that name.
         // (Delayed only, by site capacity: the same supplies on later days.)
         let changed = !sameSourcing(rec.allocations, solved.allocations)
-        let delayedOnly = changed && rec.allocations.count == solved.allocations.count && zip(rec.allocations, solved.allocations).allSatisfy {
+        let reference: String
+        if !changed { reference = "the chosen source" }
+        else if rec.allocations.count == solved.allocations.count, zip(rec.allocations, solved.allocations).allSatisfy({
             $0.warehouseID == $1.warehouseID && $0.source == $1.source && $0.qty == $1.qty
-        }
-        var opts = options(solver, line: l, index: index, policy: policy,
-                           reference: !changed ? "the chosen source" : delayedOnly ? "the chosen source on its first day" : "the cheapest sourcing's choice")
+        }) { reference = "the chosen source on its first day" }
+        else { reference = "the cheapest sourcing's choice" }
+        var opts = options(solver, line: l, index: index, policy: policy, reference: reference)
         if changed { opts = repassed(opts, rec: rec, requested: w.requestedDate) }
         return LineExplanation(recommendation: rec, options: opts,
                                requestedDate: w.requestedDate, customerID: order?.customerID ?? "", tier: solver.p.tierName(of: l),
