@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// Small snapshot folders written into temp dirs, and ways to compare what a mirror holds.
 enum Fixture {
@@ -85,7 +86,7 @@ enum Fixture {
 
     /// Writes the files into a new temp folder; `overrides` replace (or, with nil, remove) files of `base`.
     static func folder(_ base: [String: String] = basic, _ overrides: [String: String?] = [:]) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-fixture-\(UUID().uuidString)")
+        let dir = Scratch.url("allot-fixture")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var files = base
         for (k, v) in overrides { files[k] = v }
@@ -102,7 +103,7 @@ enum Fixture {
 
     /// A new mirror in a temp file (removed when the test process ends).
     static func mirror() throws -> Mirror {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mirror-\(UUID().uuidString)")
+        let dir = Scratch.url("allot-mirror")
         return try Mirror(path: dir.appendingPathComponent("mirror.sqlite").path)
     }
 

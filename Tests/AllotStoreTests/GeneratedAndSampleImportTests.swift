@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 @Suite("Importing generated scenarios and the bundled samples")
 struct GeneratedAndSampleImportTests {
@@ -38,7 +39,7 @@ struct GeneratedAndSampleImportTests {
     @Test("a generated scenario imports cleanly, and importing it again changes nothing")
     func generated() throws {
         let snapshot = ScenarioGenerator(.init(orderLines: 3_000, skus: 200, warehouses: 4, seed: 3)).generate()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-gen-\(UUID().uuidString)").path
+        let dir = Scratch.url("allot-gen").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SnapshotWriter.write(snapshot, policyTOML: ScenarioGenerator.policyTOML, to: dir)
         let mirror = try Fixture.mirror()
@@ -62,7 +63,7 @@ struct GeneratedAndSampleImportTests {
     func quoting() throws {
         var s = Snapshot()
         s.warehouses = [Warehouse(id: "W1", name: "Dock \"A\", north\nside", region: "R1")]
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-q-\(UUID().uuidString)").path
+        let dir = Scratch.url("allot-q").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SnapshotWriter.write(s, policyTOML: nil, to: dir)
         let mirror = try Fixture.mirror()
@@ -73,7 +74,7 @@ struct GeneratedAndSampleImportTests {
     @Test("a bad file late in a large first load leaves the new mirror empty")
     func lateProblemRollsBack() throws {
         let snapshot = ScenarioGenerator(.init(orderLines: 30_000, skus: 300, warehouses: 3, seed: 4)).generate()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-late-\(UUID().uuidString)").path
+        let dir = Scratch.url("allot-late").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SnapshotWriter.write(snapshot, policyTOML: nil, to: dir)
         let handle = try #require(FileHandle(forWritingAtPath: dir + "/order_lines.csv"))

@@ -18,7 +18,7 @@ struct ImportCommandTests {
     }
 
     static func tempDB() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("allot-cli-\(UUID().uuidString)/m.sqlite").path
+        Scratch.url("allot-cli").appendingPathComponent("m.sqlite").path
     }
 
     @Test("importing a folder prints the summary line; importing it again applies nothing")
@@ -98,7 +98,7 @@ struct ImportCommandTests {
         #expect(r.out.contains("  plan ") && r.out.contains("total cost "))
         #expect(try PlanStore(mirror: Mirror(path: db)).currentPlanID() == nil)
 
-        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("allot-not-a-mirror-\(UUID().uuidString)").path
+        let bad = Scratch.url("allot-not-a-mirror").path
         try Data("not a database".utf8).write(to: URL(fileURLWithPath: bad))
         let refused = try Self.run(["bench", "plan", "--mirror", bad])
         #expect(refused.status != 0)
@@ -127,7 +127,7 @@ struct ImportCommandTests {
     @Test("allot generate writes the same files for the same seed")
     func generateIsDeterministic() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("allot-gen-\(UUID().uuidString)")
+        let base = Scratch.url("allot-gen")
         defer { try? FileManager.default.removeItem(at: base) }
         let args = ["--orders", "3000", "--skus", "150", "--warehouses", "3", "--seed", "11"]
         #expect(try Self.run(["generate", base.appendingPathComponent("a").path] + args).status == 0)

@@ -3,13 +3,14 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 @Suite("The import's migrations")
 struct ImportMigrationTests {
     /// A mirror file made with the migrations up to `migration` only and filled by `fill`, then opened as a `Mirror`
     /// (which migrates it the rest of the way); the folder goes when the test ends (`cleanUp`).
     static func migratedForward(from migration: String, fill: (Database) throws -> Void) throws -> (mirror: Mirror, cleanUp: () -> Void) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mig-\(UUID().uuidString)")
+        let dir = Scratch.url("allot-mig")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("old.sqlite").path
         let old = try DatabaseQueue(path: path)

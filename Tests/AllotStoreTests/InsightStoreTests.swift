@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 @Suite("Insight history in the mirror")
 struct InsightStoreTests {
@@ -18,7 +19,7 @@ struct InsightStoreTests {
     }
 
     static func folder(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-hist-\(UUID().uuidString)/history")
+        let dir = Scratch.url("allot-hist").appendingPathComponent("history")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         return dir.deletingLastPathComponent().path

@@ -2,12 +2,13 @@ import Testing
 import Foundation
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 @Suite("The mirror")
 struct MirrorTests {
     @Test("a new mirror is migrated, empty, in WAL mode with foreign keys on")
     func newMirror() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-\(UUID().uuidString)")
+        let dir = Scratch.url("allot")
         defer { try? FileManager.default.removeItem(at: dir) }
         let mirror = try Mirror(path: dir.appendingPathComponent("m.sqlite").path)
         #expect(try mirror.isEmpty())
@@ -21,7 +22,7 @@ struct MirrorTests {
 
     @Test("migrating twice changes nothing")
     func migrationsAreIdempotent() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-\(UUID().uuidString)")
+        let dir = Scratch.url("allot")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("m.sqlite").path
         _ = try Mirror(path: path)
@@ -32,7 +33,7 @@ struct MirrorTests {
 
     @Test("the log is copied back into the file beside the writer, not in its commits")
     func checkpointsRunOffTheWriter() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-\(UUID().uuidString)")
+        let dir = Scratch.url("allot")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("m.sqlite").path
         let mirror = try Mirror(path: path)
@@ -67,5 +68,24 @@ struct MirrorTests {
         #expect(Mirror.defaultPath(environment: ["ALLOT_DB": "/x/m.sqlite", "HOME": "/h"]) == "/x/m.sqlite")
         #expect(Mirror.defaultPath(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/allot/mirror.sqlite")
         #expect(Mirror.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/allot/mirror.sqlite")
+    }
+}
+
+@Suite("Test scratch folders")
+struct ScratchTests {
+    @Test("the sweep removes a folder left by an ended test process and keeps those of running ones")
+    func sweep() throws {
+        let tmp = Scratch.url("allot-sweep")
+        let ended = tmp.appendingPathComponent(Scratch.folderPrefix + "\(Int32.max)")  // above any pid_max
+        let running = tmp.appendingPathComponent(Scratch.folderPrefix + "\(getppid())")
+        let other = tmp.appendingPathComponent("allot-tests-notes")
+        for dir in [ended, running, other] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("mirror"), withIntermediateDirectories: true)
+        }
+        Scratch.sweep(tmp)
+        #expect(!FileManager.default.fileExists(atPath: ended.path))
+        #expect(FileManager.default.fileExists(atPath: running.path))
+        #expect(FileManager.default.fileExists(atPath: other.path))
+        #expect(Scratch.url("allot-mirror").path.hasPrefix(Scratch.root.path + "/allot-mirror-"))
     }
 }

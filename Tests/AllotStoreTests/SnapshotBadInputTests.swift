@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// Each kind of bad snapshot input gives one clear message naming where it is, and leaves the mirror exactly
 /// as it was.
@@ -142,7 +143,7 @@ struct SnapshotBadInputTests {
 
     @Test("a folder with no snapshot files is refused")
     func noFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-empty-\(UUID().uuidString)")
+        let dir = Scratch.url("allot-empty")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let p = try rejected(folder: dir)
         #expect(p.count == 1 && p[0].contains("no snapshot files here"))

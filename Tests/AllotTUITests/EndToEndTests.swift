@@ -11,7 +11,7 @@ struct EndToEndTests {
     func planAcceptOverrideEscalateApprove() throws {
         let allot = try #require(Terminal.allotBinary(), "the allot binary is not built next to the tests (swift build first)")
         try #require(Subprocess.which("tmux") != nil, "tmux is not installed; the end-to-end test needs it")
-        let dir = NSTemporaryDirectory() + "allot-e2e-\(UUID().uuidString)"
+        let dir = Scratch.path("allot-e2e")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = dir + "/mirror.sqlite"

@@ -3,13 +3,14 @@ import Foundation
 import AllotCore
 import AllotStore
 @testable import AllotTUI
+import AllotTestSupport
 
 /// The options table the workbench shows for a line, on a real plan of the promotion sample.
 @Suite("Options from the stored plan")
 struct EngineOptionsTests {
     @Test("a ship-complete line's options show what the stored plan chose for it, and its stored row reads back")
     func shipCompleteLineFromStoredPlan() throws {
-        let dir = NSTemporaryDirectory() + "allot-options-\(UUID().uuidString)"
+        let dir = Scratch.path("allot-options")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let mirror = try Mirror(path: dir + "/m.sqlite")

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import AllotTUI
+import AllotTestSupport
 
 @Suite("Themes and the config file")
 struct ThemeAndConfigTests {
@@ -16,7 +17,7 @@ struct ThemeAndConfigTests {
 
     @Test("a user theme in the config folder overrides the bundled one of the same name")
     func userOverrides() throws {
-        let dir = NSTemporaryDirectory() + "allot-theme-\(UUID().uuidString)"
+        let dir = Scratch.path("allot-theme")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "[base]\nfg = \"red\"\n".write(toFile: dir + "/dark.toml", atomically: true, encoding: .utf8)
         let t = try ThemeCatalog(directories: [dir, Fixture.themesDirectory]).load("dark")

@@ -3,6 +3,7 @@ import Foundation
 import AllotCore
 import AllotStore
 @testable import AllotTUI
+import AllotTestSupport
 
 @Suite("Workbench reads over the mirror")
 struct WorkbenchReadsTests {
@@ -107,7 +108,7 @@ struct WorkbenchReadsTests {
 
     @Test("the change watch sees a commit made by another connection")
     func changeWatch() throws {
-        let path = NSTemporaryDirectory() + "allot-watch-\(UUID().uuidString).sqlite"
+        let path = Scratch.path("allot-watch") + ".sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let m = try Mirror(path: path)
         let watch = try ChangeWatch(mirror: m)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// A mirror to decide in: DAL and CHI serve the south; MX-200 has 80 available at DAL (100 − 10 reserved − 10
 /// safety) and 50 at CHI; a plan recommends SO-1:1 40 from DAL (review), SO-1:2 5 from DAL (review),
@@ -10,7 +11,7 @@ enum GovernanceFixture {
     static let asOf = Day(year: 2026, month: 11, day: 29)
 
     static func tempPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("allot-gov-\(UUID().uuidString)/m.sqlite").path
+        Scratch.url("allot-gov").appendingPathComponent("m.sqlite").path
     }
 
     /// A seeded mirror with a current plan (on disk when `path` is given).

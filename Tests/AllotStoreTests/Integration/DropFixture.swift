@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import AllotStore
 import AllotCore
+import AllotTestSupport
 
 /// A drop folder in a temp dir beside a mirror loaded with `Fixture.basic`, and ways to write inputs into it.
 struct DropFixture {
@@ -18,7 +19,7 @@ struct DropFixture {
     /// A drop folder beside an existing mirror.
     init(mirror: Mirror) throws {
         self.mirror = mirror
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-drop-\(UUID().uuidString)")
+        dir = Scratch.url("allot-drop")
         folder = try DropFolder(path: dir.path)
     }
 
