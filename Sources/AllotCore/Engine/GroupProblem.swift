@@ -173,32 +173,37 @@ struct GroupProblem: Sendable {
             return out
         }
         let firstProtected = classes.count - commitments.count
-        for c in classes.indices {
-            let own = classes[c].skuSlot, region = classes[c].region, requested = classes[c].requested
-            if c >= firstProtected {
-                // Protected units only sit in a bucket; they ship nowhere and cost nothing.
-                for b in bucketsOfSlot[own] where supply[b].availableDay <= requested {
-                    let day = supply[b].availableDay
-                    let stay = RouteCandidate(shipWarehouse: supply[b].warehouse, transferFrom: -1, shipDay: day,
-                                              arrivalDay: day, unitFreight: 0, mode: .ground, groundArrival: day)
-                    arcs[c * bCount + b] = ArcRoute(route: stay, daysLate: 0, unitCost: 0)
-                    objective[c * bCount + b] = 0
+        // What the routes read of each bucket, apart: a bucket holds strings, and passing one on retains them.
+        let routeOf = supply.map { (w: $0.warehouse, stock: $0.kind == .onHand, day: $0.availableDay) }
+        let agingBonus = supply.map { $0.kind == .onHand ? policy.cost.agingBonusPerUnitDay * Double($0.ageDays) : 0 }
+        ix.routeTable.withUnsafeBufferPointer { table in
+            for c in classes.indices {
+                let own = classes[c].skuSlot, region = classes[c].region, requested = classes[c].requested
+                if c >= firstProtected {
+                    // Protected units only sit in a bucket; they ship nowhere and cost nothing.
+                    for b in bucketsOfSlot[own] where supply[b].availableDay <= requested {
+                        let day = supply[b].availableDay
+                        let stay = RouteCandidate(shipWarehouse: supply[b].warehouse, transferFrom: -1, shipDay: day,
+                                                  arrivalDay: day, unitFreight: 0, mode: .ground, groundArrival: day)
+                        arcs[c * bCount + b] = ArcRoute(route: stay, daysLate: 0, unitCost: 0)
+                        objective[c * bCount + b] = 0
+                    }
+                    continue
                 }
-                continue
-            }
-            let subs = classes[c].allowSubstitute ? substitutes[own] : []
-            for k in -1..<subs.count {
-                let (slot, rank) = k < 0 ? (own, 0) : subs[k]
-                for b in bucketsOfSlot[slot] {
-                    guard let arc = Routing.arc(bucket: supply[b], region: region, requested: requested, index: ix, policy: policy)
-                    else { continue }
-                    let i = c * bCount + b
-                    arcs[i] = arc
-                    substituteRank[i] = rank
-                    var obj = arc.unitCost
-                    if supply[b].kind == .onHand { obj -= policy.cost.agingBonusPerUnitDay * Double(supply[b].ageDays) }
-                    if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
-                    objective[i] = obj
+                let subs = classes[c].allowSubstitute ? substitutes[own] : []
+                for k in -1..<subs.count {
+                    let (slot, rank) = k < 0 ? (own, 0) : subs[k]
+                    for b in bucketsOfSlot[slot] {
+                        let r = routeOf[b]
+                        let ways = UnsafeBufferPointer(rebasing: table[ix.routeRange(from: r.w, stock: r.stock, to: region)])
+                        guard let arc = Routing.arc(ways, availableDay: r.day, requested: requested, policy: policy) else { continue }
+                        let i = c * bCount + b
+                        arcs[i] = arc
+                        substituteRank[i] = rank
+                        var obj = arc.unitCost - agingBonus[b]
+                        if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
+                        objective[i] = obj
+                    }
                 }
             }
         }

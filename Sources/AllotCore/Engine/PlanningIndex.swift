@@ -14,8 +14,11 @@ public struct PlanningIndex: Sendable {
     var transfersFrom: [[TransferInfo]] = []
     /// Every non-dominated way from a warehouse's supply to a region, for supply available on day 0 (a bucket's
     /// routes are these moved to its first day): per `(warehouse * regionCount + region) * 2 + (stock ? 1 : 0)`.
-    /// Built once, so that solving a sku looks its routes up instead of working them out per bucket.
-    var relativeRoutes: [[RouteCandidate]] = []
+    /// Built once, so that solving a sku looks its routes up instead of working them out per bucket. One flat table,
+    /// each key's ways at `routeStart[key] ..< routeStart[key + 1]`: the solver reads millions of them without
+    /// retaining an array per look.
+    var routeTable: [RouteCandidate] = []
+    var routeStart: [Int] = [0]
     var customerIndex: [CustomerID: Int] = [:]
     var itemIndex: [SKU: Int] = [:]
     var orderIndex: [OrderID: Int] = [:]
@@ -72,7 +75,10 @@ public struct PlanningIndex: Sendable {
         }
         for w in 0..<wCount {
             for r in 0..<regionCount {
-                for stock in [false, true] { relativeRoutes.append(Routing.build(warehouse: w, stock: stock, day: 0, region: r, index: self)) }
+                for stock in [false, true] {
+                    routeTable.append(contentsOf: Routing.build(warehouse: w, stock: stock, day: 0, region: r, index: self))
+                    routeStart.append(routeTable.count)
+                }
             }
         }
         for (i, c) in snapshot.customers.enumerated() { customerIndex[c.id] = i }
@@ -157,8 +163,15 @@ public struct PlanningIndex: Sendable {
     public func group(of sku: SKU) -> [SKU] { groupOfSku[sku].map { groups[$0] } ?? [sku] }
 
     /// The ways from warehouse `w`'s stock (or a receipt there) to region `r` for supply available on day 0.
-    func routes(from w: Int, stock: Bool, to r: Int) -> [RouteCandidate] {
-        r < 0 ? [] : relativeRoutes[(w * regionCount + r) * 2 + (stock ? 1 : 0)]
+    func routes(from w: Int, stock: Bool, to r: Int) -> ArraySlice<RouteCandidate> {
+        routeTable[routeRange(from: w, stock: stock, to: r)]
+    }
+
+    /// Where `routes(from:stock:to:)` lies in `routeTable` (empty for no region).
+    @inline(__always) func routeRange(from w: Int, stock: Bool, to r: Int) -> Range<Int> {
+        guard r >= 0 else { return 0..<0 }
+        let key = (w * regionCount + r) * 2 + (stock ? 1 : 0)
+        return routeStart[key]..<routeStart[key + 1]
     }
 
     func ground(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : groundLane[w * regionCount + r] }

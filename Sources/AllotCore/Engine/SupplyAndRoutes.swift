@@ -55,8 +55,7 @@ enum Routing {
     /// Every non-dominated way for a bucket's units to reach `region` (from the index's table, moved to the
     /// bucket's first day).
     static func candidates(bucket b: SupplyBucket, region r: Int, index ix: PlanningIndex) -> [RouteCandidate] {
-        let table = ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r)
-        return table.map { $0.shifted(by: b.availableDay) }
+        ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r).map { $0.shifted(by: b.availableDay) }
     }
 
     /// The route a bucket's units take to a line due on `requested`: `choose` over the index's table of ways, with
@@ -64,9 +63,16 @@ enum Routing {
     /// among the ways that ship from warehouse `shippingFrom` when it is not -1.
     static func arc(bucket b: SupplyBucket, region r: Int, requested: Int32, shippingFrom w: Int = -1, index ix: PlanningIndex,
                     policy: Policy) -> ArcRoute? {
-        guard var arc = choose(ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r),
-                               requested: requested &- b.availableDay, shippingFrom: w, policy: policy) else { return nil }
-        arc.route = arc.route.shifted(by: b.availableDay)
+        arc(ix.routes(from: b.warehouse, stock: b.kind == .onHand, to: r), availableDay: b.availableDay, requested: requested,
+            shippingFrom: w, policy: policy)
+    }
+
+    /// The same over a bucket's table of ways read in place, for supply first available on `availableDay`.
+    @inline(__always)
+    static func arc<C: Collection<RouteCandidate>>(_ table: C, availableDay: Int32, requested: Int32, shippingFrom w: Int = -1,
+                                                   policy: Policy) -> ArcRoute? {
+        guard var arc = choose(table, requested: requested &- availableDay, shippingFrom: w, policy: policy) else { return nil }
+        arc.route = arc.route.shifted(by: availableDay)
         return arc
     }
 
@@ -110,7 +116,7 @@ enum Routing {
     /// The route a line due on `requested` uses from these candidates (those that ship from `shippingFrom` when it is
     /// not -1): the cheapest (freight plus lateness) within the lateness horizon, where an expedite lane counts only
     /// when the ground lane would be late and it is faster.
-    static func choose(_ cands: [RouteCandidate], requested: Int32, shippingFrom w: Int = -1, policy: Policy) -> ArcRoute? {
+    static func choose<C: Collection<RouteCandidate>>(_ cands: C, requested: Int32, shippingFrom w: Int = -1, policy: Policy) -> ArcRoute? {
         var best: ArcRoute?
         for c in cands where w < 0 || c.shipWarehouse == w {
             // Expedite only where ground would arrive late, and only if it arrives sooner; then it competes on cost.
