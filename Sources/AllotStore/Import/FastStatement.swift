@@ -2,14 +2,14 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A prepared statement that the event import runs with its values bound straight to SQLite.
+/// A prepared statement that the event import and the plan store run with their values bound straight to SQLite.
 ///
-/// An import runs the same dozen statements a million times. Through GRDB each run boxes every value into a
-/// `StatementArguments`, checks their count and hashes the SQL text to find the cached statement; that cost more
-/// than SQLite's own work. Here the statement is prepared once per file (`FastStatements`) and values are bound
-/// by position. It is the importer's own, never one of GRDB's cached statements: GRDB binds those with its own
-/// temporary bindings and tracks their state, and sharing one with it left values unbound. GRDB finalizes it
-/// when the last reference goes.
+/// An import runs the same dozen statements a million times, and storing a plan runs one insert per line. Through
+/// GRDB each run boxes every value into a `StatementArguments`, checks their count and hashes the SQL text to find
+/// the cached statement; that cost more than SQLite's own work. Here the statement is prepared once (per file, with
+/// `FastStatements`) and values are bound by position. It is never one of GRDB's cached statements: GRDB binds those
+/// with its own temporary bindings and tracks their state, and sharing one with it left values unbound. GRDB
+/// finalizes it when the last reference goes.
 ///
 /// Only for plain `SELECT`/`INSERT`/`UPDATE`/`DELETE` inside a transaction GRDB opened: stepping here skips
 /// GRDB's statement hooks, which matter only for transaction statements and observers (the mirror has none on
@@ -60,11 +60,16 @@ final class FastStatement {
 
     func bind(_ value: Int) { bind(Int64(value)) }
 
+    func bind(_ value: Double) {
+        position += 1
+        sqlite3_bind_double(handle, position, value)
+    }
+
     func bind(_ value: DatabaseValue) {
         switch value.storage {
         case .null: bindNull()
         case .int64(let i): bind(i)
-        case .double(let d): position += 1; sqlite3_bind_double(handle, position, d)
+        case .double(let d): bind(d)
         case .string(let s): bind(s)
         case .blob(let data):
             position += 1

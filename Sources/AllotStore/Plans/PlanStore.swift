@@ -39,6 +39,15 @@ public struct PlanPageQuery: Hashable, Sendable {
     }
 }
 
+/// What a line of the previous current plan recommended, for its version in the next one.
+private struct PreviousLine {
+    var version: Int
+    var firstSeen: String
+    var allocations: String
+    var status: String
+    var exceptions: String
+}
+
 /// Stores plans in the mirror and reads them back: the current plan, one line, or a page of a queue.
 public struct PlanStore: Sendable {
     public let mirror: Mirror
@@ -68,8 +77,6 @@ public struct PlanStore: Sendable {
         return h.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Stores `plan` as the current plan and returns its id. A line keeps its `version` when its recommendation
-    /// (allocations, status, exceptions) is unchanged from the previous current plan, else gets version + 1.
     /// The customer tier of each order, stored with its recommendations for the workbench's `tier:` filter.
     static func tierByOrder(_ snapshot: Snapshot) -> [OrderID: String] {
         var tierOf: [CustomerID: String] = [:]
@@ -80,6 +87,8 @@ public struct PlanStore: Sendable {
         return out
     }
 
+    /// Stores `plan` as the current plan and returns its id. A line keeps its `version` when its recommendation
+    /// (allocations, status, exceptions) is unchanged from the previous current plan, else gets version + 1.
     /// `changeID`, when given, is the newest change-feed entry read before the snapshot was loaded
     /// (`Mirror.lastChangeID()`): the incremental re-plan then starts after it.
     @discardableResult
@@ -97,16 +106,20 @@ public struct PlanStore: Sendable {
         let summary = String(decoding: try JSONEncoder.sorted.encode(plan.summary), as: UTF8.self)
 
         try mirror.db.write { db in try Mirror.withLargeCache(db) {
-            // The previous current plan's lines: their version, first sighting and what they recommended.
-            var previous: [LineKey: (version: Int, first: String, signature: String)] = [:]
+            // The previous current plan's lines: their version, first sighting and what they recommended. Read and
+            // written below with values bound straight to SQLite: boxing each line's twenty values into GRDB's
+            // arguments was about a tenth of storing a plan.
+            var previous: [LineKey: PreviousLine] = [:]
             if let prior = try String.fetchOne(db, sql: "SELECT plan_id FROM plan WHERE is_current = 1") {
-                let rows = try Row.fetchCursor(db, sql: """
+                let read = try FastStatement(db, sql: """
                     SELECT order_id, line_no, version, first_seen_at, allocations_json, status, exceptions
                     FROM recommendation WHERE plan_id = ?
-                    """, arguments: [prior])
-                while let r = try rows.next() {
-                    let sig = "\(r[4] as String)|\(r[5] as String)|\(r[6] as String)"
-                    previous[LineKey(orderID: r[0], lineNo: r[1])] = (r[2], r[3], sig)
+                    """)
+                read.bind(prior)
+                previous.reserveCapacity(plan.lines.count)
+                try read.forEachRow { r in
+                    previous[LineKey(orderID: r.text(0), lineNo: Int(r.int64(1)))] = PreviousLine(
+                        version: Int(r.int64(2)), firstSeen: r.text(3), allocations: r.text(4), status: r.text(5), exceptions: r.text(6))
                 }
                 try db.execute(sql: "UPDATE plan SET is_current = 0 WHERE plan_id = ?", arguments: [prior])
             }
@@ -114,7 +127,7 @@ public struct PlanStore: Sendable {
                 INSERT INTO plan(plan_id, created_at, as_of, policy_version, input_hash, summary_json, is_current)
                 VALUES (?, ?, ?, ?, ?, ?, 1)
                 """, arguments: [planID, now.description, plan.asOf.description, plan.policyVersion, inputHash, summary])
-            let insert = try db.makeStatement(sql: """
+            let insert = try FastStatement(db, sql: """
                 INSERT INTO recommendation(plan_id, order_id, line_no, sku, requested, allocated, short, priority_class,
                   status, exceptions, queue, cost, value, promise_date, requested_date, allocations_json, rationale,
                   version, first_seen_at, tier)
@@ -126,17 +139,19 @@ public struct PlanStore: Sendable {
                 let exceptions = r.exceptions.map(\.rawValue).joined(separator: ",")
                 var version = 1, first = nowText
                 if let p = previous[r.key] {
-                    first = p.first
-                    version = p.signature == "\(allocations)|\(r.status.rawValue)|\(exceptions)" ? p.version : p.version + 1
+                    first = p.firstSeen
+                    let same = p.allocations == allocations && p.status == r.status.rawValue && p.exceptions == exceptions
+                    version = same ? p.version : p.version + 1
                 }
                 let promise = r.allocations.map(\.arrivalDate).max()
                 let value = Double(r.allocated) * (price[r.key] ?? 0)
-                try insert.execute(arguments: [
-                    planID, r.orderID, r.lineNo, r.sku, r.requested, r.allocated, r.short, r.priorityClass,
-                    r.status.rawValue, exceptions, Engine.queue(for: r, policy: policy)?.rawValue, r.cost, value,
-                    promise?.description, (requested[r.orderID] ?? plan.asOf).description, allocations, r.rationale,
-                    version, first, tiers[r.orderID] ?? "",
-                ])
+                insert.bind(planID); insert.bind(r.orderID); insert.bind(r.lineNo); insert.bind(r.sku)
+                insert.bind(r.requested); insert.bind(r.allocated); insert.bind(r.short); insert.bind(r.priorityClass)
+                insert.bind(r.status.rawValue); insert.bind(exceptions); insert.bind(Engine.queue(for: r, policy: policy)?.rawValue)
+                insert.bind(r.cost); insert.bind(value); insert.bind(promise?.description)
+                insert.bind((requested[r.orderID] ?? plan.asOf).description); insert.bind(allocations); insert.bind(r.rationale)
+                insert.bind(version); insert.bind(first); insert.bind(tiers[r.orderID] ?? "")
+                try insert.execute()
             }
             if let changeID { try PlanStore.recordBasis(db, planID: planID, changeID: changeID) }
             // Keep only the newest plans (the current one and a few before it, for comparison).
