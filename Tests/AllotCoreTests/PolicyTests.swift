@@ -54,3 +54,33 @@ struct PolicyTests {
         }
     }
 }
+
+@Suite("Policy fingerprint")
+struct PolicyFingerprintTests {
+    @Test("equal policies read alike whatever order their dictionaries and sets were filled in; any setting changes it")
+    func fingerprint() throws {
+        var a = Policy(), b = Policy()
+        // The same entries, inserted in opposite orders (a dictionary's listing follows its history and the process's seed).
+        a.routing = [:]; b.routing = [:]
+        for k in ExceptionKind.allCases { a.routing[k] = .planner }
+        for k in ExceptionKind.allCases.reversed() { b.routing[k] = .planner }
+        a.autoRelease.allow = []; b.autoRelease.allow = []
+        for k in ExceptionKind.allCases { a.autoRelease.allow.insert(k) }
+        for k in ExceptionKind.allCases.reversed() { b.autoRelease.allow.insert(k) }
+        #expect(a == b)
+        #expect(a.fingerprint == b.fingerprint)
+        // Every entry is listed in order, keys with their values.
+        #expect(a.fingerprint.contains("[\(ExceptionKind.allCases.map { String(reflecting: $0) }.sorted().map { "\($0): \(String(reflecting: Role.planner))" }.joined(separator: ", "))]"))
+
+        var c = a
+        c.routing[.shortage] = .supervisor
+        #expect(c.fingerprint != a.fingerprint)
+        var d = a
+        d.cost.splitPenalty += 1
+        #expect(d.fingerprint != a.fingerprint)
+        // Text is quoted: one reason "a, b" is not the two reasons "a" and "b".
+        var e = a, f = a
+        e.reasons = ["hold": ["a, b"]]; f.reasons = ["hold": ["a", "b"]]
+        #expect(e.fingerprint != f.fingerprint)
+    }
+}

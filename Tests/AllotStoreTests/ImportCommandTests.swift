@@ -141,3 +141,26 @@ struct ImportCommandTests {
         }
     }
 }
+
+@Suite("allot plan's input hash")
+struct PlanInputHashTests {
+    @Test("the same mirror, policy and date give the same input hash in every run of allot plan")
+    func sameInputsSameHash() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ImportCommandTests.binary), "build the allot binary first (swift build)")
+        let db = ImportCommandTests.tempDB()
+        _ = try ImportCommandTests.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        // Each run is a process of its own, with its own seed for hashing: the policy's dictionaries and sets (routing,
+        // reasons, auto-release) are listed in a different order in each, which once changed the hash from run to run.
+        var hashes = Set<String>()
+        for _ in 0..<4 {
+            let r = try ImportCommandTests.run(["plan", "--as-of", "2026-11-29", "--db", db])
+            #expect(r.status == 0, "\(r.err)")
+            hashes.insert(try Mirror(path: db).db.read { try String.fetchOne($0, sql: "SELECT input_hash FROM plan WHERE is_current = 1") } ?? "")
+        }
+        #expect(hashes.count == 1, "\(hashes)")
+        let other = try ImportCommandTests.run(["plan", "--as-of", "2026-11-30", "--db", db])
+        #expect(other.status == 0)
+        let moved = try Mirror(path: db).db.read { try String.fetchOne($0, sql: "SELECT input_hash FROM plan WHERE is_current = 1") }
+        #expect(moved != nil && !hashes.contains(moved!), "another date is another input")
+    }
+}

@@ -60,3 +60,27 @@ struct PlanStoreTests {
         #expect(try store.page(planID: id, PlanPageQuery(search: "SO-2")).map(\.key.orderID) == ["SO-2"])
     }
 }
+
+@Suite("Plan ids")
+struct PlanIDTests {
+    @Test("plans of the same inputs stored within one second get ids of their own, and the newest are the ones kept")
+    func sameSecond() throws {
+        let m = try Fixture.mirror()
+        try SnapshotImporter(mirror: m).importSnapshot(directory: try Fixture.folder().path)
+        let s = try m.loadSnapshot(), day = Day("2026-11-29")!
+        let plan = Engine.plan(snapshot: s, policy: Policy(), asOf: day)
+        let store = PlanStore(mirror: m)
+        let now = Timestamp(seconds: 1_800_000_000)
+        var ids: [String] = []
+        for _ in 0..<11 {
+            ids.append(try store.save(plan, snapshot: s, policy: Policy(), inputHash: "0123456789abcdef", now: now))
+            let kept = try m.db.read { try String.fetchAll($0, sql: "SELECT plan_id FROM plan ORDER BY rowid") }
+            // The newest plans are kept, each under an id of its own (an id frees up when its plan is dropped).
+            #expect(kept == Array(ids.suffix(store.keep)), "\(ids)")
+            #expect(Set(kept).count == kept.count)
+            #expect(try store.currentPlanID() == ids.last)
+        }
+        #expect(ids.prefix(4) == ["P-20270115080000-01234567", "P-20270115080000-01234567-2", "P-20270115080000-01234567-3",
+                                  "P-20270115080000-01234567-4"])
+    }
+}

@@ -58,9 +58,17 @@ public struct PlanStore: Sendable {
 
     /// A hash of everything a plan depends on: the snapshot, the policy and the as-of date.
     public static func inputHash(snapshot: Snapshot, policy: Policy, asOf: Day) -> String {
+        // Each field and its separator go into one buffer, hashed 64 KiB at a time: the same bytes, in the same order, as
+        // hashing each on its own, where a `Data` per field and per separator cost more than the hashing itself.
         var h = SHA256()
-        func feed(_ s: String) { h.update(data: Data(s.utf8)); h.update(data: Data([0x1F])) }
-        feed("as_of=\(asOf)"); feed("policy=\(policy)")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16 + 4096)
+        func feed(_ s: String) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(0x1F)
+            if bytes.count >= 1 << 16 { h.update(data: bytes); bytes.removeAll(keepingCapacity: true) }
+        }
+        feed("as_of=\(asOf)"); feed("policy=\(policy.fingerprint)")
         for w in snapshot.warehouses { feed("\(w)") }
         for c in snapshot.customers { feed("\(c)") }
         for i in snapshot.items { feed("\(i)") }
@@ -74,6 +82,7 @@ public struct PlanStore: Sendable {
         for c in snapshot.commitments { feed("\(c)") }
         for q in snapshot.quotas { feed("\(q)") }
         for r in snapshot.reservations { feed("\(r.orderID)|\(r.lineNo)|\(r.warehouseID)|\(r.sku)|\(r.source)|\(r.qty)") }
+        h.update(data: bytes)
         return h.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
@@ -94,7 +103,9 @@ public struct PlanStore: Sendable {
     @discardableResult
     public func save(_ plan: Plan, snapshot: Snapshot, policy: Policy, inputHash: String,
                      now: Timestamp = Timestamp(seconds: Date().timeIntervalSince1970), changeID: Int64? = nil) throws -> String {
-        let planID = "P-\(now.description.filter { $0.isNumber })-\(inputHash.prefix(8))"
+        // The time to the second and the inputs; a plan of the same inputs stored in the same second as one still kept
+        // gets "-2", "-3", …
+        let baseID = "P-\(now.description.filter { $0.isNumber })-\(inputHash.prefix(8))"
         var price: [LineKey: Double] = [:]
         var itemPrice: [SKU: Double] = [:]
         for i in snapshot.items { if let p = i.unitPrice { itemPrice[i.sku] = p } }
@@ -105,7 +116,12 @@ public struct PlanStore: Sendable {
         let tiers = PlanStore.tierByOrder(snapshot)
         let summary = String(decoding: try JSONEncoder.sorted.encode(plan.summary), as: UTF8.self)
 
-        try mirror.db.write { db in try Mirror.withLargeCache(db) {
+        return try mirror.db.write { db in try Mirror.withLargeCache(db) {
+            var planID = baseID, n = 1
+            while try Bool.fetchOne(db, sql: "SELECT 1 FROM plan WHERE plan_id = ?", arguments: [planID]) != nil {
+                n += 1
+                planID = "\(baseID)-\(n)"
+            }
             // The previous current plan's lines: their version, first sighting and what they recommended. Read and
             // written below with values bound straight to SQLite: boxing each line's twenty values into GRDB's
             // arguments was about a tenth of storing a plan.
@@ -154,12 +170,13 @@ public struct PlanStore: Sendable {
                 try insert.execute()
             }
             if let changeID { try PlanStore.recordBasis(db, planID: planID, changeID: changeID) }
-            // Keep only the newest plans (the current one and a few before it, for comparison).
+            // Keep only the newest plans (the current one and a few before it, for comparison). Plans of one second are
+            // ordered as stored (by rowid): their ids' "-10" would sort before "-9".
             try db.execute(sql: """
-                DELETE FROM plan WHERE plan_id NOT IN (SELECT plan_id FROM plan ORDER BY created_at DESC, plan_id DESC LIMIT ?)
+                DELETE FROM plan WHERE plan_id NOT IN (SELECT plan_id FROM plan ORDER BY created_at DESC, rowid DESC LIMIT ?)
                 """, arguments: [keep])
+            return planID
         } }
-        return planID
     }
 
     /// The id of the current plan, if any plan was stored.
