@@ -167,11 +167,12 @@ public enum Workflow {
             if codes.count == 1 { return .success(codes[0]) }
             return .failure(.invalid("\(r.action.rawValue) needs --reason, one of: \(codes.joined(separator: ", "))"))
         }
-        guard codes.contains(code) else {
+        // Codes are matched whatever their case ("other" is OTHER) and recorded as the policy writes them.
+        guard let listed = codes.first(where: { $0.lowercased() == code.lowercased() }) else {
             let kind = releasingUnits ? "unit release" : r.action.rawValue
-            return .failure(.invalid("reason '\(code)' is not a \(kind) reason; use one of: \(codes.joined(separator: ", "))"))
+            return .failure(.invalid("reason '\(code)' is not among the \(kind) reasons; use one of: \(codes.joined(separator: ", "))"))
         }
-        return .success(code)
+        return .success(listed)
     }
 
     static func staleness(seen: SeenVersion, situation s: LineSituation) -> DecisionRefusal? {

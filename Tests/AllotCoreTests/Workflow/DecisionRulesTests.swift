@@ -13,6 +13,16 @@ struct DecisionRulesTests {
             Issue.record("an unlisted reason was accepted"); return
         }
         #expect(m.contains("CHEAPER_FREIGHT"))
+        #expect(m.hasPrefix("reason 'BECAUSE' is not among the override reasons; use one of: "), "\(m)")
+        // Typed in any case, a listed code is recorded as the policy writes it.
+        r.reasonCode = "cheaper_freight"
+        if case .failure(let e) = Workflow.decide(r, situation: F.situation(), supply: F.supply(), policy: F.policy),
+           case .invalid(let m) = e, m.contains("reason") {
+            Issue.record("a listed reason in lower case was refused: \(m)")
+        }
+        let escalated = try Workflow.decide({ var e = F.request(.escalate); e.reasonCode = "other"; return e }(), situation: F.situation(),
+                                            policy: F.policy).get()
+        #expect(escalated.reasonCode == "OTHER")
         r.reasonCode = nil
         guard case .failure(.invalid(let need)) = Workflow.decide(r, situation: F.situation(), supply: F.supply(), policy: F.policy) else {
             Issue.record("an override without a reason was accepted"); return
