@@ -171,7 +171,9 @@ public enum OverrideCheck {
         let oldLate = AllocationPricing.daysLate(recommendation.allocations, requested: requested)
         let newLate = AllocationPricing.daysLate(allocations, requested: requested)
         if newLate - oldLate > policy.override.maxExtraLateDays {
-            reasons.append("arrives \(newLate) days late instead of \(oldLate) (limit +\(policy.override.maxExtraLateDays) days)")
+            func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+            let before = oldLate == 0 ? "on time" : days(oldLate) + " late"
+            reasons.append("arrives \(days(newLate)) late instead of \(before) (limit: \(days(policy.override.maxExtraLateDays)) more)")
         }
         return reasons
     }

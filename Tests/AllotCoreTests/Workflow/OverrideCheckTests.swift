@@ -36,7 +36,8 @@ struct OverrideCheckTests {
     func latenessEscalates() throws {
         let o = try decide([RequestedAllocation(warehouseID: "DAL", qty: 30, source: .receipt("PO-1"))]).get()
         #expect(o.newState == .escalated)
-        #expect(o.escalationReasons.contains { $0.contains("6 days late instead of 0") })
+        // The default policy allows 2 days more.
+        #expect(o.escalationReasons.contains { $0 == "arrives 6 days late instead of on time (limit: 2 days more)" }, "\(o.escalationReasons)")
     }
 
     @Test("a transfer is priced with lane plus transfer cost and its lead time")
