@@ -8,7 +8,8 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show why a line got what it got: every supply that could serve it, and why each was or was not chosen.",
         discussion: """
-        Re-plans the line's sku (exactly as `allot plan` does, with the same --as-of and policy) and prints its \
+        Re-plans the line's sku (exactly as `allot plan` does, with the same --as-of and policy: by default the \
+        current plan's date, so that it explains the plan the workbench shows) and prints its \
         recommendation, its exceptions and the queue they route to, then one row per option: warehouse and \
         supply (on hand, a receipt, a transfer, a substitute), available to promise, units left free, ship and \
         arrival dates, days late, unit and total cost, margin after freight, units chosen, and a sentence saying \
@@ -20,7 +21,8 @@ struct Explain: ParsableCommand {
     @Argument(help: ArgumentHelp("The line, as ORDER_ID:LINE (or ORDER_ID for every line of the order).", valueName: "line"))
     var line: String
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Plan as of this date (YYYY-MM-DD). Default: today (UTC).", valueName: "date"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Plan as of this date (YYYY-MM-DD). Default: the current plan's date, else today (UTC).",
+                                                            valueName: "date"))
     var asOf: String?
 
     @Option(name: .long, help: ArgumentHelp("Use this policy file instead of the mirror's stored policy.", valueName: "file"))
@@ -30,7 +32,9 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let mirror = try store.open()
-        let day = try PlanInputs.day(asOf)
+        // Without --as-of, the date of the plan the workbench shows: explaining it as of today would describe another plan.
+        let planned = asOf == nil ? try PlanStore(mirror: mirror).currentPlanAsOf() : nil
+        let day = try planned ?? PlanInputs.day(asOf)
         let policy = try PlanInputs.policy(file: self.policy, mirror: mirror)
         let snapshot = try mirror.loadSnapshot()
         var keys: [LineKey] = []
@@ -39,6 +43,7 @@ struct Explain: ParsableCommand {
         guard !keys.isEmpty else { throw ValidationError("no order line '\(line)' in the mirror (write ORDER_ID:LINE or ORDER_ID)") }
         let index = PlanningIndex(snapshot)
         let substitutions = try InsightReads(mirror: mirror).substitutionOutcomes()
+        print("as of \(day)" + (planned != nil ? " (the current plan's date)" : asOf == nil ? " (today)" : "") + "\n")
         for (n, k) in keys.enumerated() {
             guard let e = Engine.explain(k, index: index, policy: policy, asOf: day) else {
                 print("\(k): not planned (cancelled, or already released by Allot)")

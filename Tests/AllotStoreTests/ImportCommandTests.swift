@@ -164,3 +164,34 @@ struct PlanInputHashTests {
         #expect(moved != nil && !hashes.contains(moved!), "another date is another input")
     }
 }
+
+@Suite("allot explain")
+struct ExplainCommandTests {
+    typealias T = ImportCommandTests
+
+    @Test("explain describes the stored plan: its date by default, the line's recommendation and an options row per supply")
+    func explainsTheStoredPlan() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: T.binary), "build the allot binary first (swift build)")
+        let db = T.tempDB()
+        _ = try T.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        #expect(try T.run(["plan", "--as-of", "2026-11-29", "--db", db]).status == 0)
+        let stored = try #require(try PlanStore(mirror: Mirror(path: db)).currentPlan()).lines
+        let line = try #require(stored.first { !$0.allocations.isEmpty })
+
+        let r = try T.run(["explain", line.key.description, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        let out = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(out.first == "as of 2026-11-29 (the current plan's date)", "\(r.out)")
+        #expect(out.contains(line.rationale), "the stored plan's sentence, not one of another day: \(r.out)")
+        #expect(out.contains { $0.hasPrefix("status \(line.status.rawValue)") }, "\(r.out)")
+        let header = try #require(out.firstIndex { $0.hasPrefix("  warehouse  source") }, "\(r.out)")
+        #expect(out[(header + 1)...].contains { $0.contains(line.allocations[0].warehouseID) })
+
+        // A date given is the date explained; an unknown line is named in the error.
+        let later = try T.run(["explain", line.key.description, "--as-of", "2026-12-20", "--db", db])
+        #expect(later.out.hasPrefix("as of 2026-12-20\n"), "\(later.out)")
+        let unknown = try T.run(["explain", "NOPE-1:1", "--db", db])
+        #expect(unknown.status != 0)
+        #expect(unknown.err.contains("no order line 'NOPE-1:1' in the mirror"), "\(unknown.err)")
+    }
+}
