@@ -48,7 +48,8 @@ enum Rationale {
         }
         // The reasons follow, each after "; " (there is always at least one).
         if w.committedFill > 0 { text += "; "; text += String(w.committedFill); text += " protected by the customer's commitment" }
-        if r.exceptions.contains(.expedite) { text += "; expedited to arrive on time" }
+        // Expedite is taken when it arrives sooner than ground at less cost with lateness: sometimes still late.
+        if r.exceptions.contains(.expedite) { text += r.exceptions.contains(.late) ? "; expedited to arrive sooner" : "; expedited to arrive on time" }
         if r.short > 0 || r.allocations.isEmpty {
             text += "; " + shortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy)
         } else if r.allocations.count > 1 {

@@ -122,6 +122,13 @@ struct EngineExceptionTests {
         let r = s.plan().line("SO-1")
         #expect(r.allocations.first?.mode == .expedite && r.allocations.first?.arrivalDate == s.asOf + 1)
         #expect(r.exceptions == [.expedite])
+        #expect(r.rationale.contains("; expedited to arrive on time;"), "\(r.rationale)")
+        // Due today, expedite still arrives a day late, but sooner and cheaper (with lateness) than ground: it says so.
+        s.snapshot.orders[0].requestedDate = s.asOf
+        let late = s.plan().line("SO-1")
+        #expect(late.exceptions == [.late, .expedite] && late.allocations.first?.arrivalDate == s.asOf + 1)
+        #expect(late.rationale.contains("arrives \((s.asOf + 1).short) (1 day late); expedited to arrive sooner;"), "\(late.rationale)")
+        #expect(!late.rationale.contains("on time"), "\(late.rationale)")
         // When the ground lane is on time, expedite is never used.
         s.snapshot.orders[0].requestedDate = s.asOf + 3
         #expect(s.plan().line("SO-1").allocations.first?.mode == .ground)
