@@ -258,4 +258,21 @@ struct DecisionReducerTests {
         WorkbenchReducer.reduce(&s, .detailLoaded(line, nil, history: []))
         #expect(WorkbenchView.render(s, theme: .builtInMonochrome).text.contains("SO-1000:1 is not in the current plan"))
     }
+
+    @Test("the options table and the override editor name the lane when some option is expedited, and only then")
+    func laneColumn() {
+        var s = detailWithOptions()
+        let plain = WorkbenchView.render(s, theme: .builtInMonochrome).text
+        #expect(!plain.contains(" lane "), "no expedited option, no lane column")
+        guard var fast = s.detail?.options[1] else { Issue.record("no detail"); return }
+        fast.mode = .expedite; fast.arrivalDate = Fixture.asOf + 2; fast.daysLate = 0; fast.unitCost = 5; fast.chosenQty = 0
+        s.detail?.options.append(fast)
+        let rows = WorkbenchView.render(s, theme: .builtInMonochrome).text.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.contains(" lane ") && $0.contains("cost/u") }, "\(rows.joined(separator: "\n"))")
+        // Two rows of ATL's stock: the ground one and the expedited one, told apart by their lane.
+        #expect(rows.contains { $0.contains("ATL") && $0.contains("ground") } && rows.contains { $0.contains("ATL") && $0.contains("expedite") })
+        _ = press(&s, .char("o"))
+        let editor = WorkbenchView.render(s, theme: .builtInMonochrome).text
+        #expect(editor.contains("Override SO-1000:1") && editor.contains("expedite"), "\(editor)")
+    }
 }

@@ -28,6 +28,7 @@ public final class EngineOptions: SourcingOptionsSource, @unchecked Sendable {
                            shipDate: o.shipDate ?? asOf, arrivalDate: o.arrivalDate ?? o.shipDate ?? asOf, daysLate: o.daysLate ?? 0,
                            unitCost: o.unitCost ?? 0, margin: o.marginAfterFreight, chosenQty: o.chosenQty,
                            whyNot: o.isChosen ? "" : o.note)
+            choice.mode = o.mode ?? .ground
             if case .substitute(let sub) = o.source {
                 choice.acceptance = substitutions.estimate(customerID: e.customerID, sku: e.recommendation.sku, substituteSKU: sub, policy: policy)
             }

@@ -91,6 +91,8 @@ public struct SourcingChoice: Hashable, Sendable {
     public var whyNot: String
     /// For a substitute: how likely this customer is to accept it, learned from past offers (nil for the ordered sku).
     public var acceptance: SubstitutionAcceptance?
+    /// The lane its units would take: two rows of one supply differ by it (expedite: sooner, dearer).
+    public var mode: LaneMode = .ground
     public init(warehouseID: WarehouseID, source: SupplySource, available: Int, shipDate: Day, arrivalDate: Day, daysLate: Int,
                 unitCost: Double, margin: Double? = nil, chosenQty: Int, whyNot: String = "") {
         self.warehouseID = warehouseID; self.source = source; self.available = available; self.shipDate = shipDate

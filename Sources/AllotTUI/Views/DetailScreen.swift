@@ -44,20 +44,24 @@ enum DetailScreen {
         case .options:
             // A substitute's acceptance by this customer gets a column only when the line has a substitute option.
             let substitutes = d.options.contains { $0.acceptance != nil }
+            // The lane gets a column only when some option is expedited: it tells apart two rows of the same supply.
+            let lanes = d.options.contains { $0.mode == .expedite }
             let wide = g.cols >= 110
             var specs = [
                 ColumnSpec(title: "warehouse/supply", width: wide ? 22 : 18), ColumnSpec(title: "ATP", width: 6, right: true),
                 ColumnSpec(title: "ship", width: 5), ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true),
-                ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "margin", width: 7, right: true),
             ]
+            if lanes { specs.append(ColumnSpec(title: "lane", width: 8)) }
+            specs += [ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "margin", width: 7, right: true)]
             if substitutes { specs.append(ColumnSpec(title: "accepts", width: wide ? 16 : 9)) }
             let cols = TableDrawing.stretch(specs + [ColumnSpec(title: "chosen / why not", width: 10)], to: g.cols)
             ListScreens.list(&g, s, t, cols, count: d.options.count, cursor: d.cursor, loaded: d.optionsLoaded,
                              empty: "no sourcing options for this line") { i in
                 let o = d.options[i]
                 let label = o.source == .onHand ? o.warehouseID : "\(o.warehouseID) \(o.source)"
-                var values = [label, String(o.available), o.shipDate.short, o.arrivalDate.short, o.daysLate > 0 ? "+\(o.daysLate)" : "",
-                              Format.money(o.unitCost), o.margin.map { "\(Int(($0 * 100).rounded()))%" } ?? ""]
+                var values = [label, String(o.available), o.shipDate.short, o.arrivalDate.short, o.daysLate > 0 ? "+\(o.daysLate)" : ""]
+                if lanes { values.append(o.mode.rawValue) }
+                values += [Format.money(o.unitCost), o.margin.map { "\(Int(($0 * 100).rounded()))%" } ?? ""]
                 if substitutes { values.append(o.acceptance.map { wide ? $0.columnText : $0.compactSummary } ?? "") }
                 values.append(o.chosenQty > 0 ? "✓ \(o.chosenQty)" : o.whyNot)
                 return (values, o.chosenQty > 0 ? t[.good] : t[.base])

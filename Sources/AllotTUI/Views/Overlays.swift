@@ -71,10 +71,13 @@ enum Overlays {
 
     static func override(_ g: inout CellGrid, _ e: OverrideEditor, _ t: Theme) {
         let inner = box(&g, title: "Override \(e.key) — \(e.requested) requested", height: e.choices.count + 8, width: 78, t)
-        let cols = [ColumnSpec(title: "warehouse/supply", width: 22), ColumnSpec(title: "ATP", width: 6, right: true),
-                    ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true),
-                    ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "rec", width: 5, right: true),
-                    ColumnSpec(title: "qty", width: 6, right: true)]
+        // As in the options table, the lane has a column only when some choice is expedited.
+        let lanes = e.choices.contains { $0.mode == .expedite }
+        var cols = [ColumnSpec(title: "warehouse/supply", width: 22), ColumnSpec(title: "ATP", width: 6, right: true),
+                    ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true)]
+        if lanes { cols.append(ColumnSpec(title: "lane", width: 8)) }
+        cols += [ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "rec", width: 5, right: true),
+                 ColumnSpec(title: "qty", width: 6, right: true)]
         var x = inner.left
         var hs = t[.overlay]; hs.underline = true
         for c in cols { g.put(TextWidth.fit(c.title, c.width, right: c.right), row: inner.top, col: x, style: hs); x += c.width + 1 }
@@ -82,12 +85,14 @@ enum Overlays {
             let row = inner.top + 1 + i
             guard row < inner.top + inner.height - 3 else { break }
             let label = c.source == .onHand ? c.warehouseID : "\(c.warehouseID) \(c.source)"
-            let values = [label, String(c.available), c.arrivalDate.short, c.daysLate > 0 ? "+\(c.daysLate)" : "",
-                          Format.money(c.unitCost), String(c.chosenQty), String(e.quantities[i])]
+            var values = [label, String(c.available), c.arrivalDate.short, c.daysLate > 0 ? "+\(c.daysLate)" : ""]
+            if lanes { values.append(c.mode.rawValue) }
+            values += [Format.money(c.unitCost), String(c.chosenQty), String(e.quantities[i])]
             var col = inner.left
             for (j, spec) in cols.enumerated() {
                 var st = t[.overlay]
-                if j == 6 && e.quantities[i] > c.available { st = t[.danger] }
+                // The quantity (last column) in red when it is more than the supply has.
+                if j == cols.count - 1 && e.quantities[i] > c.available { st = t[.danger] }
                 g.put(TextWidth.fit(values[j], spec.width, right: spec.right), row: row, col: col, style: st); col += spec.width + 1
             }
             if i == e.cursor { g.restyle(row: row, col: inner.left, width: inner.width) { $0.reverse = true } }
