@@ -92,3 +92,29 @@ struct GeneratedAndSampleImportTests {
         #expect(try mirror.db.read { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
     }
 }
+
+@Suite("Held orders on the medical sample")
+struct SampleHeldOrdersTests {
+    @Test("an order waiting on the customer names each exception type of its lines once, in the contract's order")
+    func reasonsOnce() throws {
+        let mirror = try Fixture.mirror()
+        try SnapshotImporter(mirror: mirror).importSnapshot(
+            directory: GeneratedAndSampleImportTests.sampleRoot.appendingPathComponent("medical-supplies").path)
+        let snapshot = try mirror.loadSnapshot(), policy = try mirror.storedPolicy(), day = Day("2026-11-29")!
+        let plan = Engine.plan(snapshot: snapshot, policy: policy, asOf: day)
+        try PlanStore(mirror: mirror).save(plan, snapshot: snapshot, policy: policy,
+                                           inputHash: PlanStore.inputHash(snapshot: snapshot, policy: policy, asOf: day))
+        let waiting = try WorkbenchReads(mirror: mirror).heldOrders().filter { $0.kind == .waitingOnCustomer }
+        #expect(!waiting.isEmpty)
+        for o in waiting {
+            let kinds = o.reason.split(separator: " ").map { ExceptionKind(rawValue: String($0)) }
+            #expect(!kinds.contains(nil) && kinds == Array(Set(kinds)).sorted { $0! < $1! }, "\(o.orderID): \(o.reason)")
+            // Every type of its lines in review for customer service, and no other.
+            let types = Set(plan.lines.filter { $0.orderID == o.orderID && $0.status == .review && Engine.queue(for: $0, policy: policy) == .customerService }
+                .flatMap(\.exceptions))
+            #expect(Set(kinds.compactMap { $0 }) == types, "\(o.orderID): \(o.reason)")
+        }
+        // SO-5087's lines are LATE EXPEDITE and LATE STALE_DATA: one LATE.
+        #expect(waiting.first { $0.orderID == "SO-5087" }?.reason == "LATE EXPEDITE STALE_DATA")
+    }
+}

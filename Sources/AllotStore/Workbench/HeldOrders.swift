@@ -63,7 +63,8 @@ extension WorkbenchReads {
                     """, arguments: [plan.id, limit - out.count])
                 for r in waiting where !seen.contains(r[0]) {
                     out.append(HeldOrder(orderID: r[0], customerID: r[1], customerName: r[2], tier: r[3], kind: .waitingOnCustomer,
-                                         reason: parseExceptions(r[4] ?? "").map(\.rawValue).joined(separator: " "),
+                                         // Each line's list joined: a type two lines share is named once, in the contract's order.
+                                         reason: Set(parseExceptions(r[4] ?? "")).sorted().map(\.rawValue).joined(separator: " "),
                                          orderDate: Day(r[5] as String), requestedDate: Day(r[6] as String), lines: r[7], value: r[8] ?? 0, firstLineNo: r[9],
                                          lastNote: r[10]))
                 }
