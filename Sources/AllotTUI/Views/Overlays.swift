@@ -36,10 +36,12 @@ enum Overlays {
         // One column when every key fits; two, with shorter descriptions, on a small terminal rather than leave keys out.
         let oneColumnFits = lines.count + 4 <= g.rows - 2
         let perColumn = oneColumnFits ? lines.count : (lines.count + 1) / 2
-        let inner = box(&g, title: "Keys — \(s.screen.title)", height: perColumn + 4, width: oneColumnFits ? 76 : 78, t)
+        // In one column, as wide as the longest keys and description need (within the terminal), so that neither is cut.
+        let keyWidth = oneColumnFits ? min(max(14, lines.map { TextWidth.of($0.0) }.max() ?? 0), 24) : 11
+        let needed = keyWidth + 1 + (lines.map { TextWidth.of($0.1) }.max() ?? 0) + 4
+        let inner = box(&g, title: "Keys — \(s.screen.title)", height: perColumn + 4, width: oneColumnFits ? max(76, needed) : 78, t)
         var st = t[.overlay]; st.bold = true
         let columnWidth = oneColumnFits ? inner.width : (inner.width - 2) / 2
-        let keyWidth = oneColumnFits ? 14 : 11
         for (i, (keys, what)) in lines.enumerated() {
             let row = inner.top + i % perColumn, col = inner.left + (i / perColumn) * (columnWidth + 2)
             guard row < inner.top + inner.height - 1 else { continue }
