@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 import AllotCore
 import AllotStore
+import AllotTUI
 
-/// `allot status`: what the mirror holds, table by table.
+/// `allot status`: what the mirror holds, table by table, its policy and how current its plan is.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what the mirror holds: rows per table and its policy.")
+        abstract: "Show what the mirror holds: rows per table, its policy, and its current plan with how current it is.")
 
     @OptionGroup var store: StoreOptions
 
@@ -17,5 +19,12 @@ struct Status: ParsableCommand {
         }
         let policy = try mirror.storedPolicy()
         print("policy: \(policy.version)")
+        // The status line's words: its age, its date, and the imports and decisions waiting for a re-plan.
+        if let plan = try WorkbenchReads(mirror: mirror).currentPlanStatus() {
+            let now = Timestamp(seconds: Date().timeIntervalSince1970)
+            print("current plan: \(plan.id), policy \(plan.policyVersion): " + WorkbenchView.planText(plan, now: now, withDate: true))
+        } else {
+            print("current plan: none yet (allot plan makes one)")
+        }
     }
 }

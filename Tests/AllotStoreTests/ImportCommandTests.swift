@@ -195,3 +195,30 @@ struct ExplainCommandTests {
         #expect(unknown.err.contains("no order line 'NOPE-1:1' in the mirror"), "\(unknown.err)")
     }
 }
+
+@Suite("allot status")
+struct StatusCommandTests {
+    typealias T = ImportCommandTests
+
+    @Test("status lists the tables, the policy, and the current plan with its date and the changes waiting for a re-plan")
+    func planLine() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: T.binary), "build the allot binary first (swift build)")
+        let db = T.tempDB()
+        _ = try T.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let before = try T.run(["status", "--db", db])
+        #expect(before.status == 0 && before.out.contains("\n  order_line     "), "\(before.out)")
+        #expect(before.out.hasSuffix("current plan: none yet (allot plan makes one)\n"), "\(before.out)")
+
+        #expect(try T.run(["plan", "--as-of", "2026-11-29", "--db", db]).status == 0)
+        let id = try #require(try PlanStore(mirror: Mirror(path: db)).currentPlanID())
+        let planned = try T.run(["status", "--db", db]).out
+        #expect(planned.contains("current plan: \(id), policy "), "\(planned)")
+        #expect(planned.contains(" (as of 2026-11-29)\n"), "nothing waits for a re-plan yet: \(planned)")
+
+        let event = Events.line("e1", 1, "inventory.snapshot",
+                                #"{"warehouse_id":"DAL","sku":"MX-200","on_hand":7,"reserved":0,"safety_stock":0,"as_of":"2026-11-29T09:00:00Z"}"#)
+        #expect(try T.run(["import", "-", "--no-replan", "--db", db], stdin: event + "\n").status == 0)
+        let behind = try T.run(["status", "--db", db]).out
+        #expect(behind.contains(" (as of 2026-11-29), 1 change behind\n"), "\(behind)")
+    }
+}

@@ -71,7 +71,7 @@ public enum WorkbenchView {
 
     /// How current the plan is: "plan 21s old", or "plan updated 3s ago" once a re-plan has kept it up to date, and
     /// ", 1,234 changes behind" while imports or decisions wait for a re-plan (`allot watch` or `allot plan`).
-    static func planText(_ p: PlanHeader, now: Timestamp, withDate: Bool) -> String {
+    public static func planText(_ p: PlanHeader, now: Timestamp, withDate: Bool) -> String {
         var text: String
         if let updated = p.updatedAt, updated.seconds > (p.createdAt?.seconds ?? -.infinity) {
             text = "plan updated \(Format.age(now.seconds - updated.seconds)) ago"
