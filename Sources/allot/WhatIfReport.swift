@@ -35,8 +35,24 @@ struct WhatIfReport {
             return "\(r.status.rawValue) \(a.isEmpty ? "-" : a)"
         }
         for ch in c.changes.prefix(25) {
-            out += "  " + pad(ch.key.description, 16) + pad(ch.base.sku, 12) + pad(brief(ch.base), 30) + "→ " + brief(ch.other) + "\n"
+            let also = Self.alsoChanged(ch.base, ch.other)
+            out += "  " + pad(ch.key.description, 16) + pad(ch.base.sku, 12) + pad(brief(ch.base), 30) + "→ " + brief(ch.other)
+                + (also.isEmpty ? "" : "  (" + also + ")") + "\n"
         }
         return out
+    }
+
+    /// What changed beyond the status and the units per warehouse the row shows: exceptions gained and lost, the
+    /// promised arrival, the sources. Without it a line whose only change is, say, SHIP_COMPLETE read "review 14@DAL →
+    /// review 14@DAL".
+    static func alsoChanged(_ a: LineRecommendation, _ b: LineRecommendation) -> String {
+        var parts: [String] = []
+        let gained = b.exceptions.filter { !a.exceptions.contains($0) }, lost = a.exceptions.filter { !b.exceptions.contains($0) }
+        parts += gained.map { "+" + $0.rawValue } + lost.map { "-" + $0.rawValue }
+        let arrives = { (r: LineRecommendation) in r.allocations.map(\.arrivalDate).max() }
+        if let x = arrives(a), let y = arrives(b), x != y { parts.append("arrives \(x.short) → \(y.short)") }
+        let sources = { (r: LineRecommendation) in r.allocations.map(\.source.description).joined(separator: "+") }
+        if !a.allocations.isEmpty && !b.allocations.isEmpty && sources(a) != sources(b) { parts.append("from \(sources(a)) → \(sources(b))") }
+        return parts.joined(separator: ", ")
     }
 }

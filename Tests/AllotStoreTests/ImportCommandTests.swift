@@ -222,3 +222,28 @@ struct StatusCommandTests {
         #expect(behind.contains(" (as of 2026-11-29), 1 change behind\n"), "\(behind)")
     }
 }
+
+@Suite("allot plan --what-if")
+struct WhatIfCommandTests {
+    typealias T = ImportCommandTests
+
+    @Test("what-if sets both policies side by side on the promotion sample, names what changed on each line, and stores nothing")
+    func promotionFairShare() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: T.binary), "build the allot binary first (swift build)")
+        let sample = GeneratedAndSampleImportTests.sampleRoot.appendingPathComponent("promo-three-warehouses")
+        let db = T.tempDB()
+        #expect(try T.run(["import", sample.path, "--db", db, "--no-replan"]).status == 0)
+        let r = try T.run(["plan", "--what-if", sample.appendingPathComponent("what-if/fair-share.toml").path, "--as-of", "2026-11-29",
+                           "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        let out = r.out.split(separator: "\n").map(String.init)
+        #expect(out.first?.hasPrefix("what-if: stored policy (2026-11-promo)  vs  ") == true, "\(r.out)")
+        for heading in ["fill rate by tier", "exceptions by type"] { #expect(out.contains(heading), "\(r.out)") }
+        #expect(out.contains { $0.hasPrefix("total cost ") } && out.contains { $0.hasPrefix("  SHORTAGE ") })
+        #expect(out.contains { $0.range(of: #"^\d+ lines change \(first 25\)$"#, options: .regularExpression) != nil }, "\(r.out)")
+        // SO-1025's lines keep their units; fair share leaves another of its lines short, so they cannot ship complete.
+        let row = try #require(out.first { $0.hasPrefix("  SO-1025:1 ") }, "\(r.out)")
+        #expect(row.hasSuffix("→ review 14@DAL  (+SHIP_COMPLETE)"), "\(row)")
+        #expect(try PlanStore(mirror: Mirror(path: db)).currentPlanID() == nil, "a what-if stores nothing")
+    }
+}
