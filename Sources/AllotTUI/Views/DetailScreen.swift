@@ -174,7 +174,7 @@ enum SupplyScreen {
             row += 1
         }
         let cols = TableDrawing.stretch([
-            ColumnSpec(title: "consumer line", width: 12), ColumnSpec(title: "tier customer", width: 16),
+            ColumnSpec(title: "consumer line", width: 13), ColumnSpec(title: "tier customer", width: 16),
             ColumnSpec(title: "cls", width: 3, right: true), ColumnSpec(title: "req", width: 5, right: true),
             ColumnSpec(title: "takes", width: 18), ColumnSpec(title: "status", width: 9),
         ], to: g.cols)
