@@ -31,7 +31,8 @@ enum ListScreens {
         let wide = g.cols >= 110
         let cols = TableDrawing.stretch([
             ColumnSpec(title: "line", width: wide ? 12 : 10), ColumnSpec(title: "by", width: wide ? 8 : 6),
-            ColumnSpec(title: "reason", width: wide ? 18 : 11), ColumnSpec(title: "recommended", width: wide ? 16 : 10),
+            // Wide enough for the default reason codes (CONSOLIDATE_SHIPMENT, CUSTOMER_ESCALATION).
+            ColumnSpec(title: "reason", width: wide ? 20 : 11), ColumnSpec(title: "recommended", width: wide ? 16 : 10),
             ColumnSpec(title: "requested", width: wide ? 16 : 10), ColumnSpec(title: "cost Δ", width: 9, right: true),
             ColumnSpec(title: "service · note", width: 10),
         ], to: g.cols)
