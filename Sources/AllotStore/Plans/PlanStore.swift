@@ -62,7 +62,7 @@ public struct PlanStore: Sendable {
         // hashing each on its own, where a `Data` per field and per separator cost more than the hashing itself.
         var h = SHA256()
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 16 + 4096)
+        bytes.reserveCapacity((1 << 16) + 4096)
         func feed(_ s: String) {
             bytes.append(contentsOf: s.utf8)
             bytes.append(0x1F)
