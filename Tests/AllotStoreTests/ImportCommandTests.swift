@@ -17,6 +17,15 @@ struct ImportCommandTests {
         return (r.status, r.out, r.err)
     }
 
+    /// A new mirror with the basic fixture imported and nothing planned yet (the binary must be built).
+    static func fixtureMirror() throws -> String {
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the allot binary first (swift build)")
+        let db = tempDB()
+        let r = try run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        try #require(r.status == 0, "\(r.err)")
+        return db
+    }
+
     static func tempDB() -> String {
         Scratch.url("allot-cli").appendingPathComponent("m.sqlite").path
     }
@@ -88,9 +97,7 @@ struct ImportCommandTests {
 
     @Test("bench plan --mirror plans an existing mirror and stores nothing; a file that is no mirror is named in the error")
     func benchPlanMirror() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
-        let db = Self.tempDB()
-        _ = try Self.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let db = try Self.fixtureMirror()
         let r = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29"])
         #expect(r.status == 0, "\(r.err)")
         let lines = try Mirror(path: db).loadSnapshot().lines.count
@@ -107,9 +114,7 @@ struct ImportCommandTests {
 
     @Test("bench plan times each step of the plan and, with --repeat, the fastest and median of several; --repeat 0 is refused")
     func benchPlanSteps() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")
-        let db = Self.tempDB()
-        _ = try Self.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let db = try Self.fixtureMirror()
         let r = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29", "--repeat", "3"])
         #expect(r.status == 0, "\(r.err)")
         let out = r.out.split(separator: "\n").map(String.init)
@@ -142,38 +147,31 @@ struct ImportCommandTests {
     }
 }
 
-@Suite("allot plan's input hash")
-struct PlanInputHashTests {
+@Suite("allot plan, explain and status as a script runs them")
+struct PlanningCommandTests {
+    typealias T = ImportCommandTests
+
     @Test("the same mirror, policy and date give the same input hash in every run of allot plan")
     func sameInputsSameHash() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ImportCommandTests.binary), "build the allot binary first (swift build)")
-        let db = ImportCommandTests.tempDB()
-        _ = try ImportCommandTests.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let db = try T.fixtureMirror()
         // Each run is a process of its own, with its own seed for hashing: the policy's dictionaries and sets (routing,
         // reasons, auto-release) are listed in a different order in each, which once changed the hash from run to run.
         var hashes = Set<String>()
         for _ in 0..<4 {
-            let r = try ImportCommandTests.run(["plan", "--as-of", "2026-11-29", "--db", db])
+            let r = try T.run(["plan", "--as-of", "2026-11-29", "--db", db])
             #expect(r.status == 0, "\(r.err)")
             hashes.insert(try Mirror(path: db).db.read { try String.fetchOne($0, sql: "SELECT input_hash FROM plan WHERE is_current = 1") } ?? "")
         }
         #expect(hashes.count == 1, "\(hashes)")
-        let other = try ImportCommandTests.run(["plan", "--as-of", "2026-11-30", "--db", db])
+        let other = try T.run(["plan", "--as-of", "2026-11-30", "--db", db])
         #expect(other.status == 0)
         let moved = try Mirror(path: db).db.read { try String.fetchOne($0, sql: "SELECT input_hash FROM plan WHERE is_current = 1") }
         #expect(moved != nil && !hashes.contains(moved!), "another date is another input")
     }
-}
-
-@Suite("allot explain")
-struct ExplainCommandTests {
-    typealias T = ImportCommandTests
 
     @Test("explain describes the stored plan: its date by default, the line's recommendation and an options row per supply")
     func explainsTheStoredPlan() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: T.binary), "build the allot binary first (swift build)")
-        let db = T.tempDB()
-        _ = try T.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let db = try T.fixtureMirror()
         #expect(try T.run(["plan", "--as-of", "2026-11-29", "--db", db]).status == 0)
         let stored = try #require(try PlanStore(mirror: Mirror(path: db)).currentPlan()).lines
         let line = try #require(stored.first { !$0.allocations.isEmpty })
@@ -194,17 +192,10 @@ struct ExplainCommandTests {
         #expect(unknown.status != 0)
         #expect(unknown.err.contains("no order line 'NOPE-1:1' in the mirror"), "\(unknown.err)")
     }
-}
-
-@Suite("allot status")
-struct StatusCommandTests {
-    typealias T = ImportCommandTests
 
     @Test("status lists the tables, the policy, and the current plan with its date and the changes waiting for a re-plan")
     func planLine() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: T.binary), "build the allot binary first (swift build)")
-        let db = T.tempDB()
-        _ = try T.run(["import", try Fixture.folder().path, "--db", db, "--no-replan"])
+        let db = try T.fixtureMirror()
         let before = try T.run(["status", "--db", db])
         #expect(before.status == 0 && before.out.contains("\n  order_line     "), "\(before.out)")
         #expect(before.out.hasSuffix("current plan: none yet (allot plan makes one)\n"), "\(before.out)")
@@ -221,11 +212,6 @@ struct StatusCommandTests {
         let behind = try T.run(["status", "--db", db]).out
         #expect(behind.contains(" (as of 2026-11-29), 1 change behind\n"), "\(behind)")
     }
-}
-
-@Suite("allot plan --what-if")
-struct WhatIfCommandTests {
-    typealias T = ImportCommandTests
 
     @Test("what-if sets both policies side by side on the promotion sample, names what changed on each line, and stores nothing")
     func promotionFairShare() throws {
