@@ -33,7 +33,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         let mirror = try store.open()
         // Without --as-of, the date of the plan the workbench shows: explaining it as of today would describe another plan.
-        let planned = asOf == nil ? try PlanStore(mirror: mirror).currentPlanAsOf() : nil
+        let planned = asOf == nil ? try WorkbenchReads(mirror: mirror).currentPlan()?.asOf : nil
         let day = try planned ?? PlanInputs.day(asOf)
         let policy = try PlanInputs.policy(file: self.policy, mirror: mirror)
         let snapshot = try mirror.loadSnapshot()

@@ -13,23 +13,23 @@ extension Policy {
 enum CanonicalText {
     static func of(_ value: Any) -> String {
         let mirror = Mirror(reflecting: value)
-        let children = mirror.children.map { (label: $0.label, text: of($0.value)) }
+        // Each child described with its label, as `label: text` (or the text alone without one).
+        func labelled(_ unlabelled: String = "") -> [String] {
+            mirror.children.map { c in (c.label.map { "\($0): " } ?? unlabelled) + of(c.value) }
+        }
         switch mirror.displayStyle {
         case .dictionary:
             // Each entry is a (key, value) pair.
-            let entries = mirror.children.map { entry -> String in
-                let pair = Mirror(reflecting: entry.value).children.map { of($0.value) }
-                return pair.joined(separator: ": ")
-            }
+            let entries = mirror.children.map { entry in Mirror(reflecting: entry.value).children.map { of($0.value) }.joined(separator: ": ") }
             return "[" + entries.sorted().joined(separator: ", ") + "]"
         case .set:
-            return "[" + children.map(\.text).sorted().joined(separator: ", ") + "]"
+            return "[" + mirror.children.map { of($0.value) }.sorted().joined(separator: ", ") + "]"
         case .optional:
-            return children.first?.text ?? "nil"
+            return mirror.children.first.map { of($0.value) } ?? "nil"
         case .collection, .tuple:
-            return "[" + children.map { ($0.label.map { "\($0): " } ?? "") + $0.text }.joined(separator: ", ") + "]"
+            return "[" + labelled().joined(separator: ", ") + "]"
         case .struct, .class:
-            return "\(mirror.subjectType)(" + children.map { "\($0.label ?? "_"): \($0.text)" }.joined(separator: ", ") + ")"
+            return "\(mirror.subjectType)(" + labelled("_: ").joined(separator: ", ") + ")"
         default:
             // Text quoted and escaped, so that no two settings read alike.
             return String(reflecting: value)

@@ -184,11 +184,6 @@ public struct PlanStore: Sendable {
         try mirror.db.read { db in try String.fetchOne(db, sql: "SELECT plan_id FROM plan WHERE is_current = 1") }
     }
 
-    /// The date the current plan was made as of, if any plan was stored.
-    public func currentPlanAsOf() throws -> Day? {
-        try mirror.db.read { db in try String.fetchOne(db, sql: "SELECT as_of FROM plan WHERE is_current = 1").flatMap(Day.init) }
-    }
-
     /// The current plan, rebuilt from its stored lines (in line order), or nil.
     public func currentPlan() throws -> Plan? {
         try mirror.db.read { db in
