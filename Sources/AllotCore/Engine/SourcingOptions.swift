@@ -249,6 +249,10 @@ extension Engine {
             }
             return "\(lead) other lines"
         }
+        // A line its tier's quota stopped short could take nothing more from any supply, its own sku's or a substitute's.
+        if w.quotaLimited && w.fill < w.qty {
+            return "\(free) units free, but tier \(s.p.tierName(of: l))'s quota is used up" + (receipt.isEmpty ? "" : " (\(receipt))")
+        }
         if rank > 0 { return "substitute (rank \(rank)): used only when the line's own sku cannot serve it" }
         if w.fill >= w.qty, let chosen {
             let diff = s.p.objective[w.cls * s.B + b] - s.p.objective[w.cls * s.B + chosen]

@@ -144,6 +144,10 @@ struct EngineExceptionTests {
         let p = s.plan()
         #expect(p.line("SO-1").allocated == 10)
         #expect(p.line("SO-2").allocated == 2 && p.line("SO-2").exceptions == [.shortage, .quotaLimit])
+        // Stock left elsewhere is free, but the quota, not a lack of need, keeps it from the short line.
+        s.stock("ATL", "MX", 30)
+        let e = Engine.explain(LineKey(orderID: "SO-2", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+        #expect(e.options.first { $0.warehouseID == "ATL" }?.note == "30 units free, but tier B's quota is used up", "\(e.options.map(\.note))")
     }
 
     @Test("a commitment serves its customer first; the line it pushes out gets COMMITMENT_CONFLICT")
