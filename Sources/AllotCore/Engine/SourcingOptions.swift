@@ -211,7 +211,7 @@ extension Engine {
         if case .receipt(let id) = bucket.kind { receipt = "receipt \(id) arrives at \(o.warehouseID) on \(Day(ordinal: bucket.availableDay).short)" }
         if o.chosenQty > 0 {
             var t = "chosen: \(o.chosenQty) unit\(o.chosenQty == 1 ? "" : "s")"
-            if !receipt.isEmpty { t += " from \(receipt)" }
+            if !receipt.isEmpty { t += " (\(receipt))" }
             if o.mode == .expedite { t += ", expedited" }
             if let d = o.daysLate, d > 0 { t += ", \(d) day\(d == 1 ? "" : "s") late" }
             return t

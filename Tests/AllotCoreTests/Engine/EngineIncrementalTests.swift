@@ -58,6 +58,11 @@ struct EngineIncrementalTests {
         let po = e.options.first { $0.source == .receipt("PO-77") }!
         #expect(po.note.contains("receipt PO-77 arrives at DAL on 12-03"))
         #expect(po.arrivalDate == s.asOf + 7 && po.daysLate == 4)
+        // With ATL's stock gone, the receipt is chosen: its note says so, then where and when it arrives, then how late.
+        s.snapshot.inventory.removeAll { $0.warehouseID == "ATL" }
+        let late = Engine.explain(LineKey(orderID: "SO-2000", lineNo: 1), index: PlanningIndex(s.snapshot), policy: s.policy, asOf: s.asOf)!
+        let chosen = late.options.first { $0.source == .receipt("PO-77") }!
+        #expect(chosen.note == "chosen: 20 units (receipt PO-77 arrives at DAL on 12-03), 4 days late", "\(chosen.note)")
     }
 
     @Test("explain says how a taken option compares by what the engine weighs first: own sku, then cost, then older stock")
