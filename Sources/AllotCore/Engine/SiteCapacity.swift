@@ -4,7 +4,7 @@
 /// a line beyond a site's capacity either ships the next day (and so on), which can make it late, or goes to
 /// another site whose free units (nobody else's) reach the customer for less than the lateness of waiting costs.
 /// Fills never change, so priority, commitments and quotas hold; lines of ship-complete orders keep their single
-/// warehouse and wait.
+/// warehouse and wait, unless the order cannot ship complete anyway (SHIP_COMPLETE: it goes to review).
 enum SiteCapacity {
     struct Slot: Hashable { var warehouse: WarehouseID; var day: Int32 }
 
@@ -55,7 +55,9 @@ enum SiteCapacity {
                 // Elsewhere: a whole other supply of the line's own sku with free units, shipped as soon as its site has room.
                 var elsewhere: Allocation?
                 var fromBucket = -1
-                if !order.shipComplete, !isSubstitute(a) {
+                // A ship-complete order keeps its one warehouse; one already flagged as unable to ship complete has none to keep.
+                let keepsItsSite = order.shipComplete && !next.exceptions.contains(.shipComplete)
+                if !keepsItsSite, !isSubstitute(a) {
                     ledger.load(next.sku)
                     fromBucket = ledger.bucket(of: a, sku: next.sku) ?? -1
                     for b in (ledger.buckets(next.sku) ?? []).indices where b != fromBucket && ledger.free(next.sku, b) >= a.qty {
@@ -82,7 +84,7 @@ enum SiteCapacity {
                         + "\(wait.shipDate.short), arriving \(wait.arrivalDate.short)"
                         + (late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time")
                     if let alt = elsewhere { note += ", cheaper than shipping from \(supplyName(alt, besides: a))" }
-                    else if order.shipComplete { note += ", keeping the ship-complete order on one warehouse" }
+                    else if keepsItsSite { note += ", keeping the ship-complete order on one warehouse" }
                     notes.append(note)
                 }
             }

@@ -155,6 +155,25 @@ struct EngineOrderRulesTests {
         #expect(!r.rationale.contains("cheaper than shipping from DAL."))
     }
 
+    @Test("a ship-complete order beyond capacity waits to keep its one warehouse; one that cannot ship complete anyway goes elsewhere")
+    func capacityShipComplete() {
+        var s = EngineOrderRulesTests.capacityWorld(lateness: 2.0)
+        s.snapshot.orders.removeAll { $0.id == "SO-2" }
+        s.snapshot.lines.removeAll { $0.orderID == "SO-2" }
+        s.order("SO-2", customer: "CB", due: 3, lines: [("MX", 5)], shipComplete: true)
+        let whole = s.plan().line("SO-2")
+        #expect(whole.allocations.map(\.warehouseID) == ["DAL"] && whole.exceptions == [.late])
+        #expect(whole.rationale.contains("arriving 12-03 (1 day late), keeping the ship-complete order on one warehouse."), "\(whole.rationale)")
+        // A second line nobody stocks: the order cannot ship complete whatever MX does, so MX goes where it costs least.
+        s.item("ZZ", cost: 5, price: 10)
+        s.snapshot.lines.append(OrderLine(orderID: "SO-2", lineNo: 2, sku: "ZZ", qty: 3))
+        let split = s.plan().line("SO-2")
+        #expect(split.exceptions.contains(.shipComplete))
+        #expect(split.allocations.map(\.warehouseID) == ["ATL"], "\(split.rationale)")
+        #expect(split.rationale.contains("DAL is at its daily line capacity (1) on 11-30: ships from ATL instead"))
+        #expect(!split.rationale.contains("keeping the ship-complete order on one warehouse"))
+    }
+
     @Test("a line beyond capacity never takes units another line holds: with ATL's stock all taken, it waits")
     func capacityUsesOnlyFreeUnits() {
         var s = EngineOrderRulesTests.capacityWorld(lateness: 2.0)
