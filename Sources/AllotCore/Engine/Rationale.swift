@@ -63,13 +63,15 @@ enum Rationale {
         text += "."
     }
 
-    /// "Tier A, class 1 (…)": the line's priority and what moved it.
+    /// "Tier A, class 1 (…)": the line's priority and what moved it, in one parenthesis ("critical item, lifted one
+    /// class; customer below service target").
     static func appendPriority(_ w: LineWork, tier: String, to t: inout SentenceBytes) {
         if tier.isEmpty { t += "Class " } else { t += "Tier "; t += tier; t += ", class " }
         t += String(w.priorityClass)
-        if w.overridden { t += " (priority override)" }
-        else if w.criticalLift { t += " (critical item, lifted one class)" }
-        if w.serviceBelowTarget { t += " (customer below service target)" }
+        let moved = w.overridden ? "priority override" : w.criticalLift ? "critical item, lifted one class" : ""
+        if !moved.isEmpty { t += " ("; t += moved }
+        if w.serviceBelowTarget { t += moved.isEmpty ? " (" : "; "; t += "customer below service target" }
+        if !moved.isEmpty || w.serviceBelowTarget { t += ")" }
     }
 
     static func sourcePhrase(_ s: SupplySource, at w: WarehouseID) -> String {

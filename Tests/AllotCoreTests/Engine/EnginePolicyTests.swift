@@ -87,6 +87,12 @@ struct EnginePolicyTests {
         #expect(s.plan().line("SO-1").allocated == 10)
         s.policy.priority.serviceTargets = true
         #expect(s.plan().line("SO-2").allocated == 10)
+        #expect(s.plan().line("SO-2").rationale.hasPrefix("Tier A, class 1 (customer below service target): all 10 from DAL"))
+        // With a critical item too, both reasons share one parenthesis.
+        s.snapshot.items[0].critical = true
+        #expect(s.plan().line("SO-2").rationale.hasPrefix("Tier A, class 0 (critical item, lifted one class; customer below service target): "),
+                "\(s.plan().line("SO-2").rationale)")
+        #expect(s.plan().line("SO-1").rationale.hasPrefix("Tier A, class 0 (critical item, lifted one class): "))
     }
 
     @Test("lateness_per_unit_day and split_penalty price the plan; max_late_days bounds it")
