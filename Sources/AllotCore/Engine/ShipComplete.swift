@@ -236,7 +236,8 @@ enum ShipComplete {
         guard let chosen = best else {
             let why: String
             if let o = offers.first, !pinned.isEmpty {
-                why = pinnedText + " \(pinnedSites[0]), and \(pinnedSites[0]) " + missing(o, members: members, lines: lines)
+                let site = pinnedSites[0]
+                why = pinnedText + " \(site), so only \(site) could ship the whole order, but \(site) " + missing(o, members: members, lines: lines)
             } else {
                 why = noneReason(offers, count: all.count, members: members, lines: lines, index: index)
             }
