@@ -135,7 +135,7 @@ enum ShipComplete {
         if !sites.isEmpty && anyShort {
             flag(&lines, range, solver: &solver, policy: policy,
                  reason: " Ship complete: some of the order's lines are short, so it cannot ship complete"
-                    + (sites.count > 1 ? " (and they come from \(sites.sorted().joined(separator: " and ")))." : "."))
+                    + (sites.count > 1 ? "; its lines also ship from \(sites.sorted().joined(separator: " and "))." : "."))
         } else if sites.count > 1 {
             return priorityKey(lines, range, order: o)
         }

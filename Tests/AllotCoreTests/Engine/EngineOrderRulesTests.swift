@@ -57,6 +57,20 @@ struct EngineOrderRulesTests {
         #expect(q.summary.totalCost == 6 + 10 + 10)
     }
 
+    @Test("a ship-complete order with a short line goes to review, naming the sites its lines ship from")
+    func shortOrderFlagged() {
+        var s = EngineOrderRulesTests.mxAtDALBothAtATL(atlMX: 0)
+        s.stock("DAL", "AF-4", 2)
+        s.snapshot.lines.append(OrderLine(orderID: "SO-1", lineNo: 3, sku: "AF-4", qty: 5))
+        let p = s.plan()
+        for n in [1, 2, 3] {
+            #expect(p.line("SO-1", n).exceptions.contains(.shipComplete))
+            #expect(p.line("SO-1", n).rationale.hasSuffix(
+                " Ship complete: some of the order's lines are short, so it cannot ship complete; its lines also ship from ATL and DAL."),
+                "\(p.line("SO-1", n).rationale)")
+        }
+    }
+
     @Test("a ship-complete order no single site can serve goes to review, saying what each site lacks")
     func noSingleWarehouse() {
         var s = EngineOrderRulesTests.base()
