@@ -259,6 +259,9 @@ struct DecisionReducerTests {
         #expect(WorkbenchView.render(s, theme: .builtInMonochrome).text.contains("SO-1000:1 is not in the current plan"))
     }
 
+    /// The first option of the detail on screen.
+    private func d0(_ s: WorkbenchState) -> SourcingChoice { s.detail!.options[0] }
+
     @Test("the options table and the override editor name the lane when some option is expedited, and only then")
     func laneColumn() {
         var s = detailWithOptions()
@@ -271,8 +274,14 @@ struct DecisionReducerTests {
         #expect(rows.contains { $0.contains(" lane ") && $0.contains("cost/u") }, "\(rows.joined(separator: "\n"))")
         // Two rows of ATL's stock: the ground one and the expedited one, told apart by their lane.
         #expect(rows.contains { $0.contains("ATL") && $0.contains("ground") } && rows.contains { $0.contains("ATL") && $0.contains("expedite") })
+        // A long supply name ("DAL substitute:…") is shown whole in the editor while the terminal has room.
+        s.cols = 120
+        var sub = d0(s)
+        sub.source = .substitute("MX-200-XL-SPECIAL"); sub.chosenQty = 0
+        s.detail?.options.append(sub)
         _ = press(&s, .char("o"))
         let editor = WorkbenchView.render(s, theme: .builtInMonochrome).text
         #expect(editor.contains("Override SO-1000:1") && editor.contains("expedite"), "\(editor)")
+        #expect(editor.contains("DAL substitute:MX-200-XL-SPECIAL "), "\(editor)")
     }
 }

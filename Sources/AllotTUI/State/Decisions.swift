@@ -93,6 +93,8 @@ public struct SourcingChoice: Hashable, Sendable {
     public var acceptance: SubstitutionAcceptance?
     /// The lane its units would take: two rows of one supply differ by it (expedite: sooner, dearer).
     public var mode: LaneMode = .ground
+    /// Its row's name: the warehouse, and the supply when it is not stock on hand ("MEM substitute:NS-1000B").
+    public var label: String { source == .onHand ? warehouseID : "\(warehouseID) \(source)" }
     public init(warehouseID: WarehouseID, source: SupplySource, available: Int, shipDate: Day, arrivalDate: Day, daysLate: Int,
                 unitCost: Double, margin: Double? = nil, chosenQty: Int, whyNot: String = "") {
         self.warehouseID = warehouseID; self.source = source; self.available = available; self.shipDate = shipDate

@@ -58,8 +58,7 @@ enum DetailScreen {
             ListScreens.list(&g, s, t, cols, count: d.options.count, cursor: d.cursor, loaded: d.optionsLoaded,
                              empty: "no sourcing options for this line") { i in
                 let o = d.options[i]
-                let label = o.source == .onHand ? o.warehouseID : "\(o.warehouseID) \(o.source)"
-                var values = [label, String(o.available), o.shipDate.short, o.arrivalDate.short, o.daysLate > 0 ? "+\(o.daysLate)" : ""]
+                var values = [o.label, String(o.available), o.shipDate.short, o.arrivalDate.short, o.daysLate > 0 ? "+\(o.daysLate)" : ""]
                 if lanes { values.append(o.mode.rawValue) }
                 values += [Format.money(o.unitCost), o.margin.map { "\(Int(($0 * 100).rounded()))%" } ?? ""]
                 if substitutes { values.append(o.acceptance.map { wide ? $0.columnText : $0.compactSummary } ?? "") }

@@ -72,10 +72,13 @@ enum Overlays {
     }
 
     static func override(_ g: inout CellGrid, _ e: OverrideEditor, _ t: Theme) {
-        let inner = box(&g, title: "Override \(e.key) — \(e.requested) requested", height: e.choices.count + 8, width: 78, t)
+        // The supply column grows for long supply names ("MEM substitute:NS-1000B") as far as the terminal allows.
+        let longest = e.choices.map { TextWidth.of($0.label) }.max() ?? 0
+        let labelWidth = min(max(22, longest), 32, 22 + max(0, g.cols - 2 - 78))
+        let inner = box(&g, title: "Override \(e.key) — \(e.requested) requested", height: e.choices.count + 8, width: 78 + labelWidth - 22, t)
         // As in the options table, the lane has a column only when some choice is expedited.
         let lanes = e.choices.contains { $0.mode == .expedite }
-        var cols = [ColumnSpec(title: "warehouse/supply", width: 22), ColumnSpec(title: "ATP", width: 6, right: true),
+        var cols = [ColumnSpec(title: "warehouse/supply", width: labelWidth), ColumnSpec(title: "ATP", width: 6, right: true),
                     ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true)]
         if lanes { cols.append(ColumnSpec(title: "lane", width: 8)) }
         cols += [ColumnSpec(title: "cost/u", width: 7, right: true), ColumnSpec(title: "rec", width: 5, right: true),
@@ -86,8 +89,7 @@ enum Overlays {
         for (i, c) in e.choices.enumerated() {
             let row = inner.top + 1 + i
             guard row < inner.top + inner.height - 3 else { break }
-            let label = c.source == .onHand ? c.warehouseID : "\(c.warehouseID) \(c.source)"
-            var values = [label, String(c.available), c.arrivalDate.short, c.daysLate > 0 ? "+\(c.daysLate)" : ""]
+            var values = [c.label, String(c.available), c.arrivalDate.short, c.daysLate > 0 ? "+\(c.daysLate)" : ""]
             if lanes { values.append(c.mode.rawValue) }
             values += [Format.money(c.unitCost), String(c.chosenQty), String(e.quantities[i])]
             var col = inner.left
