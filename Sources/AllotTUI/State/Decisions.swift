@@ -103,6 +103,15 @@ public struct SourcingChoice: Hashable, Sendable {
     }
 }
 
+extension Array where Element == SourcingChoice {
+    /// The options table and the override editor show a lane column only when some option is expedited: it tells apart
+    /// two rows of the same supply.
+    var anyExpedited: Bool { contains { $0.mode == .expedite } }
+
+    /// The width of the widest row name, kept between `least` and `most` columns.
+    func labelWidth(least: Int, most: Int) -> Int { Swift.min(Swift.max(least, map { TextWidth.of($0.label) }.max() ?? 0), most) }
+}
+
 /// The override editor: quantities per option, with live feasibility and the cost and service change.
 public struct OverrideEditor: Hashable, Sendable {
     public var key: LineKey

@@ -44,11 +44,10 @@ enum DetailScreen {
         case .options:
             // A substitute's acceptance by this customer gets a column only when the line has a substitute option.
             let substitutes = d.options.contains { $0.acceptance != nil }
-            // The lane gets a column only when some option is expedited: it tells apart two rows of the same supply.
-            let lanes = d.options.contains { $0.mode == .expedite }
+            let lanes = d.options.anyExpedited
             let wide = g.cols >= 110
             // On a wide terminal the supply column fits names up to 30 wide ("MEM substitute:NS-1000B"); the reasons take the rest.
-            let labels = wide ? min(max(22, d.options.map { TextWidth.of($0.label) }.max() ?? 0), 30) : 18
+            let labels = wide ? d.options.labelWidth(least: 22, most: 30) : 18
             var specs = [
                 ColumnSpec(title: "warehouse/supply", width: labels), ColumnSpec(title: "ATP", width: 6, right: true),
                 ColumnSpec(title: "ship", width: 5), ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true),

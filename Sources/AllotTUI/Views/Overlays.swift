@@ -73,11 +73,9 @@ enum Overlays {
 
     static func override(_ g: inout CellGrid, _ e: OverrideEditor, _ t: Theme) {
         // The supply column grows for long supply names ("MEM substitute:NS-1000B") as far as the terminal allows.
-        let longest = e.choices.map { TextWidth.of($0.label) }.max() ?? 0
-        let labelWidth = min(max(22, longest), 32, 22 + max(0, g.cols - 2 - 78))
+        let labelWidth = e.choices.labelWidth(least: 22, most: min(32, 22 + max(0, g.cols - 2 - 78)))
         let inner = box(&g, title: "Override \(e.key) — \(e.requested) requested", height: e.choices.count + 8, width: 78 + labelWidth - 22, t)
-        // As in the options table, the lane has a column only when some choice is expedited.
-        let lanes = e.choices.contains { $0.mode == .expedite }
+        let lanes = e.choices.anyExpedited
         var cols = [ColumnSpec(title: "warehouse/supply", width: labelWidth), ColumnSpec(title: "ATP", width: 6, right: true),
                     ColumnSpec(title: "arrive", width: 6), ColumnSpec(title: "late", width: 4, right: true)]
         if lanes { cols.append(ColumnSpec(title: "lane", width: 8)) }
