@@ -55,7 +55,7 @@ struct AuditCommand: ParsableCommand {
                 printError("audit log broken: \(problem)")
                 throw ExitCode(2)
             }
-            print("audit log intact: \(v.checked) entries")
+            print("audit log intact: \(v.checked) entr\(v.checked == 1 ? "y" : "ies")")
             return
         }
         let filter = AuditFilter(orderID: order, user: user, since: since.flatMap { Timestamp($0)?.description }, limit: limit)

@@ -133,11 +133,14 @@ struct DecideCommandTests {
         let db = try Self.raceMirror(lines: 2)
         defer { try? FileManager.default.removeItem(atPath: (db as NSString).deletingLastPathComponent) }
         #expect(try Self.run(["decide", "RACE:1", "accept", "--as", "pat", "--note", "ok"], db: db).status == 0)
+        #expect(try Self.run(["audit", "--verify"], db: db).out == "audit log intact: 1 entry\n")
         #expect(try Self.run(["decide", "RACE:1", "approve", "--as", "pat"], db: db).status == 3)
         #expect(try Self.run(["decide", "RACE:2", "accept", "--as", "nobody"], db: db).status == 3)
         #expect(try Self.run(["decide", "RACE:1", "accept", "--as", "pat", "--line-version", "0"], db: db).status == 4)
         #expect(try Self.run(["decide", "RACE:1", "approve", "--as", "sam"], db: db).status == 5)
-        #expect(try Self.run(["audit", "--verify"], db: db).status == 0)
+        let verified = try Self.run(["audit", "--verify"], db: db)
+        // The accept and the refused approve (a refusal for permission is audited too).
+        #expect(verified.status == 0 && verified.out == "audit log intact: 2 entries\n", "\(verified.out)")
         let (_, json) = try Self.run(["audit", "--json", "--order", "RACE"], db: db)
         let entry = try #require(try JSONSerialization.jsonObject(with: Data(json.split(separator: "\n")[0].utf8)) as? [String: Any])
         for k in ["seq", "at", "user", "role", "action", "order_id", "line_no", "reason_code", "note", "plan_id", "before", "after"] {
