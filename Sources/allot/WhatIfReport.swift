@@ -49,8 +49,7 @@ struct WhatIfReport {
         var parts: [String] = []
         let gained = b.exceptions.filter { !a.exceptions.contains($0) }, lost = a.exceptions.filter { !b.exceptions.contains($0) }
         parts += gained.map { "+" + $0.rawValue } + lost.map { "-" + $0.rawValue }
-        let arrives = { (r: LineRecommendation) in r.allocations.map(\.arrivalDate).max() }
-        if let x = arrives(a), let y = arrives(b), x != y { parts.append("arrives \(x.short) → \(y.short)") }
+        if let x = a.promiseDate, let y = b.promiseDate, x != y { parts.append("arrives \(x.short) → \(y.short)") }
         let sources = { (r: LineRecommendation) in r.allocations.map(\.source.description).joined(separator: "+") }
         if !a.allocations.isEmpty && !b.allocations.isEmpty && sources(a) != sources(b) { parts.append("from \(sources(a)) → \(sources(b))") }
         return parts.joined(separator: ", ")

@@ -59,6 +59,8 @@ public struct LineRecommendation: Hashable, Sendable, Codable {
     public var key: LineKey { LineKey(orderID: orderID, lineNo: lineNo) }
     public var allocated: Int { allocations.reduce(0) { $0 + $1.qty } }
     public var cost: Double { allocations.reduce(0) { $0 + $1.cost } }
+    /// The date promised: the latest arrival among its allocations (nil when nothing is allocated).
+    public var promiseDate: Day? { allocations.map(\.arrivalDate).max() }
 
     enum CodingKeys: String, CodingKey {
         case orderID = "order_id", lineNo = "line_no", sku, requested, priorityClass = "priority_class", allocations,

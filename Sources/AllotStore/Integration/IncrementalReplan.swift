@@ -267,14 +267,13 @@ extension PlanStore {
                 """
             }
             for r in changed {
-                let promise = r.allocations.map { $0.arrivalDate }.max()
                 let price = lookups.linePrice[r.key] ?? lookups.itemPrice[r.sku] ?? 0
                 let values: [DatabaseValue] = [
                     r.sku.databaseValue, r.requested.databaseValue, r.allocated.databaseValue, r.short.databaseValue,
                     r.priorityClass.databaseValue, r.status.rawValue.databaseValue,
                     r.exceptions.map { $0.rawValue }.joined(separator: ",").databaseValue,
                     Engine.queue(for: r, policy: policy)?.rawValue.databaseValue ?? .null, r.cost.databaseValue,
-                    (Double(r.allocated) * price).databaseValue, promise?.description.databaseValue ?? .null,
+                    (Double(r.allocated) * price).databaseValue, r.promiseDate?.description.databaseValue ?? .null,
                     (lookups.requested[r.orderID] ?? asOf).description.databaseValue,
                     PlanJSON.allocations(r.allocations).databaseValue, r.rationale.databaseValue,
                     (lookups.tier[r.orderID] ?? "").databaseValue,

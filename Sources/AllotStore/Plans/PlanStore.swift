@@ -159,12 +159,11 @@ public struct PlanStore: Sendable {
                     let same = p.allocations == allocations && p.status == r.status.rawValue && p.exceptions == exceptions
                     version = same ? p.version : p.version + 1
                 }
-                let promise = r.allocations.map(\.arrivalDate).max()
                 let value = Double(r.allocated) * (price[r.key] ?? 0)
                 insert.bind(planID); insert.bind(r.orderID); insert.bind(r.lineNo); insert.bind(r.sku)
                 insert.bind(r.requested); insert.bind(r.allocated); insert.bind(r.short); insert.bind(r.priorityClass)
                 insert.bind(r.status.rawValue); insert.bind(exceptions); insert.bind(Engine.queue(for: r, policy: policy)?.rawValue)
-                insert.bind(r.cost); insert.bind(value); insert.bind(promise?.description)
+                insert.bind(r.cost); insert.bind(value); insert.bind(r.promiseDate?.description)
                 insert.bind((requested[r.orderID] ?? plan.asOf).description); insert.bind(allocations); insert.bind(r.rationale)
                 insert.bind(version); insert.bind(first); insert.bind(tiers[r.orderID] ?? "")
                 try insert.execute()
