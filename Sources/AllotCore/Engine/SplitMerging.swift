@@ -9,10 +9,9 @@ extension GroupSolver {
         let splitLines = allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
         guard splitLines > 0 else { return }
         // Each re-solve costs a transportation solve of the whole group: spend them where the group is small.
-        let size = C * B
         // Larger groups get the local merges only (re-solves there cost more than they save: on the generated
         // scenario, merges alone end within 0.5% of re-solving up to 24 times per group, at a fifth of the time).
-        guard size <= 64 else { mergeSplits(wholeLineChains: false); return }
+        guard isSmall else { mergeSplits(wholeLineChains: false); return }
         let budget = 200
         for _ in 0..<4 {
             let before = totalObjective()
@@ -25,8 +24,9 @@ extension GroupSolver {
         }
     }
 
-    /// The most buckets a group may have for the split merger's chains to take three steps.
-    static let longChainBuckets = 16
+    /// Whether the group is small enough (classes times buckets) for exact re-solves and three-step merge chains.
+    var isSmall: Bool { C * B <= GroupSolver.smallGroupSize }
+    static let smallGroupSize = 64
 
     /// The group size from which one-step merges run first. There a two-step search reads a row per bucket reached;
     /// run over every split line from the start, it made most of a re-plan's time (1M-event ingest mirror, 100-150
@@ -55,16 +55,17 @@ extension GroupSolver {
 
     /// Merges split lines' pieces while the total falls (see `SplitMerger`).
     ///
-    /// Chains re-route up to three other lines in groups of at most `longChainBuckets` buckets, and up to two beyond:
-    /// a third step multiplies a search by the group's buckets, and in groups linked by substitutes (or grown by many
-    /// receipts) it cost the most for the least. Groups of `shortChainsFirstFrom` buckets or more first merge with
+    /// Chains re-route up to three other lines in small groups (`isSmall`), and up to two beyond: a third step
+    /// multiplies a search by the group's buckets, and cost the most for the least. (1M-line scenario, 14-15 buckets
+    /// a group: three steps in groups of up to 16 buckets took 0.9 processor-s more than two, a tenth of the plan,
+    /// for 0.048% of total cost, 592 more split lines of 96k.) Groups of `shortChainsFirstFrom` buckets or more first merge with
     /// one-step chains, and only then search two steps, over the few split lines left.
     func mergeSplits(maxPasses: Int = 8, maxChain: Int? = nil, wholeLineChains: Bool) {
         guard policy.cost.splitPenalty > 0 else { return }
         if maxChain == nil && B >= GroupSolver.shortChainsFirstFrom {
             mergeSplits(maxPasses: maxPasses, maxChain: 1, wholeLineChains: wholeLineChains)
         }
-        let maxChain = maxChain ?? (B <= GroupSolver.longChainBuckets ? 3 : 2)
+        let maxChain = maxChain ?? (isSmall ? 3 : 2)
         var merger = SplitMerger(self, allocations: allocations, cap: cap, maxChain: maxChain, wholeLineChains: wholeLineChains)
         // The merger owns the allocations and free units while it runs (no copy on its first write).
         allocations = []; cap = []
