@@ -32,6 +32,8 @@ enum SampleLocator {
             .appendingPathComponent("SampleData").path
     }
     static let defaultScenario = "promo-three-warehouses"
+    /// The day both bundled scenarios are seen on (SampleData/README.md); a first start moves their dates from it to today.
+    static let scenarioDay = Day(year: 2026, month: 11, day: 29)
     static func scenario(_ name: String) -> String { root + "/" + name }
 }
 

@@ -32,13 +32,18 @@ struct Workbench: ParsableCommand {
         // First start: a new, empty mirror is loaded with the bundled sample scenario.
         var firstStart: String?
         let sample = SampleLocator.scenario(SampleLocator.defaultScenario)
-        if FileManager.default.fileExists(atPath: sample), let loaded = try mirror.loadSampleIfEmpty(directory: sample) {
-            firstStart = "loaded the sample scenario \(SampleLocator.defaultScenario) into a new mirror: \(loaded)"
+        // Its dates move on to today, so that the story it was written to tell on its own day is the one shown.
+        let moved = try PlanInputs.day(nil) - SampleLocator.scenarioDay
+        if FileManager.default.fileExists(atPath: sample), let loaded = try mirror.loadSampleIfEmpty(directory: sample, shiftingDays: moved) {
+            // One line of a 100-column screen, the plan's note included.
+            firstStart = "sample \(SampleLocator.defaultScenario) loaded"
+                + (loaded.rejected > 0 ? " (\(loaded.rejected) rows rejected)" : "")
+                + (moved == 0 ? "" : ", its \(SampleLocator.scenarioDay.short) moved to today (\(moved > 0 ? "+" : "")\(moved) days)")
         }
         // A mirror with data but no plan yet gets one, so the queue is never empty for want of `allot plan`.
         if try PlanStore(mirror: mirror).currentPlanID() == nil, !(try mirror.isEmpty()) {
             let planID = try PlanInputs.planAndStore(mirror: mirror).planID
-            firstStart = (firstStart.map { $0 + "; " } ?? "") + "planned as of today: \(planID)"
+            firstStart = firstStart.map { $0 + "; planned as of today" } ?? "planned as of today: \(planID)"
         }
         let reads = WorkbenchReads(mirror: mirror)
         let env = ProcessInfo.processInfo.environment
