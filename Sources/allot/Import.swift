@@ -23,6 +23,10 @@ struct Import: ParsableCommand {
 
         Prints `applied N, duplicate N, stale N, rejected N` and exits non-zero when anything was rejected.
 
+        A folder or file of the bundled sample scenario that a first start of the workbench loaded into this \
+        mirror with its dates moved to that day (`allot status` says so) is moved alike, so that its events \
+        continue the story; the move is printed.
+
         When the mirror has a stored plan, the lines the import touched are then re-planned as `allot watch` \
         does (only the skus the changes reach; a snapshot re-plans everything), so the workbench shows current \
         recommendations; `--no-replan` leaves the plan as it was until the next `allot plan`.
@@ -59,19 +63,36 @@ struct Import: ParsableCommand {
         if total.rejected > 0 { throw ExitCode.failure }
     }
 
+    /// The days to move a path's dates by: a file of the bundled scenario that a first start loaded into this mirror
+    /// with its dates moved (`Mirror.sampleOrigin`) is moved alike, so that its events continue the story on the day
+    /// the mirror tells it; anything else is imported as written.
+    private func daysToMove(_ path: String, mirror: Mirror) throws -> Int {
+        guard path != "-", let origin = try mirror.sampleOrigin(), origin.daysMoved != 0 else { return 0 }
+        let scenario = URL(fileURLWithPath: SampleLocator.scenario(origin.scenario)).standardizedFileURL.resolvingSymlinksInPath().path
+        let file = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        guard file == scenario || file.hasPrefix(scenario + "/") else { return 0 }
+        let days = origin.daysMoved
+        printError("\(path): dates moved \(days > 0 ? "+" : "")\(days) days, as the sample \(origin.scenario) in this mirror was "
+            + "(its \(SampleLocator.scenarioDay) is \(SampleLocator.scenarioDay + days))")
+        return days
+    }
+
     private func importOne(_ path: String, into mirror: Mirror) throws -> ImportSummary {
         var isDir: ObjCBool = false
+        let days = try daysToMove(path, mirror: mirror)
         if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue {
             do {
-                let summary = try SnapshotImporter(mirror: mirror).importSnapshot(directory: path)
-                // A scenario folder may carry its history (history/*.csv) for the metrics and insight models.
-                if FileManager.default.fileExists(atPath: path + "/history") {
-                    do {
-                        let h = try HistoryLoader(mirror: mirror).load(directory: path)
-                        printError("\(path)/history: \(h.lines) past lines, \(h.shipments) shipments, \(h.etas) receipt etas")
-                    } catch let e as HistoryFileError { throw ImportFailure(message: e.description) }
+                return try DateShift.withMoved(folder: path, days: days) { folder in
+                    let summary = try SnapshotImporter(mirror: mirror).importSnapshot(directory: folder)
+                    // A scenario folder may carry its history (history/*.csv) for the metrics and insight models.
+                    if FileManager.default.fileExists(atPath: folder + "/history") {
+                        do {
+                            let h = try HistoryLoader(mirror: mirror).load(directory: folder)
+                            printError("\(path)/history: \(h.lines) past lines, \(h.shipments) shipments, \(h.etas) receipt etas")
+                        } catch let e as HistoryFileError { throw ImportFailure(message: e.description) }
+                    }
+                    return summary
                 }
-                return summary
             } catch let rejected as SnapshotRejected {
                 for p in rejected.problems { printError(p.description) }
                 printError("\(path): snapshot rejected (\(rejected.problems.count) problem\(rejected.problems.count == 1 ? "" : "s")); the mirror is unchanged")
@@ -88,7 +109,14 @@ struct Import: ParsableCommand {
                 throw ImportFailure(message: "\(path): no such file or folder, or it cannot be read")
             }
             defer { try? handle.close() }
-            summary = try EventImporter(mirror: mirror).importEvents(from: handle, name: path)
+            if days != 0 {
+                guard let text = String(data: try handle.readToEnd() ?? Data(), encoding: .utf8) else {
+                    throw ImportFailure(message: "\(path): not UTF-8 text")
+                }
+                summary = try EventImporter(mirror: mirror).importEvents(from: Data(DateShift.shift(jsonLines: text, days: days).utf8), name: path)
+            } else {
+                summary = try EventImporter(mirror: mirror).importEvents(from: handle, name: path)
+            }
         }
         for p in summary.problems { printError(p.description) }
         if summary.rejected > 0 { printError("\(path): \(summary.rejected) rejected and kept in the dead-letter table; every valid event was applied") }

@@ -19,6 +19,11 @@ struct Status: ParsableCommand {
         }
         let policy = try mirror.storedPolicy()
         print("policy: \(policy.version)")
+        if let sample = try mirror.sampleOrigin() {
+            let d = sample.daysMoved
+            print("sample: \(sample.scenario)" + (d == 0 ? ", dates as written"
+                : ", dates moved \(d > 0 ? "+" : "")\(d) days (its \(SampleLocator.scenarioDay) is \(SampleLocator.scenarioDay + d))"))
+        }
         // The status line's words: its age, its date, and the imports and decisions waiting for a re-plan.
         if let plan = try WorkbenchReads(mirror: mirror).currentPlanStatus() {
             let now = Timestamp(seconds: Date().timeIntervalSince1970)

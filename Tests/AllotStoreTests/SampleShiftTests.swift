@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import AllotCore
 @testable import AllotStore
+import AllotTestSupport
 
 /// A first start loads the bundled sample with its dates moved to today (`Mirror.loadSampleIfEmpty(shiftingDays:)`):
 /// the story written for 2026-11-29 must be the one a planner sees on any later day.
@@ -33,6 +34,56 @@ struct SampleShiftTests {
             + "SO-2,\"2026-11-17\",,\n"
             + "SO-3,2026-11-18,2026-11-20,")
         #expect(DateShift.shift(csv: text, days: 0) == text)
+    }
+
+    /// A path for a new mirror file, its folder made.
+    static func newDB() throws -> String {
+        let db = ImportCommandTests.tempDB()
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: db).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        return db
+    }
+
+    @Test("JSON Lines keep every byte but their date and timestamp strings")
+    func jsonLines() {
+        let text = #"{"id":"e-2026-11-29","at":"2026-11-29T07:31:00Z","data":{"eta":"2026-12-02","note":"due \"2026-12-02\"","qty":3}}"#
+            + "\n" + #"{"day": "2026-11-30" , "x":"2026-11-30x"}"# + "\n{oops \"2026-11-30\"\n"
+        let moved = DateShift.shift(jsonLines: text, days: 8)
+        #expect(moved == #"{"id":"e-2026-11-29","at":"2026-12-07T07:31:00Z","data":{"eta":"2026-12-10","note":"due \"2026-12-02\"","qty":3}}"#
+            + "\n" + #"{"day": "2026-12-08" , "x":"2026-11-30x"}"# + "\n{oops \"2026-12-08\"\n")
+    }
+
+    @Test("the sample's events imported into a moved sample mirror move alike and tell the same story; other files do not")
+    func eventsMoveAlike() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ImportCommandTests.binary), "build the allot binary first (swift build)")
+        let folder = SampleStoryTests.folder("promo-three-warehouses")
+        let events = folder.appendingPathComponent("events").appendingPathComponent("morning.jsonl").path
+        var plans: [Plan] = []
+        for days in [0, 8] {
+            let db = try Self.newDB()
+            try Mirror(path: db).loadSampleIfEmpty(directory: folder.path, shiftingDays: days)
+            let r = try ImportCommandTests.run(["import", events, "--db", db, "--no-replan"])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.split(separator: "\n").last == "applied 46, duplicate 1, stale 1, rejected 0")
+            #expect(r.err.contains("dates moved +8 days, as the sample promo-three-warehouses in this mirror was (its 2026-11-29 is 2026-12-07)") == (days == 8))
+            let status = try ImportCommandTests.run(["status", "--db", db])
+            #expect(status.out.contains(days == 0 ? "sample: promo-three-warehouses, dates as written"
+                : "sample: promo-three-warehouses, dates moved +8 days (its 2026-11-29 is 2026-12-07)"), "\(status.out)")
+            let mirror = try Mirror(path: db)
+            plans.append(Engine.plan(snapshot: try mirror.loadSnapshot(), policy: try mirror.storedPolicy(), asOf: SampleStoryTests.asOf + days))
+        }
+        #expect(plans[0].summary == plans[1].summary)
+        for (a, b) in zip(plans[0].lines, plans[1].lines) {
+            #expect(a.key == b.key && a.exceptions == b.exceptions
+                && a.allocations.map { "\($0.warehouseID) \($0.qty) \($0.arrivalDate + 8)" } == b.allocations.map { "\($0.warehouseID) \($0.qty) \($0.arrivalDate)" })
+        }
+        // The same events from outside the bundled samples are imported as written.
+        let db = try Self.newDB()
+        try Mirror(path: db).loadSampleIfEmpty(directory: folder.path, shiftingDays: 8)
+        let copy = Scratch.url("allot-events").appendingPathComponent("morning.jsonl")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: events, toPath: copy.path)
+        let r = try ImportCommandTests.run(["import", copy.path, "--db", db, "--no-replan"])
+        #expect(r.status == 0 && !r.err.contains("dates moved"))
     }
 
     @Test("the sample moved 8 days and planned on 12-07 is the sample planned on 11-29, every date 8 days on")

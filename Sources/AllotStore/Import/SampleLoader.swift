@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import AllotCore
 
 extension Mirror {
@@ -8,21 +9,44 @@ extension Mirror {
     /// `shiftingDays` moves every date and timestamp of the folder's files (its history included) that many days on
     /// as they are loaded (see `DateShift`): a sample scenario seen on one day then tells the same story on another,
     /// today, instead of every order having gone late and every stock count stale since it was written.
+    ///
+    /// The mirror remembers which scenario it was loaded with and by how many days its dates moved (`sampleOrigin`),
+    /// so that the scenario's later files (its events) can be moved alike.
     @discardableResult
     public func loadSampleIfEmpty(directory: String, shiftingDays days: Int = 0) throws -> ImportSummary? {
         guard try isEmpty() else { return nil }
-        guard days != 0 else { return try load(directory) }
-        let moved = FileManager.default.temporaryDirectory.appendingPathComponent("allot-sample-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: moved) }
-        try DateShift.copy(folder: directory, to: moved, days: days)
-        return try load(moved)
+        let scenario = URL(fileURLWithPath: directory).lastPathComponent
+        return try DateShift.withMoved(folder: directory, days: days) { folder in
+            let summary = try SnapshotImporter(mirror: self).importSnapshot(directory: folder) { db, _ in
+                try db.execute(sql: "INSERT OR REPLACE INTO sample_origin(id, scenario, days_moved) VALUES (1, ?, ?)",
+                               arguments: [scenario, days])
+            }
+            // The scenario's past (decisions, shipments, eta changes) feeds the metrics and the insight models.
+            if FileManager.default.fileExists(atPath: folder + "/history") { _ = try HistoryLoader(mirror: self).load(directory: folder) }
+            return summary
+        }
     }
 
-    private func load(_ directory: String) throws -> ImportSummary {
-        let summary = try SnapshotImporter(mirror: self).importSnapshot(directory: directory)
-        // The scenario's past (decisions, shipments, eta changes) feeds the metrics and the insight models.
-        if FileManager.default.fileExists(atPath: directory + "/history") { _ = try HistoryLoader(mirror: self).load(directory: directory) }
-        return summary
+    /// The sample scenario this mirror was first loaded with and the days its dates were moved by, if it was.
+    public func sampleOrigin() throws -> (scenario: String, daysMoved: Int)? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT scenario, days_moved FROM sample_origin WHERE id = 1").map { ($0["scenario"], $0["days_moved"]) }
+        }
+    }
+}
+
+extension Schema {
+    static func registerSampleMigrations(_ m: inout DatabaseMigrator) {
+        // The bundled scenario a first start loaded, and the days its dates moved to reach that day.
+        m.registerMigration("v1-sample-origin") { db in
+            try db.execute(sql: """
+            CREATE TABLE sample_origin (
+              id INTEGER PRIMARY KEY CHECK (id = 1),
+              scenario TEXT NOT NULL,
+              days_moved INTEGER NOT NULL
+            ) STRICT;
+            """)
+        }
     }
 }
 
@@ -53,6 +77,42 @@ public enum DateShift {
                 }
             }
         }
+    }
+
+    /// Runs `body` on `folder`, or (when `days` is not 0) on a copy of it with its dates moved, removed afterwards.
+    public static func withMoved<T>(folder: String, days: Int, _ body: (String) throws -> T) throws -> T {
+        guard days != 0 else { return try body(folder) }
+        let moved = FileManager.default.temporaryDirectory.appendingPathComponent("allot-moved-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: moved) }
+        try copy(folder: folder, to: moved, days: days)
+        return try body(moved)
+    }
+
+    /// JSON Lines text with every string value (or key) that is a date or a timestamp moved `days` days; everything
+    /// else, spacing and escapes included, as it was.
+    public static func shift(jsonLines text: String, days: Int) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 64)
+        var inString = false, escaped = false, plain = true
+        var content = ""
+        for c in text {
+            guard inString else {
+                out.append(c)
+                if c == "\"" { inString = true; content = ""; plain = true }
+                continue
+            }
+            if escaped { escaped = false; content.append(c); continue }
+            if c == "\\" { escaped = true; plain = false; content.append(c); continue }
+            if c == "\"" {
+                out += plain ? (shift(field: content, days: days) ?? content) : content
+                out.append(c)
+                inString = false
+                continue
+            }
+            content.append(c)
+        }
+        if inString { out += content }
+        return out
     }
 
     /// A CSV text with every date and timestamp field moved `days` days (quoted fields too, kept quoted; line ends and

@@ -19,6 +19,7 @@ public enum Schema {
         registerDecisionMigrations(&m)
         registerInsightMigrations(&m)
         registerWorkbenchMigrations(&m)
+        registerSampleMigrations(&m)
         return m
     }
 
