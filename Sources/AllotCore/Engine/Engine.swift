@@ -34,8 +34,10 @@ public enum Engine {
 
     // MARK: Solving
 
-    static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) -> GroupSolver {
-        let problem = GroupProblem(index: index, policy: policy, asOf: asOf, skus: skus, serviceBelow: serviceBelow)
+    /// Solves one group (`memo`: the routes' choices worked out for the whole plan, when it has them).
+    static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>,
+                           memo: ArcMemo? = nil) -> GroupSolver {
+        let problem = GroupProblem(index: index, policy: policy, asOf: asOf, skus: skus, serviceBelow: serviceBelow, memo: memo)
         let solver = GroupSolver(problem: problem, policy: policy)
         // Quotas and commitments that apply to this group's lines.
         var quotaIDs: [Int] = []
@@ -78,6 +80,7 @@ public enum Engine {
         -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]]) {
         let groups = index.groups
         let n = index.snapshot.lines.count
+        let memo = ArcMemo(index: index, policy: policy)
         let chunks = max(1, min(groups.count, 256))
         let filled = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, n))
         filled.initialize(repeating: false, count: max(1, n))
@@ -92,7 +95,8 @@ public enum Engine {
                     var free: [(SKU, [FreeSupply])] = []
                     var g = chunk
                     while g < groups.count {
-                        let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
+                        let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow,
+                                                memo: memo)
                         recommendations(solver, index: index, policy: policy, asOf: asOf) { i, r in
                             if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
                         }

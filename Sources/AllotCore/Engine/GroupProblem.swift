@@ -81,7 +81,7 @@ struct GroupProblem: Sendable {
     /// Per-unit penalty that makes the engine prefer a line's own sku over any substitute of it.
     static let substitutionPenalty = 1_000_000.0
 
-    init(index ix: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>) {
+    init(index ix: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>, memo: ArcMemo? = nil) {
         self.skus = skus
         var skuSlot: [SKU: Int] = [:]
         for (i, s) in skus.enumerated() { skuSlot[s] = i }
@@ -196,7 +196,11 @@ struct GroupProblem: Sendable {
                     for b in bucketsOfSlot[slot] {
                         let r = routeOf[b]
                         let ways = UnsafeBufferPointer(rebasing: table[ix.routeRange(from: r.w, stock: r.stock, to: region)])
-                        guard let arc = Routing.arc(ways, availableDay: r.day, requested: requested, policy: policy) else { continue }
+                        let chosen = memo != nil && region >= 0
+                            ? memo!.arc(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways, availableDay: r.day,
+                                        requested: requested, policy: policy)
+                            : Routing.arc(ways, availableDay: r.day, requested: requested, policy: policy)
+                        guard let arc = chosen else { continue }
                         let i = c * bCount + b
                         arcs[i] = arc
                         substituteRank[i] = rank

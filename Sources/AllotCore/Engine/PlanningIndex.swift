@@ -170,9 +170,12 @@ public struct PlanningIndex: Sendable {
     /// Where `routes(from:stock:to:)` lies in `routeTable` (empty for no region).
     @inline(__always) func routeRange(from w: Int, stock: Bool, to r: Int) -> Range<Int> {
         guard r >= 0 else { return 0..<0 }
-        let key = (w * regionCount + r) * 2 + (stock ? 1 : 0)
+        let key = routeKey(from: w, stock: stock, to: r)
         return routeStart[key]..<routeStart[key + 1]
     }
+
+    /// The number of the table of ways from warehouse `w` (stock or a receipt) to region `r` (which is not -1).
+    @inline(__always) func routeKey(from w: Int, stock: Bool, to r: Int) -> Int { (w * regionCount + r) * 2 + (stock ? 1 : 0) }
 
     func ground(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : groundLane[w * regionCount + r] }
     func expedite(_ w: Int, _ r: Int) -> LaneInfo? { r < 0 ? nil : expediteLane[w * regionCount + r] }

@@ -167,3 +167,63 @@ extension PlanningIndex {
         }
     }
 }
+
+/// Every way's choice (`Routing.choose`) worked out once per plan: per table of ways (a warehouse, stock or receipt,
+/// and a region) and per slack (days from the supply's first day to the requested date), the route and its costs.
+///
+/// The choice depends on the slack alone, and only within a short span: below it every way is more than
+/// `max_late_days` late (no route), above it every way is on time and the choice stays as it is. A plan of the 1M-line
+/// scenario weighs some fifteen million (class, supply) pairs, each a pass over its table's ways; looked up here they
+/// cost a read each. Slacks outside a table's stored span (a policy allowing many days late) are weighed as before.
+struct ArcMemo: Sendable {
+    /// Per table of ways: where its choices start in `arcs`, the slack of the first, and how many are stored.
+    private var start: [Int] = []
+    private var low: [Int] = []
+    private var count: [Int] = []
+    private var arcs: [ArcRoute?] = []
+    /// The most choices stored per table of ways.
+    static let widest = 64
+
+    init(index ix: PlanningIndex, policy: Policy) {
+        let tables = ix.routeStart.count - 1
+        start.reserveCapacity(tables); low.reserveCapacity(tables); count.reserveCapacity(tables)
+        let maxLate = max(0, policy.cost.maxLateDays)
+        for k in 0..<tables {
+            let ways = ix.routeTable[ix.routeStart[k]..<ix.routeStart[k + 1]]
+            var lo = Int.max, hi = Int.min
+            for c in ways {
+                lo = min(lo, Int(c.arrivalDay))
+                hi = max(hi, Int(c.arrivalDay))
+                if c.groundArrival != Int32.max { hi = max(hi, Int(c.groundArrival)) }
+            }
+            // Below `lo - maxLate` every way is too late; from `hi` on every way is on time (and no expedite is wanted).
+            let first = ways.isEmpty || maxLate > Int(Int32.max) ? 0 : lo - maxLate
+            let n = ways.isEmpty || maxLate > Int(Int32.max) ? 0 : min(Self.widest, hi - first + 1)
+            start.append(arcs.count); low.append(first); count.append(n)
+            for s in 0..<n { arcs.append(Routing.choose(ways, requested: Int32(first + s), policy: policy)) }
+        }
+    }
+
+    /// The route (moved to `availableDay`) of the table of ways `key` (`PlanningIndex.routeKey`) to a line due on
+    /// `requested`: `Routing.arc` over that table, looked up.
+    @inline(__always)
+    func arc(_ key: Int, ways: UnsafeBufferPointer<RouteCandidate>, availableDay: Int32, requested: Int32, policy: Policy) -> ArcRoute? {
+        let n = count[key]
+        guard n > 0 else { return ways.isEmpty ? nil : Routing.arc(ways, availableDay: availableDay, requested: requested, policy: policy) }
+        let s = Int(requested) - Int(availableDay) - low[key]
+        let chosen: ArcRoute?
+        if s < 0 {
+            chosen = nil
+        } else if s < n {
+            chosen = arcs[start[key] + s]
+        } else if n < Self.widest {
+            // Past the span: every way on time, the choice of its last slack.
+            chosen = arcs[start[key] + n - 1]
+        } else {
+            return Routing.arc(ways, availableDay: availableDay, requested: requested, policy: policy)
+        }
+        guard var arc = chosen else { return nil }
+        arc.route = arc.route.shifted(by: availableDay)
+        return arc
+    }
+}

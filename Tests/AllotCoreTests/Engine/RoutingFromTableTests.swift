@@ -36,6 +36,38 @@ struct RoutingFromTableTests {
         #expect(several > 0, "some supplies can ship from another site by a transfer")
     }
 
+    @Test("the plan's table of choices picks what weighing the ways picks, for every table, supply day and due date",
+          arguments: [14, 0, 3, 200])
+    func memoMatchesWeighing(maxLateDays: Int) throws {
+        let params = ScenarioGenerator.Parameters(orderLines: 600, skus: 30, warehouses: 6, seed: 5)
+        let index = PlanningIndex(ScenarioGenerator(params).generate())
+        var policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "policy.toml")
+        policy.cost.maxLateDays = maxLateDays
+        let memo = ArcMemo(index: index, policy: policy)
+        var compared = 0, routed = 0
+        for w in 0..<index.snapshot.warehouses.count {
+            for region in 0..<index.regionCount {
+                for stock in [true, false] {
+                    let range = index.routeRange(from: w, stock: stock, to: region)
+                    index.routeTable.withUnsafeBufferPointer { table in
+                        let ways = UnsafeBufferPointer(rebasing: table[range])
+                        for day in [params.today.ordinal, params.today.ordinal + 9] {
+                            for due in (day - 30)...(day + 300) {
+                                let weighed = Routing.arc(ways, availableDay: day, requested: due, policy: policy)
+                                let read = memo.arc(index.routeKey(from: w, stock: stock, to: region), ways: ways, availableDay: day,
+                                                    requested: due, policy: policy)
+                                #expect(describe(read) == describe(weighed), "from \(w) \(stock ? "stock" : "receipt") to \(region), day \(day), due \(due)")
+                                compared += 1
+                                if weighed != nil { routed += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(compared > 10_000 && routed > 1_000)
+    }
+
     private func describe(_ a: ArcRoute?) -> String {
         guard let a else { return "none" }
         let r = a.route
