@@ -45,13 +45,22 @@ final class GroupSolver {
         saturated = Array(repeating: false, count: C)
         rank = Array(repeating: 0, count: problem.lines.count)
         fixedAt = Array(repeating: -1, count: problem.lines.count)
-        let B = problem.buckets.count, arcs = problem.arcs, objective = problem.objective
-        eligible = (0..<C).map { c in
-            var list: [Int] = []
-            list.reserveCapacity(B)
-            for b in 0..<B where arcs[c * B + b] != nil { list.append(b) }
-            list.sort { (objective[c * B + $0], $0) < (objective[c * B + $1], $1) }
-            return list
+        // A pair has an arc exactly when its objective is finite (read here: a number, not a route, per pair). Lists
+        // are short (a group's buckets): sorted in place by insertion, ties by bucket as they were appended.
+        let B = problem.buckets.count, C = problem.classes.count
+        eligible = problem.objective.withUnsafeBufferPointer { objective in
+            (0..<C).map { c in
+                let row = UnsafeBufferPointer(rebasing: objective[(c * B)..<(c * B + B)])
+                var list: [Int] = []
+                list.reserveCapacity(B)
+                for b in 0..<B where row[b].isFinite {
+                    var k = list.count
+                    list.append(b)
+                    while k > 0 && row[list[k - 1]] > row[b] { list[k] = list[k - 1]; k -= 1 }
+                    list[k] = b
+                }
+                return list
+            }
         }
     }
 
