@@ -75,9 +75,9 @@ final class GroupSolver {
     func augment(_ c: Int, _ want: Int) -> Int {
         if saturated[c] || want <= 0 { return 0 }
         var got = 0
-        var parent = [Int](repeating: -1, count: B)
-        var queue = [Int]()
-        queue.reserveCapacity(B)
+        // The search's scratch, made when a line first needs a search (most take free units directly).
+        var parent: [Int] = []
+        var queue: [Int] = []
         while got < want {
             if let b = eligible[c].first(where: { cap[$0] > 0 }) {
                 let d = min(want - got, cap[b])
@@ -85,6 +85,7 @@ final class GroupSolver {
                 continue
             }
             // Search for a chain of re-routings ending at a bucket with free units.
+            if parent.isEmpty { parent = [Int](repeating: -1, count: B); queue.reserveCapacity(B) }
             for i in 0..<B { parent[i] = -1 }
             queue.removeAll(keepingCapacity: true)
             for b in eligible[c] { parent[b] = -2; queue.append(b) }
