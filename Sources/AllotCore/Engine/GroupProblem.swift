@@ -176,6 +176,8 @@ struct GroupProblem: Sendable {
         // What the routes read of each bucket, apart: a bucket holds strings, and passing one on retains them.
         let routeOf = supply.map { (w: $0.warehouse, stock: $0.kind == .onHand, day: $0.availableDay) }
         let agingBonus = supply.map { $0.kind == .onHand ? policy.cost.agingBonusPerUnitDay * Double($0.ageDays) : 0 }
+        // Per class, the least freight of its arcs (infinite: none).
+        var cheapestFreight = [Double](repeating: .infinity, count: classes.count)
         ix.routeTable.withUnsafeBufferPointer { table in
             for c in classes.indices {
                 let own = classes[c].skuSlot, region = classes[c].region, requested = classes[c].requested
@@ -203,6 +205,7 @@ struct GroupProblem: Sendable {
                         guard let arc = chosen else { continue }
                         let i = c * bCount + b
                         arcs[i] = arc
+                        if arc.route.unitFreight < cheapestFreight[c] { cheapestFreight[c] = arc.route.unitFreight }
                         substituteRank[i] = rank
                         var obj = arc.unitCost - agingBonus[b]
                         if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
@@ -211,19 +214,11 @@ struct GroupProblem: Sendable {
                 }
             }
         }
-        // Margin after the cheapest freight, for `within_class = "margin"` and LOW_MARGIN.
-        // The cheapest freight is the same for every line of a class: worked out once per class, on first use.
-        var cheapestFreight = [Double?](repeating: nil, count: classes.count)
+        // Margin after the cheapest freight (the same for every line of a class, kept as its arcs were chosen), for
+        // `within_class = "margin"` and LOW_MARGIN.
         for i in lines.indices where lines[i].cls >= 0 {
             guard let price = lines[i].unitPrice else { continue }
-            let c = lines[i].cls
-            let freight: Double
-            if let known = cheapestFreight[c] { freight = known } else {
-                var f = Double.infinity
-                for b in 0..<bCount { if let a = arcs[c * bCount + b] { f = min(f, a.route.unitFreight) } }
-                cheapestFreight[c] = f
-                freight = f
-            }
+            let freight = cheapestFreight[lines[i].cls]
             if freight.isFinite { lines[i].marginPerUnit = price - unitCost[Int(lines[i].skuSlot)] - freight }
         }
     }
