@@ -198,10 +198,12 @@ struct GroupProblem: Sendable {
                     for b in bucketsOfSlot[slot] {
                         let r = routeOf[b]
                         let ways = UnsafeBufferPointer(rebasing: table[ix.routeRange(from: r.w, stock: r.stock, to: region)])
-                        let chosen = memo != nil && region >= 0
-                            ? memo!.arc(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways, availableDay: r.day,
-                                        requested: requested, policy: policy)
-                            : Routing.arc(ways, availableDay: r.day, requested: requested, policy: policy)
+                        let chosen = if let memo, region >= 0 {
+                            memo.arc(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways, availableDay: r.day,
+                                     requested: requested, policy: policy)
+                        } else {
+                            Routing.arc(ways, availableDay: r.day, requested: requested, policy: policy)
+                        }
                         guard let arc = chosen else { continue }
                         let i = c * bCount + b
                         arcs[i] = arc
