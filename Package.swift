@@ -22,7 +22,7 @@ let package = Package(
         // The pure core: model, policy, engine, workflow, insight. No I/O.
         .target(name: "AllotCore", dependencies: [
             .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // The only module that touches SQLite: the mirror, import, audit, outbox.
         .target(name: "AllotStore", dependencies: [
             "AllotCore",
