@@ -49,8 +49,8 @@ struct Transportation {
 
     /// The solver's scratch: free units, potentials, Dijkstra labels, and each sink's holders with their slots.
     private struct Work {
-        let free, prev, via, holders, holderCount, slot: UnsafeMutablePointer<Int>
-        let pi, dist, leastBase: UnsafeMutablePointer<Double>
+        let free, prev, via, holders, holderCount, slot, leastAt: UnsafeMutablePointer<Int>
+        let pi, dist, open, leastBase: UnsafeMutablePointer<Double>
         let done: UnsafeMutablePointer<Bool>
 
         init(n: Int, m: Int, capacity: [Int]) {
@@ -62,13 +62,16 @@ struct Transportation {
             slot = .allocate(capacity: max(1, n * m)); slot.initialize(repeating: -1, count: n * m)
             pi = .allocate(capacity: m + 1); pi.initialize(repeating: 0, count: m + 1)
             dist = .allocate(capacity: m + 1); dist.initialize(repeating: 0, count: m + 1)
+            open = .allocate(capacity: m + 1); open.initialize(repeating: 0, count: m + 1)
             leastBase = .allocate(capacity: max(1, n)); leastBase.initialize(repeating: .infinity, count: n)
+            leastAt = .allocate(capacity: max(1, n)); leastAt.initialize(repeating: 0, count: n)
             done = .allocate(capacity: m + 1); done.initialize(repeating: false, count: m + 1)
         }
 
         func deallocate() {
-            for p in [free, prev, via, holders, holderCount, slot] { p.deallocate() }
-            pi.deallocate(); dist.deallocate(); leastBase.deallocate(); done.deallocate()
+            for p in [free, prev, via, holders, holderCount, slot, leastAt] { p.deallocate() }
+            for p in [pi, dist, open, leastBase] { p.deallocate() }
+            done.deallocate()
         }
     }
 
@@ -76,6 +79,10 @@ struct Transportation {
     private func route(_ order: [Int], demand: [Int], x: UnsafeMutablePointer<Int>, cp: UnsafePointer<Double>,
                        elig: UnsafePointer<Int>, start: UnsafePointer<Int>, w: Work, n: Int, m: Int, t: Int) -> Bool {
         let (free, pi, dist, done, prev, via, leastBase) = (w.free, w.pi, w.dist, w.done, w.prev, w.via, w.leastBase)
+        // `open`: a node's label until it is taken, then infinity (the pick reads one array); `leastAt`: the search in
+        // which `leastBase` was set (older values stand for infinity, so no search clears them all).
+        let (open, leastAt) = (w.open, w.leastAt)
+        var search = 0
         let (holders, holderCount, slot) = (w.holders, w.holderCount, w.slot)
         // Source h's units at sink b: a source joins the end of b's holders and leaves by swap with the last.
         @inline(__always) func add(_ h: Int, _ b: Int, _ d: Int) {
@@ -95,32 +102,32 @@ struct Transportation {
         for g in order {
             var rem = demand[g]
             while rem > 0 {
-                for v in 0..<(m + 1) { dist[v] = .infinity; done[v] = false; prev[v] = -1 }
-                for h in 0..<n { leastBase[h] = .infinity }
+                for v in 0..<(m + 1) { dist[v] = .infinity; open[v] = .infinity; done[v] = false; prev[v] = -1 }
+                search += 1
                 // Entering at a sink costs the source's own unit cost (in reduced terms).
-                for e in start[g]..<start[g + 1] { let b = elig[e]; dist[b] = cp[g * m + b] - pi[b] }
+                for e in start[g]..<start[g + 1] { let b = elig[e]; dist[b] = cp[g * m + b] - pi[b]; open[b] = dist[b] }
                 while true {
                     var u = -1, best = Double.infinity
-                    for v in 0..<(m + 1) where !done[v] && dist[v] < best { best = dist[v]; u = v }
+                    for v in 0..<(m + 1) where open[v] < best { best = open[v]; u = v }
                     if u < 0 { return false }
                     if u == t { break }
-                    done[u] = true
+                    done[u] = true; open[u] = .infinity
                     if free[u] > 0 {
                         let nd = best + pi[u] - pi[t]
-                        if nd < dist[t] { dist[t] = nd; prev[t] = u }
+                        if nd < dist[t] { dist[t] = nd; open[t] = nd; prev[t] = u }
                     }
                     for k in 0..<holderCount[u] {
                         let h = holders[u * n + k]
                         let base = best - cp[h * m + u] + pi[u]
                         // A source already offered its sinks from a base as low: every step from this one weighs at
                         // least as much (rounding is monotone) and labels only fall, so none would be taken.
-                        guard base < leastBase[h] else { continue }
-                        leastBase[h] = base
+                        guard base < (leastAt[h] == search ? leastBase[h] : .infinity) else { continue }
+                        leastBase[h] = base; leastAt[h] = search
                         for e in start[h]..<start[h + 1] {
                             let b2 = elig[e]
                             guard !done[b2] else { continue }
                             let nd = base + cp[h * m + b2] - pi[b2]
-                            if nd < dist[b2] { dist[b2] = nd; prev[b2] = u; via[b2] = h }
+                            if nd < dist[b2] { dist[b2] = nd; open[b2] = nd; prev[b2] = u; via[b2] = h }
                         }
                     }
                 }
