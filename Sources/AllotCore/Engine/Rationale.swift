@@ -20,7 +20,8 @@ enum Rationale {
         }
     }
 
-    /// The sentence of an unheld line with something requested (see `sentence`).
+    /// The sentence of an unheld line with something requested (see `sentence`). Numbers, dates and phrases are
+    /// written straight into the buffer: an interpolated clause would be a string of its own first.
     private static func write(_ r: LineRecommendation, work w: LineWork, line l: Int, solver s: GroupSolver, holders: [Int],
                               index: PlanningIndex, policy: Policy, to text: inout SentenceBytes) {
         appendPriority(w, tier: s.p.tierName(of: l), to: &text)
@@ -28,32 +29,32 @@ enum Rationale {
             text += ": nothing allocated"
         } else {
             let allocated = r.allocated
-            if allocated == r.requested { text += ": all "; text += String(r.requested) } else {
-                text += ": "; text += String(allocated); text += " of "; text += String(r.requested)
+            if allocated == r.requested { text += ": all "; text.append(r.requested) } else {
+                text += ": "; text.append(allocated); text += " of "; text.append(r.requested)
             }
             if r.allocations.count == 1 {
                 let a = r.allocations[0]
-                // Piece by piece into the one buffer: an interpolated clause would be a string of its own first.
-                text += " from "; text += a.warehouseID; text += " "; text += sourcePhrase(a.source, at: a.warehouseID)
-                text += ", ships "; text += a.shipDate.short; text += ", arrives "; text += a.arrivalDate.short
+                text += " from "; text += a.warehouseID; text += " "; writeSource(a.source, to: &text)
+                text += ", ships "; text.append(a.shipDate); text += ", arrives "; text.append(a.arrivalDate)
                 let late = a.arrivalDate - w.requestedDate
-                text += late > 0 ? " (\(late) day\(late == 1 ? "" : "s") late)" : " on time"
+                if late > 0 { text += " ("; text.append(late); text += late == 1 ? " day late)" : " days late)" } else { text += " on time" }
             } else {
                 for (k, a) in r.allocations.enumerated() {
                     text += k == 0 ? " (" : ", "
-                    text += String(a.qty); text += " from "; text += a.warehouseID; text += " "; text += sourcePhrase(a.source, at: a.warehouseID)
+                    text.append(a.qty); text += " from "; text += a.warehouseID; text += " "; writeSource(a.source, to: &text)
                 }
                 text += ")"
             }
         }
         // The reasons follow, each after "; " (there is always at least one).
-        if w.committedFill > 0 { text += "; "; text += String(w.committedFill); text += " protected by the customer's commitment" }
+        if w.committedFill > 0 { text += "; "; text.append(w.committedFill); text += " protected by the customer's commitment" }
         // Expedite is taken when it arrives sooner than ground at less cost with lateness: sometimes still late.
         if r.exceptions.contains(.expedite) { text += r.exceptions.contains(.late) ? "; expedited to arrive sooner" : "; expedited to arrive on time" }
         if r.short > 0 || r.allocations.isEmpty {
-            text += "; " + shortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy)
+            text += "; "
+            writeShortReason(r, w: w, l: l, s: s, holders: holders, index: index, policy: policy, to: &text)
         } else if r.allocations.count > 1 {
-            text += "; split because no single source had \(r.requested) left"
+            text += "; split because no single source had "; text.append(r.requested); text += " left"
         } else {
             text += "; the cheapest eligible source"
         }
@@ -67,7 +68,7 @@ enum Rationale {
     /// class; customer below service target").
     static func appendPriority(_ w: LineWork, tier: String, to t: inout SentenceBytes) {
         if tier.isEmpty { t += "Class " } else { t += "Tier "; t += tier; t += ", class " }
-        t += String(w.priorityClass)
+        t.append(w.priorityClass)
         let moved = w.overridden ? "priority override" : w.criticalLift ? "critical item, lifted one class" : ""
         if !moved.isEmpty { t += " ("; t += moved }
         if w.serviceBelowTarget { t += moved.isEmpty ? " (" : "; "; t += "customer below service target" }
@@ -83,29 +84,49 @@ enum Rationale {
         }
     }
 
-    static func shortReason(_ r: LineRecommendation, w: LineWork, l: Int, s: GroupSolver, holders: [Int],
-                            index: PlanningIndex, policy: Policy) -> String {
+    /// `sourcePhrase`, written into a sentence.
+    static func writeSource(_ s: SupplySource, to t: inout SentenceBytes) {
+        switch s {
+        case .onHand: t += "on hand"
+        case .receipt(let id): t += "receipt "; t += id
+        case .transfer(let from): t += "via transfer from "; t += from
+        case .substitute(let sku): t += "as substitute "; t += sku
+        }
+    }
+
+    /// Why line `l` is short (after "; " in its sentence).
+    static func writeShortReason(_ r: LineRecommendation, w: LineWork, l: Int, s: GroupSolver, holders: [Int],
+                                 index: PlanningIndex, policy: Policy, to t: inout SentenceBytes) {
         let missing = r.requested - r.allocated
-        if w.quotaLimited { return "\(missing) short: tier \(s.p.tierName(of: l))'s quota is used up" }
+        if w.quotaLimited { t.append(missing); t += " short: tier "; t += s.p.tierName(of: l); t += "'s quota is used up"; return }
         if !w.allowPartial && r.allocated == 0 && !s.eligible[w.cls].isEmpty {
             let total = s.eligible[w.cls].reduce(0) { $0 + s.p.buckets[$1].capacity }
             if total > 0 && total < r.requested || s.eligible[w.cls].contains(where: { s.cap[$0] > 0 }) {
-                return "all or nothing, and only part of \(r.requested) could be found"
+                t += "all or nothing, and only part of "; t.append(r.requested); t += " could be found"
+                return
             }
         }
+        t.append(missing)
         if s.eligible[w.cls].isEmpty || s.eligible[w.cls].allSatisfy({ s.p.buckets[$0].capacity == 0 }) {
-            return "\(missing) short: no stock or receipt can reach the customer within \(policy.cost.maxLateDays) days of \(w.requestedDate.short)"
+            t += " short: no stock or receipt can reach the customer within "; t.append(policy.cost.maxLateDays)
+            t += " days of "; t.append(w.requestedDate)
+            return
         }
         var taker = -1
         for b in s.eligible[w.cls] where b < holders.count {
             let h = holders[b]
             if h >= 0 && h != l && (taker < 0 || s.rank[h] < s.rank[taker]) { taker = h }
         }
-        if w.commitmentConflict { return "\(missing) short: stock went to a customer's commitment" }
+        if w.commitmentConflict { t += " short: stock went to a customer's commitment"; return }
         if taker >= 0 {
-            return "\(missing) short: the eligible stock went to earlier lines (first \(takerPhrase(taker, s: s, index: index)))"
+            t += " short: the eligible stock went to earlier lines (first "
+            let tier = s.p.tierName(of: taker)
+            if !tier.isEmpty { t += "tier-"; t += tier; t += " " }
+            t += "order "; t += index.order(ofLine: s.p.lines[taker].lineIndex)?.id ?? ""
+            t += " due "; t.append(s.p.lines[taker].requestedDate); t += ")"
+            return
         }
-        return "\(missing) short: the eligible stock is used up"
+        t += " short: the eligible stock is used up"
     }
 
     /// "tier-A order SO-1 due 12-03": the line that took a short line's stock (its tier named when it has one).
@@ -136,6 +157,27 @@ struct SentenceBytes {
         } else {
             if overflow.isEmpty { overflow.append(contentsOf: buffer[0..<count]) }
             overflow.append(contentsOf: u)
+        }
+    }
+
+    /// Appends `n` in decimal.
+    mutating func append(_ n: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var v = n.magnitude, k = digits.count
+            repeat { k -= 1; digits[k] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 } while v > 0
+            if n < 0 { k -= 1; digits[k] = UInt8(ascii: "-") }
+            append(UnsafeBufferPointer(rebasing: digits[k...]))
+        }
+    }
+
+    /// Appends a day as `Day.short` writes it ("12-03").
+    mutating func append(_ day: Day) {
+        let (y, m, d) = day.components
+        guard (0...9999).contains(y) else { self += day.short; return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 5) { b in
+            b[0] = UInt8(ascii: "0") + UInt8(m / 10); b[1] = UInt8(ascii: "0") + UInt8(m % 10); b[2] = UInt8(ascii: "-")
+            b[3] = UInt8(ascii: "0") + UInt8(d / 10); b[4] = UInt8(ascii: "0") + UInt8(d % 10)
+            append(UnsafeBufferPointer(b))
         }
     }
 
