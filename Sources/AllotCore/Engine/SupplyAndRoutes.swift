@@ -19,7 +19,7 @@ struct SupplyBucket: Sendable {
 }
 
 /// How units of one bucket reach one region: directly, or by a transfer to another site first.
-struct RouteCandidate: Sendable {
+struct RouteCandidate: Sendable, Equatable {
     /// The warehouse the units ship from (the receiving warehouse of a transfer).
     var shipWarehouse: Int
     /// The sending warehouse of a transfer, or -1.
@@ -176,11 +176,15 @@ extension PlanningIndex {
 /// scenario weighs some fifteen million (class, supply) pairs, each a pass over its table's ways; looked up here they
 /// cost a read each. Slacks outside a table's stored span (a policy allowing many days late) are weighed as before.
 struct ArcMemo: Sendable {
-    /// Per table of ways: where its choices start in `arcs`, the slack of the first, and how many are stored.
+    /// Per table of ways: where its choices start in `choice`, the slack of the first, and how many are stored.
     private var start: [Int] = []
     private var low: [Int] = []
     private var count: [Int] = []
-    private var arcs: [ArcRoute?] = []
+    /// Per table and slack, the chosen way's position in the table (`none`: no way), one byte each: a plan reads the
+    /// table at random some fifteen million times, and kept as whole routes (64 bytes each, over a megabyte) most of
+    /// those reads missed the cache. The route's lateness and cost are worked out from the way as `Routing.choose` does.
+    private var choice: [UInt8] = []
+    private static let none: UInt8 = .max
     /// The most choices stored per table of ways.
     static let widest = 64
 
@@ -198,9 +202,16 @@ struct ArcMemo: Sendable {
             }
             // Below `lo - maxLate` every way is too late; from `hi` on every way is on time (and no expedite is wanted).
             let first = ways.isEmpty || maxLate > Int(Int32.max) ? 0 : lo - maxLate
-            let n = ways.isEmpty || maxLate > Int(Int32.max) ? 0 : min(Self.widest, hi - first + 1)
-            start.append(arcs.count); low.append(first); count.append(n)
-            for s in 0..<n { arcs.append(Routing.choose(ways, requested: Int32(first + s), policy: policy)) }
+            var n = ways.isEmpty || maxLate > Int(Int32.max) || ways.count >= Int(Self.none) ? 0 : min(Self.widest, hi - first + 1)
+            let at = choice.count
+            for s in 0..<n {
+                guard let arc = Routing.choose(ways, requested: Int32(first + s), policy: policy) else { choice.append(Self.none); continue }
+                // The first way equal to the chosen one (an equal way would give the same route).
+                guard let w = ways.firstIndex(where: { $0 == arc.route }) else { n = 0; break }
+                choice.append(UInt8(w - ways.startIndex))
+            }
+            if n == 0 { choice.removeSubrange(at...) }
+            start.append(at); low.append(first); count.append(n)
         }
     }
 
@@ -211,19 +222,22 @@ struct ArcMemo: Sendable {
         let n = count[key]
         guard n > 0 else { return ways.isEmpty ? nil : Routing.arc(ways, availableDay: availableDay, requested: requested, policy: policy) }
         let s = Int(requested) - Int(availableDay) - low[key]
-        let chosen: ArcRoute?
+        let k: UInt8
         if s < 0 {
-            chosen = nil
+            return nil
         } else if s < n {
-            chosen = arcs[start[key] + s]
+            k = choice[start[key] + s]
         } else if n < Self.widest {
             // Past the span: every way on time, the choice of its last slack.
-            chosen = arcs[start[key] + n - 1]
+            k = choice[start[key] + n - 1]
         } else {
             return Routing.arc(ways, availableDay: availableDay, requested: requested, policy: policy)
         }
-        guard var arc = chosen else { return nil }
-        arc.route = arc.route.shifted(by: availableDay)
-        return arc
+        guard k != Self.none else { return nil }
+        // As `Routing.arc` and `Routing.choose` work out the chosen way's lateness and cost.
+        let c = ways[Int(k)]
+        let late = max(0, Int(c.arrivalDay - (requested &- availableDay)))
+        return ArcRoute(route: c.shifted(by: availableDay), daysLate: late,
+                        unitCost: c.unitFreight + policy.cost.latenessPerUnitDay * Double(late))
     }
 }
