@@ -41,6 +41,16 @@ struct LineWork: Sendable {
     var requestedDate: Day { Day(ordinal: requestedDay) }
 }
 
+/// How a bucket serves a class (`GroupProblem.arcWays`): the way in the index's table of ways and its days late.
+struct ArcWay: Sendable {
+    var way: Int32
+    var daysLate: Int32
+    /// The bucket cannot serve the class.
+    static let none = ArcWay(way: -1, daysLate: 0)
+    /// Units withheld for a commitment: they stay in their bucket.
+    static let stay = ArcWay(way: -2, daysLate: 0)
+}
+
 /// Lines of one sku (or substitute) that share a region, a requested date and a substitution rule, hence the
 /// same eligible buckets at the same costs: the unit the flow works on.
 struct LineClass: Sendable {
@@ -59,8 +69,12 @@ struct GroupProblem: Sendable {
     var buckets: [SupplyBucket] = []
     var lines: [LineWork] = []
     var classes: [LineClass] = []
-    /// Per `class * bucketCount + bucket`: the route, or nil when the bucket cannot serve the class.
-    var arcs: [ArcRoute?] = []
+    /// Per `class * bucketCount + bucket`: the way its route takes, or none when the bucket cannot serve the class (see
+    /// `arc`). Eight bytes a pair where a whole route took sixty-four: a plan makes some fifteen million pairs.
+    var arcWays: [ArcWay] = []
+    /// The index's table of ways (`ArcWay.way` points into it) and the policy's cost of a day late per unit.
+    var routeTable: [RouteCandidate] = []
+    var latenessPerUnitDay = 0.0
     /// The objective's per-unit cost of each arc (contract cost, minus aging bonus, plus substitution penalty).
     var objective: [Double] = []
     /// For substitute arcs, the substitute's rank (0 = own sku).
@@ -152,7 +166,9 @@ struct GroupProblem: Sendable {
         // Arcs: the cheapest eligible route of every (class, bucket) pair. A sku's buckets are listed together, so a
         // class looks only at its own sku's buckets and, if it may substitute, at those of its substitutes in the group.
         let bCount = buckets.count
-        arcs = Array(repeating: nil, count: classes.count * bCount)
+        routeTable = ix.routeTable
+        latenessPerUnitDay = policy.cost.latenessPerUnitDay
+        arcWays = Array(repeating: ArcWay.none, count: classes.count * bCount)
         objective = Array(repeating: .infinity, count: classes.count * bCount)
         substituteRank = Array(repeating: 0, count: classes.count * bCount)
         let supply = buckets
@@ -184,10 +200,7 @@ struct GroupProblem: Sendable {
                 if c >= firstProtected {
                     // Protected units only sit in a bucket; they ship nowhere and cost nothing.
                     for b in bucketsOfSlot[own] where supply[b].availableDay <= requested {
-                        let day = supply[b].availableDay
-                        let stay = RouteCandidate(shipWarehouse: supply[b].warehouse, transferFrom: -1, shipDay: day,
-                                                  arrivalDay: day, unitFreight: 0, mode: .ground, groundArrival: day)
-                        arcs[c * bCount + b] = ArcRoute(route: stay, daysLate: 0, unitCost: 0)
+                        arcWays[c * bCount + b] = ArcWay.stay
                         objective[c * bCount + b] = 0
                     }
                     continue
@@ -197,19 +210,23 @@ struct GroupProblem: Sendable {
                     let (slot, rank) = k < 0 ? (own, 0) : subs[k]
                     for b in bucketsOfSlot[slot] {
                         let r = routeOf[b]
-                        let ways = UnsafeBufferPointer(rebasing: table[ix.routeRange(from: r.w, stock: r.stock, to: region)])
+                        let range = ix.routeRange(from: r.w, stock: r.stock, to: region)
+                        let ways = UnsafeBufferPointer(rebasing: table[range])
                         let chosen = if let memo, region >= 0 {
-                            memo.arc(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways, availableDay: r.day,
+                            memo.way(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways, availableDay: r.day,
                                      requested: requested, policy: policy)
                         } else {
-                            Routing.arc(ways, availableDay: r.day, requested: requested, policy: policy)
+                            Routing.chooseWay(ways, availableDay: r.day, requested: requested, policy: policy)
                         }
-                        guard let arc = chosen else { continue }
+                        guard let chosen else { continue }
                         let i = c * bCount + b
-                        arcs[i] = arc
-                        if arc.route.unitFreight < cheapestFreight[c] { cheapestFreight[c] = arc.route.unitFreight }
+                        arcWays[i] = ArcWay(way: Int32(range.lowerBound + chosen.way), daysLate: Int32(chosen.late))
+                        let way = ways[chosen.way]
+                        if way.unitFreight < cheapestFreight[c] { cheapestFreight[c] = way.unitFreight }
                         substituteRank[i] = rank
-                        var obj = arc.unitCost - agingBonus[b]
+                        // As `Routing.choose` weighs it.
+                        let unitCost = way.unitFreight + policy.cost.latenessPerUnitDay * Double(chosen.late)
+                        var obj = unitCost - agingBonus[b]
                         if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
                         objective[i] = obj
                     }
@@ -231,6 +248,25 @@ struct GroupProblem: Sendable {
         let keys = keys
         let order = lines.indices.sorted { keys[$0] < keys[$1] }
         for (r, l) in order.enumerated() { lines[l].keyRank = r }
+    }
+
+    /// Whether bucket `b` can serve class `c`.
+    @inline(__always) func hasArc(_ c: Int, _ b: Int) -> Bool { arcWays[c * bucketCount + b].way != ArcWay.none.way }
+
+    /// The route by which bucket `b` serves class `c`, or nil when it cannot: its way, moved to the bucket's first day,
+    /// with its lateness and cost (units withheld for a commitment stay where they are, at no cost).
+    func arc(_ c: Int, _ b: Int) -> ArcRoute? {
+        let a = arcWays[c * bucketCount + b]
+        let day = buckets[b].availableDay
+        if a.way == ArcWay.stay.way {
+            let stay = RouteCandidate(shipWarehouse: buckets[b].warehouse, transferFrom: -1, shipDay: day, arrivalDay: day,
+                                      unitFreight: 0, mode: .ground, groundArrival: day)
+            return ArcRoute(route: stay, daysLate: 0, unitCost: 0)
+        }
+        guard a.way >= 0 else { return nil }
+        let way = routeTable[Int(a.way)]
+        return ArcRoute(route: way.shifted(by: day), daysLate: Int(a.daysLate),
+                        unitCost: way.unitFreight + latenessPerUnitDay * Double(a.daysLate))
     }
 
     /// The sku, the customer's tier name and the item's unit cost (0 when unknown) of line `l`.

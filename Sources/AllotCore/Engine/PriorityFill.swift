@@ -118,7 +118,7 @@ final class GroupSolver {
     func move(_ d: Int, from: Int, to: Int) {
         var left = d
         var movers: [(delta: Double, c: Int)] = []
-        for c in 0..<C where flow[c * B + from] > 0 && p.arcs[c * B + to] != nil {
+        for c in 0..<C where flow[c * B + from] > 0 && p.hasArc(c, to) {
             movers.append((p.objective[c * B + to] - p.objective[c * B + from], c))
         }
         movers.sort { ($0.delta, $0.c) < ($1.delta, $1.c) }

@@ -16,7 +16,7 @@ extension GroupSolver {
             }
             for k in committed where k != l && rank[k] > rank[l] {
                 let kc = p.lines[k].cls
-                if eligible[w.cls].contains(where: { p.arcs[kc * B + $0] != nil }) {
+                if eligible[w.cls].contains(where: { p.hasArc(kc, $0) }) {
                     p.lines[l].commitmentConflict = true
                     break
                 }
@@ -81,7 +81,7 @@ extension Engine {
         if w.cls >= 0 {
             for a in s.allocations[l] {
                 let bucket = p.buckets[a.b]
-                guard let arc = p.arcs[w.cls * s.B + a.b] else { continue }
+                guard let arc = p.arc(w.cls, a.b) else { continue }
                 let r = arc.route
                 let source: SupplySource
                 if bucket.skuSlot != Int(w.skuSlot) { source = .substitute(bucket.sku); substituted = true }

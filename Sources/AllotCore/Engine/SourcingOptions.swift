@@ -146,7 +146,7 @@ extension Engine {
         var out: [SourcingOption] = []
         for (b, bucket) in p.buckets.enumerated() where usable[bucket.sku] != nil {
             let cands = w.region < 0 ? [] : Routing.candidates(bucket: bucket, region: w.region, index: ix)
-            let planned = w.cls >= 0 ? p.arcs[w.cls * s.B + b] : Routing.choose(cands, requested: w.requestedDay, policy: policy)
+            let planned = w.cls >= 0 ? p.arc(w.cls, b) : Routing.choose(cands, requested: w.requestedDay, policy: policy)
             var routes: [(RouteCandidate, ArcRoute?)] = cands.map { ($0, Routing.choose([$0], requested: w.requestedDay, policy: policy)) }
             // An expedite lane that the rules would not use (ground is on time) is not an option.
             routes.removeAll { $0.0.mode == .expedite && $0.1 == nil && $0.0.groundArrival <= w.requestedDay }
@@ -198,7 +198,7 @@ extension Engine {
         let rank = s.p.substituteRank[c * B + b], chosenRank = s.p.substituteRank[c * B + chosen]
         if rank < chosenRank { return rank == 0 ? "has the line's own sku" : "has a closer substitute" }
         if rank > chosenRank { return "is an option" }
-        let cost = s.p.arcs[c * B + b]?.unitCost ?? .infinity, chosenCost = s.p.arcs[c * B + chosen]?.unitCost ?? .infinity
+        let cost = s.p.arc(c, b)?.unitCost ?? .infinity, chosenCost = s.p.arc(c, chosen)?.unitCost ?? .infinity
         if cost < chosenCost - 1e-9 { return "is cheaper" }
         if cost <= chosenCost + 1e-9 && s.p.objective[c * B + b] < s.p.objective[c * B + chosen] - 1e-9 { return "holds older stock" }
         return "is an option"
@@ -259,7 +259,7 @@ extension Engine {
             if diff > 1e-9 {
                 // The objective counts older stock's aging bonus: when that, and not cost alone, made the difference, the
                 // note says so, so that its figure matches the cost columns.
-                let costDiff = (s.p.arcs[w.cls * s.B + b]?.unitCost ?? 0) - (s.p.arcs[w.cls * s.B + chosen]?.unitCost ?? 0)
+                let costDiff = (s.p.arc(w.cls, b)?.unitCost ?? 0) - (s.p.arc(w.cls, chosen)?.unitCost ?? 0)
                 let suffix = receipt.isEmpty ? "" : " (\(receipt))"
                 if diff - costDiff < -1e-6 {
                     // This option's stock is the older one: it is dearer by more than its bonus makes up.

@@ -136,6 +136,38 @@ enum Routing {
     }
 }
 
+extension Routing {
+    /// The route of `way` for supply first available on `availableDay`, `late` days late, with its cost as `choose`
+    /// works it out.
+    @inline(__always)
+    static func arc(_ way: RouteCandidate, availableDay: Int32, late: Int, policy: Policy) -> ArcRoute {
+        ArcRoute(route: way.shifted(by: availableDay), daysLate: late, unitCost: way.unitFreight + policy.cost.latenessPerUnitDay * Double(late))
+    }
+
+    /// `choose` over a table of ways read in place, for supply first available on `availableDay`: the chosen way's
+    /// position in `ways` and its days late, or nil.
+    @inline(__always)
+    static func chooseWay(_ ways: UnsafeBufferPointer<RouteCandidate>, availableDay: Int32, requested: Int32,
+                          policy: Policy) -> (way: Int, late: Int)? {
+        let requested = requested &- availableDay
+        var best = -1, bestLate = 0, bestUnit = 0.0
+        for (k, c) in ways.enumerated() {
+            if c.mode == .expedite && !(c.groundArrival > requested && c.arrivalDay < c.groundArrival) { continue }
+            let late = max(0, Int(c.arrivalDay - requested))
+            if late > policy.cost.maxLateDays { continue }
+            let unit = c.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
+            if best >= 0 {
+                let b = ways[best]
+                if (unit, c.arrivalDay, c.transferFrom >= 0 ? 1 : 0, c.mode == .expedite ? 1 : 0, c.shipWarehouse)
+                    < (bestUnit, b.arrivalDay, b.transferFrom >= 0 ? 1 : 0, b.mode == .expedite ? 1 : 0, b.shipWarehouse) {
+                    best = k; bestLate = late; bestUnit = unit
+                }
+            } else { best = k; bestLate = late; bestUnit = unit }
+        }
+        return best >= 0 ? (best, bestLate) : nil
+    }
+}
+
 extension PlanningIndex {
     /// Appends `sku`'s supplies as the solver sees them to `buckets`: its stock per warehouse (by warehouse id), then its
     /// receipts (by eta, then id), each with what it has available to promise after Allot's releases. The solver and
@@ -215,12 +247,14 @@ struct ArcMemo: Sendable {
         }
     }
 
-    /// The route (moved to `availableDay`) of the table of ways `key` (`PlanningIndex.routeKey`) to a line due on
-    /// `requested`: `Routing.arc` over that table, looked up.
+    /// The way (its position in the table `ways`) that `Routing.chooseWay` chooses from table of ways `key`
+    /// (`PlanningIndex.routeKey`) for supply first available on `availableDay` and a line due on `requested`, and its
+    /// days late, looked up.
     @inline(__always)
-    func arc(_ key: Int, ways: UnsafeBufferPointer<RouteCandidate>, availableDay: Int32, requested: Int32, policy: Policy) -> ArcRoute? {
+    func way(_ key: Int, ways: UnsafeBufferPointer<RouteCandidate>, availableDay: Int32, requested: Int32,
+             policy: Policy) -> (way: Int, late: Int)? {
         let n = count[key]
-        guard n > 0 else { return ways.isEmpty ? nil : Routing.arc(ways, availableDay: availableDay, requested: requested, policy: policy) }
+        guard n > 0 else { return Routing.chooseWay(ways, availableDay: availableDay, requested: requested, policy: policy) }
         let s = Int(requested) - Int(availableDay) - low[key]
         let k: UInt8
         if s < 0 {
@@ -231,13 +265,9 @@ struct ArcMemo: Sendable {
             // Past the span: every way on time, the choice of its last slack.
             k = choice[start[key] + n - 1]
         } else {
-            return Routing.arc(ways, availableDay: availableDay, requested: requested, policy: policy)
+            return Routing.chooseWay(ways, availableDay: availableDay, requested: requested, policy: policy)
         }
         guard k != Self.none else { return nil }
-        // As `Routing.arc` and `Routing.choose` work out the chosen way's lateness and cost.
-        let c = ways[Int(k)]
-        let late = max(0, Int(c.arrivalDay - (requested &- availableDay)))
-        return ArcRoute(route: c.shifted(by: availableDay), daysLate: late,
-                        unitCost: c.unitFreight + policy.cost.latenessPerUnitDay * Double(late))
+        return (Int(k), max(0, Int(ways[Int(k)].arrivalDay - (requested &- availableDay))))
     }
 }

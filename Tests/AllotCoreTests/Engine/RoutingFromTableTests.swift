@@ -54,9 +54,12 @@ struct RoutingFromTableTests {
                         for day in [params.today.ordinal, params.today.ordinal + 9] {
                             for due in (day - 30)...(day + 300) {
                                 let weighed = Routing.arc(ways, availableDay: day, requested: due, policy: policy)
-                                let read = memo.arc(index.routeKey(from: w, stock: stock, to: region), ways: ways, availableDay: day,
+                                let read = memo.way(index.routeKey(from: w, stock: stock, to: region), ways: ways, availableDay: day,
                                                     requested: due, policy: policy)
-                                #expect(describe(read) == describe(weighed), "from \(w) \(stock ? "stock" : "receipt") to \(region), day \(day), due \(due)")
+                                let direct = Routing.chooseWay(ways, availableDay: day, requested: due, policy: policy)
+                                let at = "from \(w) \(stock ? "stock" : "receipt") to \(region), day \(day), due \(due)"
+                                #expect(describe(ways, read, day, policy) == describe(weighed), "\(at)")
+                                #expect(describe(ways, direct, day, policy) == describe(weighed), "\(at), weighed in place")
                                 compared += 1
                                 if weighed != nil { routed += 1 }
                             }
@@ -66,6 +69,11 @@ struct RoutingFromTableTests {
             }
         }
         #expect(compared > 10_000 && routed > 1_000)
+    }
+
+    private func describe(_ ways: UnsafeBufferPointer<RouteCandidate>, _ chosen: (way: Int, late: Int)?, _ day: Int32,
+                          _ policy: Policy) -> String {
+        describe(chosen.map { Routing.arc(ways[$0.way], availableDay: day, late: $0.late, policy: policy) })
     }
 
     private func describe(_ a: ArcRoute?) -> String {
