@@ -57,9 +57,11 @@ struct Transportation {
             free = .allocate(capacity: max(1, m)); free.initialize(from: capacity, count: m)
             prev = .allocate(capacity: m + 1); prev.initialize(repeating: -1, count: m + 1)
             via = .allocate(capacity: max(1, m)); via.initialize(repeating: -1, count: m)
-            holders = .allocate(capacity: max(1, n * m)); holders.initialize(repeating: 0, count: n * m)
+            // Each sink's holders and each (source, sink)'s slot among them are written before they are read (a slot only
+            // once the source holds units there), so these two n * m buffers are not filled first.
+            holders = .allocate(capacity: max(1, n * m))
             holderCount = .allocate(capacity: max(1, m)); holderCount.initialize(repeating: 0, count: m)
-            slot = .allocate(capacity: max(1, n * m)); slot.initialize(repeating: -1, count: n * m)
+            slot = .allocate(capacity: max(1, n * m))
             pi = .allocate(capacity: m + 1); pi.initialize(repeating: 0, count: m + 1)
             dist = .allocate(capacity: m + 1); dist.initialize(repeating: 0, count: m + 1)
             open = .allocate(capacity: m + 1); open.initialize(repeating: 0, count: m + 1)
