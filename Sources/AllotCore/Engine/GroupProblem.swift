@@ -77,8 +77,8 @@ struct GroupProblem: Sendable {
     var latenessPerUnitDay = 0.0
     /// The objective's per-unit cost of each arc (contract cost, minus aging bonus, plus substitution penalty).
     var objective: [Double] = []
-    /// For substitute arcs, the substitute's rank (0 = own sku).
-    var substituteRank: [Int] = []
+    /// Per `own sku slot * skus.count + supplying sku slot`: the substitute's rank (0 = own sku; see `substituteRank`).
+    var substituteRanks: [Int] = []
     /// The contract commitments on this group's skus, and for each the class that holds its protected units
     /// nobody has ordered yet (a class without lines: those units are withheld from other customers).
     var commitments: [Commitment] = []
@@ -170,7 +170,6 @@ struct GroupProblem: Sendable {
         latenessPerUnitDay = policy.cost.latenessPerUnitDay
         arcWays = Array(repeating: ArcWay.none, count: classes.count * bCount)
         objective = Array(repeating: .infinity, count: classes.count * bCount)
-        substituteRank = Array(repeating: 0, count: classes.count * bCount)
         let supply = buckets
         var bucketsOfSlot = [Range<Int>](repeating: 0..<0, count: skus.count)
         var start = 0
@@ -188,6 +187,8 @@ struct GroupProblem: Sendable {
             }
             return out
         }
+        substituteRanks = Array(repeating: 0, count: skus.count * skus.count)
+        for own in skus.indices { for sub in substitutes[own] { substituteRanks[own * skus.count + sub.slot] = sub.rank } }
         let firstProtected = classes.count - commitments.count
         // What the routes read of each bucket, apart: a bucket holds strings, and passing one on retains them.
         let routeOf = supply.map { (w: $0.warehouse, stock: $0.kind == .onHand, day: $0.availableDay) }
@@ -223,7 +224,6 @@ struct GroupProblem: Sendable {
                         arcWays[i] = ArcWay(way: Int32(range.lowerBound + chosen.way), daysLate: Int32(chosen.late))
                         let way = ways[chosen.way]
                         if way.unitFreight < cheapestFreight[c] { cheapestFreight[c] = way.unitFreight }
-                        substituteRank[i] = rank
                         // As `Routing.choose` weighs it.
                         let unitCost = way.unitFreight + policy.cost.latenessPerUnitDay * Double(chosen.late)
                         var obj = unitCost - agingBonus[b]
@@ -248,6 +248,12 @@ struct GroupProblem: Sendable {
         let keys = keys
         let order = lines.indices.sorted { keys[$0] < keys[$1] }
         for (r, l) in order.enumerated() { lines[l].keyRank = r }
+    }
+
+    /// For an arc of a substitute, the substitute's rank (0: the class's own sku, or no arc).
+    func substituteRank(_ c: Int, _ b: Int) -> Int {
+        guard hasArc(c, b) else { return 0 }
+        return substituteRanks[classes[c].skuSlot * skus.count + buckets[b].skuSlot]
     }
 
     /// Whether bucket `b` can serve class `c`.

@@ -195,7 +195,7 @@ extension Engine {
     static func preferredPhrase(_ b: Int, chosen: Int?, s: GroupSolver, line l: Int) -> String {
         let c = s.p.lines[l].cls, B = s.B
         guard let chosen else { return "is an option" }
-        let rank = s.p.substituteRank[c * B + b], chosenRank = s.p.substituteRank[c * B + chosen]
+        let rank = s.p.substituteRank(c, b), chosenRank = s.p.substituteRank(c, chosen)
         if rank < chosenRank { return rank == 0 ? "has the line's own sku" : "has a closer substitute" }
         if rank > chosenRank { return "is an option" }
         let cost = s.p.arc(c, b)?.unitCost ?? .infinity, chosenCost = s.p.arc(c, chosen)?.unitCost ?? .infinity
