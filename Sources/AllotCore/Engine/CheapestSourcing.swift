@@ -19,7 +19,7 @@ extension GroupSolver {
             }
             guard !left.isEmpty else { continue }
             var lines: [Int] = []
-            for c in members { for l in p.classes[c].lines where p.lines[l].fill > 0 && fixedAt[l] < 0 { lines.append(l) } }
+            for c in members { for l in p.lines(of: c) where p.lines[l].fill > 0 && fixedAt[l] < 0 { lines.append(l) } }
             lines.sort { (p.lines[$0].fill, -$0) > (p.lines[$1].fill, -$1) }
             for l in lines {
                 var need = p.lines[l].fill
@@ -39,7 +39,7 @@ extension GroupSolver {
             guard members.count > 1 else { continue }
             // Rewrite the member classes' flows from the packing (line-less classes take what the lines left).
             var lineless: [(c: Int, q: Int)] = []
-            for c in members where p.classes[c].lines.isEmpty {
+            for c in members where p.lines(of: c).isEmpty {
                 var q = 0
                 for b in src.eligible[s] { q += flow[c * B + b] }
                 if q > 0 { lineless.append((c, q)) }

@@ -52,7 +52,7 @@ struct ArcWay: Sendable {
 }
 
 /// Lines of one sku (or substitute) that share a region, a requested date and a substitution rule, hence the
-/// same eligible buckets at the same costs: the unit the flow works on.
+/// same eligible buckets at the same costs: the unit the flow works on (its lines: `GroupProblem.lines(of:)`).
 struct LineClass: Sendable {
     var sku: SKU
     /// The sku's position in `GroupProblem.skus`.
@@ -60,7 +60,6 @@ struct LineClass: Sendable {
     var region: Int
     var requested: Int32
     var allowSubstitute: Bool
-    var lines: [Int] = []
 }
 
 /// Everything needed to solve one group of skus: its buckets, its lines and the arc costs between them.
@@ -69,6 +68,10 @@ struct GroupProblem: Sendable {
     var buckets: [SupplyBucket] = []
     var lines: [LineWork] = []
     var classes: [LineClass] = []
+    /// The lines of every class, class after class (each class's in line order), and where each class's start: a
+    /// plan has some 750 thousand classes, and a list each was as many small arrays made and freed.
+    var classLines: [Int] = []
+    var classLineStart: [Int] = []
     /// Per `class * bucketCount + bucket`: the way its route takes, or none when the bucket cannot serve the class (see
     /// `arc`). Eight bytes a pair where a whole route took sixty-four: a plan makes some fifteen million pairs.
     var arcWays: [ArcWay] = []
@@ -142,13 +145,13 @@ struct GroupProblem: Sendable {
                         classes.append(LineClass(sku: sku, skuSlot: slot, region: w.region, requested: f.requested,
                                                  allowSubstitute: w.allowSubstitute))
                     }
-                    classes[w.cls].lines.append(lines.count)
                 }
                 lines.append(w)
                 keys.append(f.key)
             }
             unitCost.append(item?.unitCost ?? 0)
         }
+        listClassLines()
         if !ix.linesInKeyOrder { rankByKey() }
         tiers = ix.tiers
 
@@ -240,6 +243,22 @@ struct GroupProblem: Sendable {
             let freight = cheapestFreight[lines[i].cls]
             if freight.isFinite { lines[i].marginPerUnit = price - unitCost[Int(lines[i].skuSlot)] - freight }
         }
+    }
+
+    /// The lines of class `c`, in line order (none for a class of protected units).
+    @inline(__always) func lines(of c: Int) -> ArraySlice<Int> {
+        c + 1 < classLineStart.count ? classLines[classLineStart[c]..<classLineStart[c + 1]] : []
+    }
+
+    /// Fills `classLines` and `classLineStart` from the lines' classes (a counting sort: each class's lines stay in
+    /// line order). Classes added later (protected units) have no lines.
+    private mutating func listClassLines() {
+        classLineStart = [Int](repeating: 0, count: classes.count + 1)
+        for w in lines where w.cls >= 0 { classLineStart[w.cls + 1] += 1 }
+        for c in 0..<classes.count { classLineStart[c + 1] += classLineStart[c] }
+        var next = classLineStart
+        classLines = [Int](repeating: 0, count: classLineStart[classes.count])
+        for (l, w) in lines.enumerated() where w.cls >= 0 { classLines[next[w.cls]] = l; next[w.cls] += 1 }
     }
 
     /// Ranks the lines by key when the snapshot does not list lines in key order (a patched index, a snapshot built

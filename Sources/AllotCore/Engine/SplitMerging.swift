@@ -39,8 +39,8 @@ extension GroupSolver {
     func syncFlowWithAllocations(keepingFixed: Bool = false) {
         // Free units are kept right by the merges; what is in use is the lines' pieces plus protected units.
         var capacity = cap
-        for c in 0..<C where p.classes[c].lines.isEmpty { for b in eligible[c] { capacity[b] += flow[c * B + b] } }
-        for c in 0..<C where !p.classes[c].lines.isEmpty { for b in eligible[c] { flow[c * B + b] = 0 } }
+        for c in 0..<C where p.lines(of: c).isEmpty { for b in eligible[c] { capacity[b] += flow[c * B + b] } }
+        for c in 0..<C where !p.lines(of: c).isEmpty { for b in eligible[c] { flow[c * B + b] = 0 } }
         for l in allocations.indices {
             for a in allocations[l] { capacity[a.b] += a.q }
             if keepingFixed && fixedAt[l] >= 0 && allocations[l].count == 1 && allocations[l][0].b == fixedAt[l] {
