@@ -103,7 +103,7 @@ extension Engine {
                 } else { allocs.append(alloc) }
             }
             if allocs.count > 1 {
-                allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+                allocs.sort(by: Allocation.inLineOrder)
             }
         }
         let allocated = allocs.reduce(0) { $0 + $1.qty }
@@ -136,5 +136,15 @@ extension Engine {
         let rationale = Rationale.sentence(for: rec, work: w, line: l, solver: s, holders: holders, index: index, policy: policy)
         rec.rationale = rationale
         return rec
+    }
+}
+
+extension Allocation {
+    /// The order of a line's allocations: by ship date, warehouse, then source (as `SupplySource.description` sorts;
+    /// only worked out when date and warehouse tie, since it makes a string per comparison).
+    static func inLineOrder(_ a: Allocation, _ b: Allocation) -> Bool {
+        if a.shipDate != b.shipDate { return a.shipDate < b.shipDate }
+        if a.warehouseID != b.warehouseID { return a.warehouseID < b.warehouseID }
+        return a.source.description < b.source.description
     }
 }

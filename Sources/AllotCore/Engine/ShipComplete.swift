@@ -306,7 +306,7 @@ enum ShipComplete {
                 left -= q
             }
             if left > 0 { offer.lacking.append((k, need - left)) }
-            allocs.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+            allocs.sort(by: Allocation.inLineOrder)
             offer.allocations.append(allocs)
             offer.objective += objective + policy.cost.splitPenalty * Double(max(0, allocs.count - 1))
         }

@@ -116,7 +116,7 @@ enum SiteCapacity {
                 out[k].qty += a.qty; out[k].cost += a.cost
             } else { out.append(a) }
         }
-        out.sort { ($0.shipDate, $0.warehouseID, $0.source.description) < ($1.shipDate, $1.warehouseID, $1.source.description) }
+        out.sort(by: Allocation.inLineOrder)
         return out
     }
 }
