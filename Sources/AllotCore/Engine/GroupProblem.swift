@@ -227,9 +227,7 @@ struct GroupProblem: Sendable {
                         arcWays[i] = ArcWay(way: Int32(range.lowerBound + chosen.way), daysLate: Int32(chosen.late))
                         let way = ways[chosen.way]
                         if way.unitFreight < cheapestFreight[c] { cheapestFreight[c] = way.unitFreight }
-                        // As `Routing.choose` weighs it.
-                        let unitCost = way.unitFreight + policy.cost.latenessPerUnitDay * Double(chosen.late)
-                        var obj = unitCost - agingBonus[b]
+                        var obj = Routing.unitCost(way, late: chosen.late, latenessPerUnitDay: latenessPerUnitDay) - agingBonus[b]
                         if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
                         objective[i] = obj
                     }
@@ -289,9 +287,7 @@ struct GroupProblem: Sendable {
             return ArcRoute(route: stay, daysLate: 0, unitCost: 0)
         }
         guard a.way >= 0 else { return nil }
-        let way = routeTable[Int(a.way)]
-        return ArcRoute(route: way.shifted(by: day), daysLate: Int(a.daysLate),
-                        unitCost: way.unitFreight + latenessPerUnitDay * Double(a.daysLate))
+        return Routing.arc(routeTable[Int(a.way)], availableDay: day, late: Int(a.daysLate), latenessPerUnitDay: latenessPerUnitDay)
     }
 
     /// The sku, the customer's tier name and the item's unit cost (0 when unknown) of line `l`.

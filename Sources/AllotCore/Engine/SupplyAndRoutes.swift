@@ -19,7 +19,7 @@ struct SupplyBucket: Sendable {
 }
 
 /// How units of one bucket reach one region: directly, or by a transfer to another site first.
-struct RouteCandidate: Sendable, Equatable {
+struct RouteCandidate: Sendable {
     /// The warehouse the units ship from (the receiving warehouse of a transfer).
     var shipWarehouse: Int
     /// The sending warehouse of a transfer, or -1.
@@ -117,31 +117,9 @@ enum Routing {
     /// not -1): the cheapest (freight plus lateness) within the lateness horizon, where an expedite lane counts only
     /// when the ground lane would be late and it is faster.
     static func choose<C: Collection<RouteCandidate>>(_ cands: C, requested: Int32, shippingFrom w: Int = -1, policy: Policy) -> ArcRoute? {
-        var best: ArcRoute?
-        for c in cands where w < 0 || c.shipWarehouse == w {
-            // Expedite only where ground would arrive late, and only if it arrives sooner; then it competes on cost.
-            if c.mode == .expedite && !(c.groundArrival > requested && c.arrivalDay < c.groundArrival) { continue }
-            let late = max(0, Int(c.arrivalDay - requested))
-            if late > policy.cost.maxLateDays { continue }
-            let unit = c.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
-            let arc = ArcRoute(route: c, daysLate: late, unitCost: unit)
-            if let b = best {
-                if (unit, c.arrivalDay, c.transferFrom >= 0 ? 1 : 0, c.mode == .expedite ? 1 : 0, c.shipWarehouse)
-                    < (b.unitCost, b.route.arrivalDay, b.route.transferFrom >= 0 ? 1 : 0, b.route.mode == .expedite ? 1 : 0, b.route.shipWarehouse) {
-                    best = arc
-                }
-            } else { best = arc }
+        chooseIndex(cands, requested: requested, shippingFrom: w, policy: policy).map {
+            ArcRoute(route: cands[$0.index], daysLate: $0.late, unitCost: $0.unit)
         }
-        return best
-    }
-}
-
-extension Routing {
-    /// The route of `way` for supply first available on `availableDay`, `late` days late, with its cost as `choose`
-    /// works it out.
-    @inline(__always)
-    static func arc(_ way: RouteCandidate, availableDay: Int32, late: Int, policy: Policy) -> ArcRoute {
-        ArcRoute(route: way.shifted(by: availableDay), daysLate: late, unitCost: way.unitFreight + policy.cost.latenessPerUnitDay * Double(late))
     }
 
     /// `choose` over a table of ways read in place, for supply first available on `availableDay`: the chosen way's
@@ -149,22 +127,44 @@ extension Routing {
     @inline(__always)
     static func chooseWay(_ ways: UnsafeBufferPointer<RouteCandidate>, availableDay: Int32, requested: Int32,
                           policy: Policy) -> (way: Int, late: Int)? {
-        let requested = requested &- availableDay
-        var best = -1, bestLate = 0, bestUnit = 0.0
-        for (k, c) in ways.enumerated() {
+        chooseIndex(ways, requested: requested &- availableDay, policy: policy).map { ($0.index, $0.late) }
+    }
+
+    /// The choice of `choose`: where the chosen candidate is, its days late and its cost per unit.
+    static func chooseIndex<C: Collection<RouteCandidate>>(_ cands: C, requested: Int32, shippingFrom w: Int = -1,
+                                                           policy: Policy) -> (index: C.Index, late: Int, unit: Double)? {
+        var best: (index: C.Index, late: Int, unit: Double)?
+        for i in cands.indices {
+            let c = cands[i]
+            guard w < 0 || c.shipWarehouse == w else { continue }
+            // Expedite only where ground would arrive late, and only if it arrives sooner; then it competes on cost.
             if c.mode == .expedite && !(c.groundArrival > requested && c.arrivalDay < c.groundArrival) { continue }
             let late = max(0, Int(c.arrivalDay - requested))
             if late > policy.cost.maxLateDays { continue }
-            let unit = c.unitFreight + policy.cost.latenessPerUnitDay * Double(late)
-            if best >= 0 {
-                let b = ways[best]
+            let unit = unitCost(c, late: late, latenessPerUnitDay: policy.cost.latenessPerUnitDay)
+            if let b = best {
+                let bc = cands[b.index]
                 if (unit, c.arrivalDay, c.transferFrom >= 0 ? 1 : 0, c.mode == .expedite ? 1 : 0, c.shipWarehouse)
-                    < (bestUnit, b.arrivalDay, b.transferFrom >= 0 ? 1 : 0, b.mode == .expedite ? 1 : 0, b.shipWarehouse) {
-                    best = k; bestLate = late; bestUnit = unit
+                    < (b.unit, bc.arrivalDay, bc.transferFrom >= 0 ? 1 : 0, bc.mode == .expedite ? 1 : 0, bc.shipWarehouse) {
+                    best = (i, late, unit)
                 }
-            } else { best = k; bestLate = late; bestUnit = unit }
+            } else { best = (i, late, unit) }
         }
-        return best >= 0 ? (best, bestLate) : nil
+        return best
+    }
+
+    /// A way's cost per unit when it arrives `late` days late: its freight plus the lateness.
+    @inline(__always)
+    static func unitCost(_ way: RouteCandidate, late: Int, latenessPerUnitDay: Double) -> Double {
+        way.unitFreight + latenessPerUnitDay * Double(late)
+    }
+
+    /// The route of `way` for supply first available on `availableDay`, `late` days late, with its cost as `choose`
+    /// works it out.
+    @inline(__always)
+    static func arc(_ way: RouteCandidate, availableDay: Int32, late: Int, latenessPerUnitDay: Double) -> ArcRoute {
+        ArcRoute(route: way.shifted(by: availableDay), daysLate: late,
+                 unitCost: unitCost(way, late: late, latenessPerUnitDay: latenessPerUnitDay))
     }
 }
 
@@ -234,16 +234,12 @@ struct ArcMemo: Sendable {
             }
             // Below `lo - maxLate` every way is too late; from `hi` on every way is on time (and no expedite is wanted).
             let first = ways.isEmpty || maxLate > Int(Int32.max) ? 0 : lo - maxLate
-            var n = ways.isEmpty || maxLate > Int(Int32.max) || ways.count >= Int(Self.none) ? 0 : min(Self.widest, hi - first + 1)
-            let at = choice.count
+            let n = ways.isEmpty || maxLate > Int(Int32.max) || ways.count >= Int(Self.none) ? 0 : min(Self.widest, hi - first + 1)
+            start.append(choice.count); low.append(first); count.append(n)
             for s in 0..<n {
-                guard let arc = Routing.choose(ways, requested: Int32(first + s), policy: policy) else { choice.append(Self.none); continue }
-                // The first way equal to the chosen one (an equal way would give the same route).
-                guard let w = ways.firstIndex(where: { $0 == arc.route }) else { n = 0; break }
-                choice.append(UInt8(w - ways.startIndex))
+                let chosen = Routing.chooseIndex(ways, requested: Int32(first + s), policy: policy)
+                choice.append(chosen.map { UInt8($0.index - ways.startIndex) } ?? Self.none)
             }
-            if n == 0 { choice.removeSubrange(at...) }
-            start.append(at); low.append(first); count.append(n)
         }
     }
 

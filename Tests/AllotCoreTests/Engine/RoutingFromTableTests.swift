@@ -73,7 +73,7 @@ struct RoutingFromTableTests {
 
     private func describe(_ ways: UnsafeBufferPointer<RouteCandidate>, _ chosen: (way: Int, late: Int)?, _ day: Int32,
                           _ policy: Policy) -> String {
-        describe(chosen.map { Routing.arc(ways[$0.way], availableDay: day, late: $0.late, policy: policy) })
+        describe(chosen.map { Routing.arc(ways[$0.way], availableDay: day, late: $0.late, latenessPerUnitDay: policy.cost.latenessPerUnitDay) })
     }
 
     private func describe(_ a: ArcRoute?) -> String {
