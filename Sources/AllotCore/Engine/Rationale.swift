@@ -13,11 +13,7 @@ enum Rationale {
         if r.requested == 0 { return "Nothing requested." }
         // The sentence's bytes, appended piece by piece into a buffer on the stack and made a string once (a string grown
         // by a dozen appends checks its storage at each, and keeps the capacity reserved for the longest sentence).
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 384) { buffer in
-            var text = SentenceBytes(buffer)
-            write(r, work: w, line: l, solver: s, holders: holders, index: index, policy: policy, to: &text)
-            return text.string
-        }
+        return SentenceBytes.string { write(r, work: w, line: l, solver: s, holders: holders, index: index, policy: policy, to: &$0) }
     }
 
     /// The sentence of an unheld line with something requested (see `sentence`). Numbers, dates and phrases are
@@ -75,14 +71,8 @@ enum Rationale {
         if !moved.isEmpty || w.serviceBelowTarget { t += ")" }
     }
 
-    static func sourcePhrase(_ s: SupplySource, at w: WarehouseID) -> String {
-        switch s {
-        case .onHand: return "on hand"
-        case .receipt(let id): return "receipt \(id)"
-        case .transfer(let from): return "via transfer from \(from)"
-        case .substitute(let sku): return "as substitute \(sku)"
-        }
-    }
+    /// "on hand", "receipt PO-7", "via transfer from ATL", "as substitute MX-200".
+    static func sourcePhrase(_ s: SupplySource, at w: WarehouseID) -> String { SentenceBytes.string { writeSource(s, to: &$0) } }
 
     /// `sourcePhrase`, written into a sentence.
     static func writeSource(_ s: SupplySource, to t: inout SentenceBytes) {
@@ -120,10 +110,8 @@ enum Rationale {
         if w.commitmentConflict { t += " short: stock went to a customer's commitment"; return }
         if taker >= 0 {
             t += " short: the eligible stock went to earlier lines (first "
-            let tier = s.p.tierName(of: taker)
-            if !tier.isEmpty { t += "tier-"; t += tier; t += " " }
-            t += "order "; t += index.order(ofLine: s.p.lines[taker].lineIndex)?.id ?? ""
-            t += " due "; t.append(s.p.lines[taker].requestedDate); t += ")"
+            writeTaker(taker, s: s, index: index, to: &t)
+            t += ")"
             return
         }
         t += " short: the eligible stock is used up"
@@ -131,8 +119,15 @@ enum Rationale {
 
     /// "tier-A order SO-1 due 12-03": the line that took a short line's stock (its tier named when it has one).
     static func takerPhrase(_ t: Int, s: GroupSolver, index: PlanningIndex) -> String {
-        let tier = s.p.tierName(of: t), id = index.order(ofLine: s.p.lines[t].lineIndex)?.id ?? ""
-        return "\(tier.isEmpty ? "" : "tier-\(tier) ")order \(id) due \(s.p.lines[t].requestedDate.short)"
+        SentenceBytes.string { writeTaker(t, s: s, index: index, to: &$0) }
+    }
+
+    /// `takerPhrase`, written into a sentence.
+    static func writeTaker(_ t: Int, s: GroupSolver, index: PlanningIndex, to text: inout SentenceBytes) {
+        let tier = s.p.tierName(of: t)
+        if !tier.isEmpty { text += "tier-"; text += tier; text += " " }
+        text += "order "; text += index.order(ofLine: s.p.lines[t].lineIndex)?.id ?? ""
+        text += " due "; text.append(s.p.lines[t].requestedDate)
     }
 }
 
@@ -144,6 +139,15 @@ struct SentenceBytes {
     private var overflow: [UInt8] = []
 
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    /// The string `write` writes, through a buffer on the stack.
+    static func string(_ write: (inout SentenceBytes) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 384) { buffer in
+            var text = SentenceBytes(buffer)
+            write(&text)
+            return text.string
+        }
+    }
 
     static func += (t: inout SentenceBytes, s: String) {
         var s = s
