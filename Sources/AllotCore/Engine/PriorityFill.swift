@@ -33,6 +33,9 @@ final class GroupSolver {
     /// Classes merged into the sources of the cost step (same eligible buckets at the same costs), built on first use
     /// (from `eligible` and the objective, which stay as they are once the solver exists).
     lazy var costSources = CostSources(self)
+    /// The buckets' potentials after the cheapest sourcing (`minimizeCost`; the transportation sink's last), which
+    /// price them for the split merger's bound (`SplitPriceBound`); empty before it.
+    var bucketPrices: [Double] = []
 
     init(problem: GroupProblem, policy: Policy) {
         p = problem

@@ -39,8 +39,14 @@ extension SplitMerger {
     /// that weighs less than `cutoff` (heavier ones may be missing).
     mutating func search(from t: Int, line i: Int, units m: Int, cutoff: Double) {
         targets.removeAll(keepingCapacity: true)
-        for v in 0..<B where v != t && free[v] >= m { targets.append(v) }
+        var leastPrice = Double.infinity
+        for v in 0..<B where v != t && free[v] >= m { targets.append(v); leastPrice = min(leastPrice, price[v]) }
         guard !targets.isEmpty else { return }
+        if chainsBound(t, i, m, leastTargetPrice: leastPrice) >= cutoff + priceMargin(units: m) {
+            // No chain could weigh under the cutoff: there is nothing to search (and no target to end at).
+            targets.removeAll(keepingCapacity: true)
+            return
+        }
         searches += 1
         for v in targets { targetOf[v] = searches }
         for v in reached { for k in 0..<layers { dist[k * B + v] = .infinity; par[k * B + v] = -1 } }

@@ -88,6 +88,15 @@ struct SplitMerger {
     var anyStepsAt = -1
     let largestObjective: Double
     let cheapestTwo: [(first: Int, second: Int)]
+    /// What bounds a whole chain before its search (see `SplitPriceBound`): the buckets' prices, per class its least
+    /// objective less price, the most a held piece's objective exceeds that (never lowered), the largest price, and
+    /// per piece size the pieces of split lines that have it, counted at `version` `splitSizesAt`.
+    let price: [Double]
+    let classBase: [Double]
+    var reducedMax = 0.0
+    let largestPrice: Double
+    var splitSizes: [Int: Int] = [:]
+    var splitSizesAt = -1
 
     init(_ s: GroupSolver, allocations: [[(b: Int, q: Int)]], cap: [Int], maxChain: Int, wholeLineChains: Bool) {
         B = s.B
@@ -131,6 +140,9 @@ struct SplitMerger {
             }
             return two
         }
+        (price, classBase) = Self.prices(s)
+        largestPrice = price.reduce(0) { max($0, abs($1)) }
+        for l in allocations.indices { for a in allocations[l] { reducedMax = max(reducedMax, reduced(l, a.b)) } }
     }
 
     @inline(__always) func obj(_ l: Int, _ b: Int) -> Double { objective[lineClass[l] * B + b] }
@@ -161,6 +173,7 @@ struct SplitMerger {
             }
         } else {
             allocations[l].append((b, d))
+            reducedMax = max(reducedMax, reduced(l, b))
             holders[b].insert(l, at: holders[b].firstIndex { $0 > l } ?? holders[b].count)
         }
         cap[b] -= d

@@ -21,7 +21,11 @@ struct Transportation {
     /// Works in flat buffers (each sink's holders in a slice of `n`, the eligible lists packed end to end): a group
     /// runs a Dijkstra per augmentation, a million of them in a plan, and array-of-array reads with their checks and
     /// reference counts were half of the time.
-    func solve(demand: [Int], capacity: [Int]) -> [Int]? {
+    func solve(demand: [Int], capacity: [Int]) -> [Int]? { solveWithPrices(demand: demand, capacity: capacity)?.flow }
+
+    /// `solve`, with the final potentials of the sinks and, last, of the end node: dual prices under which every
+    /// residual step of the flow has a non-negative reduced cost.
+    func solveWithPrices(demand: [Int], capacity: [Int]) -> (flow: [Int], prices: [Double])? {
         let n = demand.count, m = self.m, t = m
         var x = [Int](repeating: 0, count: n * m)
         var eligibleStart = [Int](repeating: 0, count: n + 1)
@@ -44,7 +48,7 @@ struct Transportation {
                 }
             }
         }
-        return ok ? x : nil
+        return ok ? (x, Array(UnsafeBufferPointer(start: work.pi, count: m + 1))) : nil
     }
 
     /// The solver's scratch: free units, potentials, Dijkstra labels, and each sink's holders with their slots.
@@ -173,7 +177,8 @@ extension GroupSolver {
         var sourceDemand = [Int](repeating: 0, count: src.eligible.count)
         for c in 0..<C { if src.ofClass[c] >= 0 { sourceDemand[src.ofClass[c]] += demand[c] } }
         let solver = Transportation(m: B, cost: src.cost, eligible: src.eligible)
-        guard let x = solver.solve(demand: sourceDemand, capacity: capacity) else { return }
+        guard let (x, prices) = solver.solveWithPrices(demand: sourceDemand, capacity: capacity) else { return }
+        bucketPrices = prices
         // Hand each source's units back to its classes (northwest corner over the cheapest-first bucket order).
         for i in flow.indices { flow[i] = 0 }
         for (s, list) in src.members.enumerated() where sourceDemand[s] > 0 {

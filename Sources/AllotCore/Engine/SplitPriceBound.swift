@@ -1,0 +1,65 @@
+/// A bound on every chain of a `SplitMerger` search at once, from the prices (dual values) of the buckets that the
+/// cheapest sourcing leaves: most searches find no chain, and this rules many out before a row is built.
+///
+/// With any prices `y` and each class's least objective less price `a_c`, a line's objective at `b` is
+/// `y_b + a_c + r`, with `r >= 0` (its reduced cost). So a step re-routing `m` units from `u` to `v` weighs at least
+/// `m * (y_v - y_u) - m * r(u)` in cost, and the steps of a chain from `t` telescope to
+/// `m * (y_end - y_t) - m * (the reduced costs they leave)`. At the cheapest sourcing the pieces held have reduced
+/// cost 0 and the bound is tight in cost; what remains is the split penalties the steps may save, counted per step.
+/// The bound holds whatever the prices (they only make it tight), so the plans are those of the full search.
+extension SplitMerger {
+    /// The buckets' prices from the group's cheapest sourcing (zeros without one) and each class's least objective
+    /// less price.
+    static func prices(_ s: GroupSolver) -> (price: [Double], classBase: [Double]) {
+        let B = s.B
+        let price = s.bucketPrices.count > B ? Array(s.bucketPrices.prefix(B)) : [Double](repeating: 0, count: B)
+        let base = s.eligible.indices.map { c in
+            s.eligible[c].reduce(Double.infinity) { min($0, s.p.objective[c * B + $1] - price[$1]) }
+        }
+        return (price, base)
+    }
+
+    /// How much line `l`'s objective at `b` exceeds its class's least objective less price, plus `b`'s price.
+    @inline(__always) func reduced(_ l: Int, _ b: Int) -> Double {
+        let c = lineClass[l]
+        return objective[c * B + b] - price[b] - classBase[c]
+    }
+
+    /// A lower bound on every chain of re-routings of `m` units from `t` (for line `i`'s move) that ends at a target,
+    /// whose least price is `leastTargetPrice`: the telescoped cost, the first step's reduced cost and penalty per
+    /// line holding at least `m` units at `t`, and each later step's least reduced cost (`-m * reducedMax`) and
+    /// penalty (a step saves one only by emptying a split line's piece of exactly `m` units onto its other piece).
+    mutating func chainsBound(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double) -> Double {
+        var first = Double.infinity
+        for j in holders[t] where j != i {
+            let q = qty(j, t)
+            guard q >= m else { continue }
+            // A whole line makes a new piece unless it moves entirely; a split one may move onto a piece it holds.
+            let penalty = allocations[j].count > 1 ? (q == m ? -self.penalty : 0) : (q == m ? 0 : self.penalty)
+            first = min(first, penalty - Double(m) * reduced(j, t))
+        }
+        var bound = Double(m) * (leastTargetPrice - price[t]) + first
+        if layers > 2 {
+            let later = -Double(m) * reducedMax - (splitPiece(of: m, besides: i) ? penalty : 0)
+            bound += Double(layers - 2) * later
+        }
+        return bound
+    }
+
+    /// The margin the bound must clear a cutoff by: above the rounding of its prices' sums (and of a chain's weights).
+    func priceMargin(units: Int) -> Double {
+        1e-9 + 1e-11 * Double(units) * (largestPrice + largestObjective) * Double(layers)
+    }
+
+    /// Whether some split line other than `i` holds a piece of exactly `m` units.
+    mutating func splitPiece(of m: Int, besides i: Int) -> Bool {
+        if splitSizesAt != version {
+            splitSizesAt = version
+            splitSizes.removeAll(keepingCapacity: true)
+            for pieces in allocations where pieces.count > 1 { for a in pieces { splitSizes[a.q, default: 0] += 1 } }
+        }
+        var n = splitSizes[m] ?? 0
+        if allocations[i].count > 1 { for a in allocations[i] where a.q == m { n -= 1 } }
+        return n > 0
+    }
+}
