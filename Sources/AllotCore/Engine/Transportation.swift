@@ -114,9 +114,15 @@ struct Transportation {
                 for e in start[g]..<start[g + 1] { let b = elig[e]; dist[b] = cp[g * m + b] - pi[b]; open[b] = dist[b] }
                 while true {
                     var u = -1, best = Double.infinity
-                    for v in 0..<(m + 1) where open[v] < best { best = open[v]; u = v }
-                    if u < 0 { return false }
-                    if u == t { break }
+                    for v in 0..<m where open[v] < best { best = open[v]; u = v }
+                    // The end's label is final once no open sink is below it. Sinks tied with it would be taken first
+                    // (lower index) but, with non-negative reduced costs, could neither lower it nor any potential (each
+                    // ends at the end's label): the path is a shortest one all the same. (Where rounding breaks a tie
+                    // the other way, another path of the same cost is taken.)
+                    if open[t] <= best {
+                        if open[t] == .infinity { return false }
+                        break
+                    }
                     done[u] = true; open[u] = .infinity
                     if free[u] > 0 {
                         let nd = best + pi[u] - pi[t]
