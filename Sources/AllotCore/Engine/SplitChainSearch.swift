@@ -42,7 +42,7 @@ extension SplitMerger {
         var leastPrice = Double.infinity
         for v in 0..<B where v != t && free[v] >= m { targets.append(v); leastPrice = min(leastPrice, price[v]) }
         guard !targets.isEmpty else { return }
-        if chainsBound(t, i, m, leastTargetPrice: leastPrice) >= cutoff + priceMargin(units: m) {
+        if chainsRuledOut(t, i, m, leastTargetPrice: leastPrice, cutoff: cutoff + priceMargin(units: m)) {
             // No chain could weigh under the cutoff: there is nothing to search (and no target to end at).
             targets.removeAll(keepingCapacity: true)
             return

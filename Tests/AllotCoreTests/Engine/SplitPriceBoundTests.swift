@@ -72,6 +72,10 @@ struct SplitPriceBoundTests {
                 let cheapest = cheapestChain(mg, from: t, line: i, units: m, free: free)
                 #expect(bound <= cheapest + mg.priceMargin(units: m),
                         "seed \(seed), chains of \(maxChain): line \(i) to \(t), \(m) units: bound \(bound) over chain \(cheapest)")
+                // Ruling out by the cutoff just above the cheapest chain would lose it (none: nothing to lose).
+                let ruled = mg.chainsRuledOut(t, i, m, leastTargetPrice: least, cutoff: cheapest + 2 * mg.priceMargin(units: m))
+                #expect(!ruled || !cheapest.isFinite,
+                        "seed \(seed), chains of \(maxChain): line \(i) to \(t), \(m) units: ruled out under chain \(cheapest)")
                 checked += 1
                 if bound >= mg.priceMargin(units: m) { ruledOut += 1 }
             }
