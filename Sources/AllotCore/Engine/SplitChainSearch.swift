@@ -39,10 +39,13 @@ extension SplitMerger {
     /// that weighs less than `cutoff` (heavier ones may be missing).
     mutating func search(from t: Int, line i: Int, units m: Int, cutoff: Double) {
         targets.removeAll(keepingCapacity: true)
+        // Only a line holding at least m units at t can start a chain.
+        let first = firstStepFloor(t, i, m)
+        guard first < .infinity else { return }
         var leastPrice = Double.infinity
         for v in 0..<B where v != t && free[v] >= m { targets.append(v); leastPrice = min(leastPrice, price[v]) }
         guard !targets.isEmpty else { return }
-        if chainsRuledOut(t, i, m, leastTargetPrice: leastPrice, cutoff: cutoff + priceMargin(units: m)) {
+        if chainsRuledOut(t, i, m, leastTargetPrice: leastPrice, first: first, cutoff: cutoff + priceMargin(units: m)) {
             // No chain could weigh under the cutoff: there is nothing to search (and no target to end at).
             targets.removeAll(keepingCapacity: true)
             return

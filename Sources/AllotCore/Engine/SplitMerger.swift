@@ -12,7 +12,7 @@
 struct SplitMerger {
     let B: Int
     let penalty: Double
-    /// The solver's objective per `class * B + bucket`, each line's class, and each class's eligible buckets.
+    /// The solver's objective per `class * B + bucket`, each line's class, and each class's eligible buckets (cheapest first).
     let objective: [Double]
     let lineClass: [Int]
     let eligible: [[Int]]
@@ -338,9 +338,16 @@ struct SplitMerger {
         let whole = parts.count == 1
         var best: Move?
         // Candidate moves, in this order: all pieces to one bucket, then one piece onto another piece's bucket.
-        for t in eligible[c] where !whole || (t != parts[0].b && obj(i, t) < obj(i, parts[0].b)) {
-            if whole && !wholeLineChains && cap[t] < parts[0].q { continue }
-            tryMove(i, parts, t, single: -1, best: &best)
+        if whole {
+            let here = obj(i, parts[0].b)
+            for t in eligible[c] {
+                // Eligible buckets are listed cheapest first: after one as dear as the line's own, none is cheaper.
+                guard obj(i, t) < here else { break }
+                if !wholeLineChains && cap[t] < parts[0].q { continue }
+                tryMove(i, parts, t, single: -1, best: &best)
+            }
+        } else {
+            for t in eligible[c] { tryMove(i, parts, t, single: -1, best: &best) }
         }
         if parts.count > 2 {
             for k in parts.indices { for t in parts where t.b != parts[k].b { tryMove(i, parts, t.b, single: k, best: &best) } }
@@ -365,9 +372,8 @@ struct SplitMerger {
             if own < -1e-9 && (best == nil || own < best!.delta - 1e-12) {
                 best = Move(delta: own, t: t, single: single, m: 0); bestChain.removeAll(keepingCapacity: true)
             }
-        } else if own < SplitMerger.chainWorthBelow * penalty && holders[t].contains(where: { $0 != i && qty($0, t) >= m }) {
-            // Only a line holding at least m units at t can start the chain; a chain weighing `cutoff` or more would
-            // not be taken.
+        } else if own < SplitMerger.chainWorthBelow * penalty {
+            // A chain weighing `cutoff` or more would not be taken.
             let taken = min(-1e-9, best.map { $0.delta - 1e-12 } ?? -1e-9)
             search(from: t, line: i, units: m, cutoff: taken - own + pruningMargin(units: units, pieces: parts.count))
             let last = (layers - 1) * B

@@ -30,20 +30,21 @@ extension SplitMerger {
     /// line holding at least `m` units at `t`, and each later step's least reduced cost (`-m * reducedMax`) and
     /// penalty (a step saves one only by emptying a split line's piece of exactly `m` units onto its other piece).
     mutating func chainsBound(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double) -> Double {
-        let (bound, saving) = boundParts(t, i, m, leastTargetPrice: leastTargetPrice)
+        let (bound, saving) = boundParts(t, m, leastTargetPrice: leastTargetPrice, first: firstStepFloor(t, i, m))
         return saving > 0 && splitPiece(of: m, besides: i) ? bound - saving : bound
     }
 
-    /// Whether every such chain weighs `cutoff` or more (`chainsBound` clears it), asking about split pieces only when
-    /// the answer turns on them.
-    mutating func chainsRuledOut(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double, cutoff: Double) -> Bool {
-        let (bound, saving) = boundParts(t, i, m, leastTargetPrice: leastTargetPrice)
+    /// Whether every such chain weighs `cutoff` or more (`chainsBound` clears it), given `firstStepFloor(t, i, m)`,
+    /// asking about split pieces only when the answer turns on them.
+    mutating func chainsRuledOut(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double, first: Double, cutoff: Double) -> Bool {
+        let (bound, saving) = boundParts(t, m, leastTargetPrice: leastTargetPrice, first: first)
         guard bound >= cutoff else { return false }
         return bound - saving >= cutoff || !splitPiece(of: m, besides: i)
     }
 
-    /// `chainsBound` without the later steps' penalties, and what those save at most (if a split piece allows).
-    func boundParts(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double) -> (bound: Double, saving: Double) {
+    /// The least the first step out of `t` may weigh beyond its prices' difference: per line but `i` holding at least
+    /// `m` units there, its penalty less its reduced cost (infinite: no line can start a chain).
+    func firstStepFloor(_ t: Int, _ i: Int, _ m: Int) -> Double {
         var first = Double.infinity
         for j in holders[t] where j != i {
             let q = qty(j, t)
@@ -52,6 +53,11 @@ extension SplitMerger {
             let penalty = allocations[j].count > 1 ? (q == m ? -self.penalty : 0) : (q == m ? 0 : self.penalty)
             first = min(first, penalty - Double(m) * reduced(j, t))
         }
+        return first
+    }
+
+    /// `chainsBound` without the later steps' penalties, and what those save at most (if a split piece allows).
+    func boundParts(_ t: Int, _ m: Int, leastTargetPrice: Double, first: Double) -> (bound: Double, saving: Double) {
         let bound = Double(m) * (leastTargetPrice - price[t]) + first
         guard layers > 2 else { return (bound, 0) }
         return (bound - Double(layers - 2) * Double(m) * reducedMax, Double(layers - 2) * penalty)

@@ -73,7 +73,8 @@ struct SplitPriceBoundTests {
                 #expect(bound <= cheapest + mg.priceMargin(units: m),
                         "seed \(seed), chains of \(maxChain): line \(i) to \(t), \(m) units: bound \(bound) over chain \(cheapest)")
                 // Ruling out by the cutoff just above the cheapest chain would lose it (none: nothing to lose).
-                let ruled = mg.chainsRuledOut(t, i, m, leastTargetPrice: least, cutoff: cheapest + 2 * mg.priceMargin(units: m))
+                let ruled = mg.chainsRuledOut(t, i, m, leastTargetPrice: least, first: mg.firstStepFloor(t, i, m),
+                                              cutoff: cheapest + 2 * mg.priceMargin(units: m))
                 #expect(!ruled || !cheapest.isFinite,
                         "seed \(seed), chains of \(maxChain): line \(i) to \(t), \(m) units: ruled out under chain \(cheapest)")
                 checked += 1
