@@ -97,6 +97,9 @@ struct SplitMerger {
     let largestPrice: Double
     var splitSizes: [Int: Int] = [:]
     var splitSizesAt = -1
+    /// The pieces whose reduced cost is above 0 (`laterReduced`), at `version` `reducedAt`.
+    var reducedPieces: [(r: Double, q: Int, line: Int)] = []
+    var reducedAt = -1
 
     init(_ s: GroupSolver, allocations: [[(b: Int, q: Int)]], cap: [Int], maxChain: Int, wholeLineChains: Bool) {
         B = s.B

@@ -27,19 +27,26 @@ extension SplitMerger {
 
     /// A lower bound on every chain of re-routings of `m` units from `t` (for line `i`'s move) that ends at a target,
     /// whose least price is `leastTargetPrice`: the telescoped cost, the first step's reduced cost and penalty per
-    /// line holding at least `m` units at `t`, and each later step's least reduced cost (`-m * reducedMax`) and
+    /// line holding at least `m` units at `t`, and each later step's most reduced cost left (`laterReduced`) and
     /// penalty (a step saves one only by emptying a split line's piece of exactly `m` units onto its other piece).
     mutating func chainsBound(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double) -> Double {
-        let (bound, saving) = boundParts(t, m, leastTargetPrice: leastTargetPrice, first: firstStepFloor(t, i, m))
-        return saving > 0 && splitPiece(of: m, besides: i) ? bound - saving : bound
+        let bound = Double(m) * (leastTargetPrice - price[t]) + firstStepFloor(t, i, m)
+        guard layers > 2 else { return bound }
+        let later = Double(m) * laterReduced(m, besides: i) + (splitPiece(of: m, besides: i) ? penalty : 0)
+        return bound - Double(layers - 2) * later
     }
 
-    /// Whether every such chain weighs `cutoff` or more (`chainsBound` clears it), given `firstStepFloor(t, i, m)`,
-    /// asking about split pieces only when the answer turns on them.
+    /// Whether every such chain weighs `cutoff` or more (`chainsBound` clears it), given `firstStepFloor(t, i, m)`.
+    /// The later steps' terms are first taken at their extremes (the largest reduced cost held anywhere, a penalty
+    /// saved), and worked out only when the answer turns on them.
     mutating func chainsRuledOut(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double, first: Double, cutoff: Double) -> Bool {
-        let (bound, saving) = boundParts(t, m, leastTargetPrice: leastTargetPrice, first: first)
+        let bound = Double(m) * (leastTargetPrice - price[t]) + first
         guard bound >= cutoff else { return false }
-        return bound - saving >= cutoff || !splitPiece(of: m, besides: i)
+        guard layers > 2 else { return true }
+        let steps = Double(layers - 2)
+        if bound - steps * (Double(m) * reducedMax + penalty) >= cutoff { return true }
+        let later = Double(m) * laterReduced(m, besides: i) + (splitPiece(of: m, besides: i) ? penalty : 0)
+        return bound - steps * later >= cutoff
     }
 
     /// The least the first step out of `t` may weigh beyond its prices' difference: per line but `i` holding at least
@@ -56,16 +63,25 @@ extension SplitMerger {
         return first
     }
 
-    /// `chainsBound` without the later steps' penalties, and what those save at most (if a split piece allows).
-    func boundParts(_ t: Int, _ m: Int, leastTargetPrice: Double, first: Double) -> (bound: Double, saving: Double) {
-        let bound = Double(m) * (leastTargetPrice - price[t]) + first
-        guard layers > 2 else { return (bound, 0) }
-        return (bound - Double(layers - 2) * Double(m) * reducedMax, Double(layers - 2) * penalty)
-    }
-
     /// The margin the bound must clear a cutoff by: above the rounding of its prices' sums (and of a chain's weights).
     func priceMargin(units: Int) -> Double {
         1e-9 + 1e-11 * Double(units) * (largestPrice + largestObjective) * Double(layers)
+    }
+
+    /// The most reduced cost a later step's line (not `i`, holding at least `m` units where the step starts) leaves:
+    /// the first such piece of those above 0, listed by reduced cost, largest first, at `version` `reducedAt`. (At
+    /// the cheapest sourcing none is; pieces moved by merges may be.)
+    mutating func laterReduced(_ m: Int, besides i: Int) -> Double {
+        if reducedAt != version {
+            reducedAt = version
+            reducedPieces.removeAll(keepingCapacity: true)
+            for l in allocations.indices {
+                for a in allocations[l] { let r = reduced(l, a.b); if r > 0 { reducedPieces.append((r, a.q, l)) } }
+            }
+            reducedPieces.sort { $0.r > $1.r }
+        }
+        for p in reducedPieces where p.q >= m && p.line != i { return p.r }
+        return 0
     }
 
     /// Whether some split line other than `i` holds a piece of exactly `m` units.
