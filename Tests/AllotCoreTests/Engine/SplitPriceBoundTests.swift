@@ -5,30 +5,9 @@ import Testing
 /// search out only if no chain of it weighs less.
 @Suite("Split merger price bound")
 struct SplitPriceBoundTests {
-    /// One sku at 3 sites with 3 receipts each (12 buckets), 36 lines in 2 regions, many of them split.
+    /// One sku at 3 sites with 3 receipts each (12 buckets), 60 lines in 2 regions, many of them split.
     static func scenario(seed: UInt64) -> Scenario {
-        var rng = SeededRandom(state: seed)
-        var s = Scenario()
-        s.policy.cost.splitPenalty = 6
-        s.policy.cost.maxLateDays = 10
-        s.item("SKU-1", cost: 5, price: 10)
-        let regions = ["N", "S"]
-        for w in 1...3 {
-            var lanes: [String: (Int, Double)] = [:]
-            for r in regions { lanes[r] = (Int.random(in: 1...3, using: &rng), Double(Int.random(in: 1...12, using: &rng)) * 0.25) }
-            s.warehouse("W\(w)", handling: 1, lanes: lanes)
-            s.stock("W\(w)", "SKU-1", Int.random(in: 10...40, using: &rng))
-            for k in 0..<3 {
-                s.snapshot.receipts.append(Receipt(id: "PO-\(w)-\(k)", warehouseID: "W\(w)", sku: "SKU-1",
-                                                   qty: Int.random(in: 4...25, using: &rng), eta: s.asOf + Int.random(in: 0...6, using: &rng)))
-            }
-        }
-        for (i, t) in ["A", "B"].enumerated() { for r in regions { s.customer("C\(i)\(r)", tier: t, region: r) } }
-        for n in 0..<36 {
-            s.order(String(format: "SO-%04d", n), customer: "C\(Int.random(in: 0..<2, using: &rng))\(regions[n % 2])",
-                    due: Int.random(in: 0...5, using: &rng), lines: [("SKU-1", Int.random(in: 1...30, using: &rng))])
-        }
-        return s
+        LargeGroupMergeTests.scenario(seed: seed, splitPenalty: 6, sites: 3, receipts: 3, lines: 60, regions: 2)
     }
 
     /// The least weight of any chain of up to `layers - 1` re-routings of `m` units by other lines than `i`, from `t`
@@ -84,10 +63,12 @@ struct SplitPriceBoundTests {
         return (checked, ruledOut)
     }
 
-    @Test("never above the cheapest chain, at the cheapest sourcing and after merges moved pieces", arguments: 0..<6)
+    @Test("never above the cheapest chain, at the cheapest sourcing and after merges moved pieces, whatever the prices",
+          arguments: 0..<10)
     func boundHolds(seed: Int) {
         let s = Self.scenario(seed: UInt64(seed))
         let index = PlanningIndex(s.snapshot)
+        var rng = SeededRandom(state: UInt64(seed) + 100)
         var checked = 0, ruledOut = 0, afterMerges = 0
         for skus in index.groups {
             let problem = GroupProblem(index: index, policy: s.policy, asOf: s.asOf, skus: skus, serviceBelow: [])
@@ -96,17 +77,25 @@ struct SplitPriceBoundTests {
             solver.minimizeCost()
             solver.assignToLines()
             #expect(solver.bucketPrices.count == solver.B + 1)
-            for maxChain in 1...3 {
-                var mg = SplitMerger(solver, allocations: solver.allocations, cap: solver.cap, maxChain: maxChain, wholeLineChains: true)
-                let first = Self.check(&mg, seed: seed, maxChain: maxChain)
-                // After a pass of merges, pieces sit where their reduced costs are above 0.
-                mg.run(maxPasses: 1)
-                let after = Self.check(&mg, seed: seed, maxChain: maxChain)
-                checked += first.checked + after.checked; ruledOut += first.ruledOut + after.ruledOut
-                afterMerges += after.checked
+            // The bound holds for any prices (the sourcing's make it tight): theirs, none, and random ones.
+            let sourcing = solver.bucketPrices
+            let random = (0...solver.B).map { _ in Double(Int.random(in: -40...40, using: &rng)) * 0.25 }
+            for (k, prices) in [sourcing, [], random].enumerated() {
+                solver.bucketPrices = prices
+                for maxChain in 1...3 {
+                    var mg = SplitMerger(solver, allocations: solver.allocations, cap: solver.cap, maxChain: maxChain,
+                                         wholeLineChains: true)
+                    let first = Self.check(&mg, seed: seed, maxChain: maxChain)
+                    // After a pass of merges, pieces sit where their reduced costs are above 0.
+                    mg.run(maxPasses: 1)
+                    let after = Self.check(&mg, seed: seed, maxChain: maxChain)
+                    checked += first.checked + after.checked
+                    if k == 0 { ruledOut += first.ruledOut + after.ruledOut }
+                    afterMerges += after.checked
+                }
             }
         }
         #expect(checked > 50 && afterMerges > 0, "seed \(seed): \(checked) moves checked, \(afterMerges) after merges")
-        #expect(ruledOut > 0, "seed \(seed): the bound ruled out none of \(checked) moves")
+        #expect(ruledOut > 0, "seed \(seed): the sourcing's prices ruled out none of \(checked) moves")
     }
 }
