@@ -12,7 +12,8 @@
 struct SplitMerger {
     let B: Int
     let penalty: Double
-    /// The solver's objective per `class * B + bucket`, each line's class, and each class's eligible buckets (cheapest first).
+    /// The solver's objective per `class * B + bucket`, each line's class, and each class's eligible buckets
+    /// (cheapest first).
     let objective: [Double]
     let lineClass: [Int]
     let eligible: [[Int]]

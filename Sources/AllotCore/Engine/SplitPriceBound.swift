@@ -19,7 +19,8 @@ extension SplitMerger {
         return (price, base)
     }
 
-    /// How much line `l`'s objective at `b` exceeds its class's least objective less price, plus `b`'s price.
+    /// Line `l`'s reduced cost at `b`: its objective there less `b`'s price and less its class's least objective less
+    /// price (never below 0).
     @inline(__always) func reduced(_ l: Int, _ b: Int) -> Double {
         let c = lineClass[l]
         return objective[c * B + b] - price[b] - classBase[c]
@@ -30,23 +31,31 @@ extension SplitMerger {
     /// line holding at least `m` units at `t`, and each later step's most reduced cost left (`laterReduced`) and
     /// penalty (a step saves one only by emptying a split line's piece of exactly `m` units onto its other piece).
     mutating func chainsBound(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double) -> Double {
-        let bound = Double(m) * (leastTargetPrice - price[t]) + firstStepFloor(t, i, m)
-        guard layers > 2 else { return bound }
-        let later = Double(m) * laterReduced(m, besides: i) + (splitPiece(of: m, besides: i) ? penalty : 0)
-        return bound - Double(layers - 2) * later
+        let bound = firstStepBound(t, m, leastTargetPrice: leastTargetPrice, first: firstStepFloor(t, i, m))
+        return layers > 2 ? bound - Double(layers - 2) * laterStepFloor(m, besides: i) : bound
     }
 
     /// Whether every such chain weighs `cutoff` or more (`chainsBound` clears it), given `firstStepFloor(t, i, m)`.
     /// The later steps' terms are first taken at their extremes (the largest reduced cost held anywhere, a penalty
     /// saved), and worked out only when the answer turns on them.
     mutating func chainsRuledOut(_ t: Int, _ i: Int, _ m: Int, leastTargetPrice: Double, first: Double, cutoff: Double) -> Bool {
-        let bound = Double(m) * (leastTargetPrice - price[t]) + first
+        let bound = firstStepBound(t, m, leastTargetPrice: leastTargetPrice, first: first)
         guard bound >= cutoff else { return false }
         guard layers > 2 else { return true }
         let steps = Double(layers - 2)
         if bound - steps * (Double(m) * reducedMax + penalty) >= cutoff { return true }
-        let later = Double(m) * laterReduced(m, besides: i) + (splitPiece(of: m, besides: i) ? penalty : 0)
-        return bound - steps * later >= cutoff
+        return bound - steps * laterStepFloor(m, besides: i) >= cutoff
+    }
+
+    /// The bound of a chain of one step: the telescoped cost to the least target price, plus the first step's floor.
+    @inline(__always) func firstStepBound(_ t: Int, _ m: Int, leastTargetPrice: Double, first: Double) -> Double {
+        Double(m) * (leastTargetPrice - price[t]) + first
+    }
+
+    /// The most a later step may weigh below its prices' difference: the reduced cost it may leave on `m` units, and
+    /// a penalty if some split line's piece of exactly `m` units lets it save one.
+    mutating func laterStepFloor(_ m: Int, besides i: Int) -> Double {
+        Double(m) * laterReduced(m, besides: i) + (splitPiece(of: m, besides: i) ? penalty : 0)
     }
 
     /// The least the first step out of `t` may weigh beyond its prices' difference: per line but `i` holding at least
