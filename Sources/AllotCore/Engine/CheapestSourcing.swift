@@ -10,7 +10,8 @@ extension GroupSolver {
         let src = costSources
         var changed = false
         var left: [(b: Int, q: Int)] = []
-        for (s, members) in src.members.enumerated() {
+        for s in 0..<src.count {
+            let members = src.members(s)
             left.removeAll(keepingCapacity: true)
             for b in src.eligible[s] {
                 var q = 0

@@ -122,7 +122,7 @@ struct SplitMerger {
         heldAt = [Int](repeating: 0, count: B)
         let sources = s.costSources
         lineSource = lineClass.map { $0 >= 0 ? sources.ofClass[$0] : -1 }
-        sourceSeen = [Int](repeating: -1, count: 2 * max(1, sources.members.count))
+        sourceSeen = [Int](repeating: -1, count: 2 * max(1, sources.count))
         sourceSeenTwice = sourceSeen
         dist = [Double](repeating: .infinity, count: layers * B)
         par = [Int](repeating: -1, count: layers * B)

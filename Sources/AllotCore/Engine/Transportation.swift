@@ -180,14 +180,15 @@ extension GroupSolver {
         }
         guard any else { return }
         let src = costSources
-        var sourceDemand = [Int](repeating: 0, count: src.eligible.count)
+        var sourceDemand = [Int](repeating: 0, count: src.count)
         for c in 0..<C { if src.ofClass[c] >= 0 { sourceDemand[src.ofClass[c]] += demand[c] } }
         let solver = Transportation(m: B, cost: src.cost, eligible: src.eligible)
         guard let (x, prices) = solver.solveWithPrices(demand: sourceDemand, capacity: capacity) else { return }
         bucketPrices = prices
         // Hand each source's units back to its classes (northwest corner over the cheapest-first bucket order).
         for i in flow.indices { flow[i] = 0 }
-        for (s, list) in src.members.enumerated() where sourceDemand[s] > 0 {
+        for s in 0..<src.count where sourceDemand[s] > 0 {
+            let list = src.members(s)
             let elig = src.eligible[s]
             var k = 0
             var left = x[s * B + elig[0]]
@@ -208,37 +209,69 @@ extension GroupSolver {
     struct CostSources {
         /// Per class its source, or -1 for a class with no eligible bucket.
         var ofClass: [Int]
-        var members: [[Int]] = []
+        /// Each source's classes, in class order, source after source (`members(_:)`): a plan has some 700 thousand
+        /// sources, and a list each was as many small arrays made and freed.
+        var memberList: [Int] = []
+        var memberStart: [Int] = [0]
         var eligible: [[Int]] = []
-        /// Per `source * B + bucket`.
+        /// Per `source * B + bucket`: the unit cost (its first class's objective row; only read for eligible buckets).
         var cost: [Double] = []
 
+        /// The number of sources.
+        var count: Int { eligible.count }
+        /// The classes of source `k`, in class order.
+        func members(_ k: Int) -> ArraySlice<Int> { memberList[memberStart[k]..<memberStart[k + 1]] }
+
         init(_ s: GroupSolver) {
-            let B = s.B
+            let B = s.B, C = s.C
             let objective = s.p.objective
-            // Sources by a hash of their row; rows that share a hash are told apart by comparing them. The row's hash
-            // is a plain multiply-xor mix (a group hashes every class once, so SipHash per element showed in profiles).
-            var byHash: [UInt64: [Int]] = [:]
-            byHash.reserveCapacity(s.C)
-            members.reserveCapacity(s.C); eligible.reserveCapacity(s.C); cost.reserveCapacity(s.C * B)
-            ofClass = [Int](repeating: -1, count: s.C)
-            for c in 0..<s.C where !s.eligible[c].isEmpty {
-                let row = s.eligible[c]
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                for b in row {
-                    h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-                    h = (h ^ objective[c * B + b].bitPattern) &* 0x100_0000_01b3
+            ofClass = [Int](repeating: -1, count: C)
+            eligible.reserveCapacity(C); cost.reserveCapacity(C * B)
+            // Sources by a hash of their row, in an open-addressing table (slot: source + 1; 0: empty); rows that share a
+            // hash are told apart by comparing them. The row's hash is a plain multiply-xor mix (a group hashes every
+            // class once, so SipHash per element showed in profiles).
+            var size = 16
+            while size < 2 * C { size <<= 1 }
+            var table = [Int](repeating: 0, count: size)
+            var hashes: [UInt64] = []
+            hashes.reserveCapacity(C)
+            var firstClass: [Int] = []
+            firstClass.reserveCapacity(C)
+            var members = 0
+            objective.withUnsafeBufferPointer { objective in
+                for c in 0..<C where !s.eligible[c].isEmpty {
+                    let row = s.eligible[c]
+                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for b in row {
+                        h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+                        h = (h ^ objective[c * B + b].bitPattern) &* 0x100_0000_01b3
+                    }
+                    var slot = Int(truncatingIfNeeded: (h ^ (h >> 29)) & UInt64(size - 1))
+                    var found = -1
+                    while table[slot] != 0 {
+                        let k = table[slot] - 1
+                        let f = firstClass[k]
+                        if hashes[k] == h && eligible[k] == row && row.allSatisfy({ objective[f * B + $0] == objective[c * B + $0] }) {
+                            found = k; break
+                        }
+                        slot = (slot + 1) & (size - 1)
+                    }
+                    members += 1
+                    if found >= 0 { ofClass[c] = found; continue }
+                    let k = eligible.count
+                    table[slot] = k + 1
+                    hashes.append(h); firstClass.append(c); ofClass[c] = k
+                    eligible.append(row)
+                    cost.append(contentsOf: UnsafeBufferPointer(rebasing: objective[(c * B)..<(c * B + B)]))
                 }
-                let same = byHash[h]?.first { k in
-                    eligible[k] == row && row.allSatisfy { cost[k * B + $0] == objective[c * B + $0] }
-                }
-                if let k = same { ofClass[c] = k; members[k].append(c); continue }
-                let k = members.count
-                byHash[h, default: []].append(k); ofClass[c] = k
-                members.append([c]); eligible.append(row)
-                cost.append(contentsOf: repeatElement(0, count: B))
-                for b in row { cost[k * B + b] = objective[c * B + b] }
             }
+            // Each source's classes, by a counting sort of the classes (each source's in class order).
+            memberStart = [Int](repeating: 0, count: eligible.count + 1)
+            for c in 0..<C where ofClass[c] >= 0 { memberStart[ofClass[c] + 1] += 1 }
+            for k in 0..<eligible.count { memberStart[k + 1] += memberStart[k] }
+            var next = memberStart
+            memberList = [Int](repeating: 0, count: members)
+            for c in 0..<C where ofClass[c] >= 0 { memberList[next[ofClass[c]]] = c; next[ofClass[c]] += 1 }
         }
     }
 
