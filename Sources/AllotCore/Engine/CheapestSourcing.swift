@@ -58,7 +58,7 @@ extension GroupSolver {
             }
             changed = true
         }
-        if changed { rebuildReach() }
+        if changed { reachStale = true }
         for l in fixedAt.indices where fixedAt[l] >= 0 { allocations[l] = [(fixedAt[l], p.lines[l].fill)] }
     }
 
@@ -132,6 +132,7 @@ extension GroupSolver {
 
     /// Re-routes `units` of class flow out of an over-full bucket into buckets with free units.
     func pushOut(from t: Int, units: Int) -> Bool {
+        freshReach()
         var left = units
         var parent = [Int](repeating: -1, count: B)
         while left > 0 {

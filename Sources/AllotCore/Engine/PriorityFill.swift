@@ -14,6 +14,10 @@ final class GroupSolver {
     var flow: [Int]
     /// Per `from * B + to`: units now at `from` held by classes that could take them from `to` instead.
     var reach: [Int]
+    /// Whether `reach` no longer matches the flow: the cheapest sourcing and the hand-out to lines rewrite the flow
+    /// wholesale, and only the fill and the split repair's re-routings read reach, so it is rebuilt when next read
+    /// (`freshReach`), not after every rewrite. `change` keeps reach right only while it is fresh.
+    var reachStale = false
     /// Each class's eligible buckets, cheapest first.
     var eligible: [[Int]]
     /// Classes that can get nothing more (no augmenting path): later lines of the class skip the search.
@@ -77,6 +81,7 @@ final class GroupSolver {
     /// Gives class `c` up to `want` more units, re-routing earlier flow but never reducing it. Returns the units found.
     func augment(_ c: Int, _ want: Int) -> Int {
         if saturated[c] || want <= 0 { return 0 }
+        freshReach()
         var got = 0
         // The search's scratch, made when a line first needs a search (most take free units directly).
         var parent: [Int] = []

@@ -202,7 +202,8 @@ extension GroupSolver {
                 }
             }
         }
-        rebuildFromFlow(capacity: capacity)
+        // Reach is read only by the fill and the split repair's re-routings, which rebuild it first.
+        rebuildFromFlow(capacity: capacity, reach: false)
     }
 
     /// Classes grouped by identical cost rows: the sources of the cost step.
@@ -277,6 +278,7 @@ extension GroupSolver {
 
     /// Recomputes re-routing reach from the flow (after the flow of some classes was rewritten).
     func rebuildReach() {
+        reachStale = false
         for i in reach.indices { reach[i] = 0 }
         for c in 0..<C {
             for b in eligible[c] {
@@ -287,17 +289,24 @@ extension GroupSolver {
         }
     }
 
-    /// Recomputes free units and re-routing reach from the flow (after a solve replaced it wholesale).
-    func rebuildFromFlow(capacity: [Int]) {
+    /// Recomputes free units and re-routing reach from the flow (after a solve replaced it wholesale); with `reach`
+    /// false, reach is left to be rebuilt when next read (`freshReach`).
+    func rebuildFromFlow(capacity: [Int], reach withReach: Bool = true) {
         cap = capacity
-        for i in reach.indices { reach[i] = 0 }
+        if withReach { for i in reach.indices { reach[i] = 0 } }
+        reachStale = !withReach
         for c in 0..<C {
             for b in eligible[c] {
                 let q = flow[c * B + b]
                 guard q > 0 else { continue }
                 cap[b] -= q
-                for b2 in eligible[c] where b2 != b { reach[b * B + b2] += q }
+                if withReach { for b2 in eligible[c] where b2 != b { reach[b * B + b2] += q } }
             }
         }
+    }
+
+    /// Makes re-routing reach match the flow if a step left it to be rebuilt (see `reachStale`).
+    @inline(__always) func freshReach() {
+        if reachStale { rebuildReach() }
     }
 }
