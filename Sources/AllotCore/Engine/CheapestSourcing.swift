@@ -133,6 +133,8 @@ extension GroupSolver {
     /// Re-routes `units` of class flow out of an over-full bucket into buckets with free units.
     func pushOut(from t: Int, units: Int) -> Bool {
         freshReach()
+        // (Checked in debug builds: the split repair saves and restores reach with the rest of its state.)
+        assert(reach == reachFromFlow(), "re-routing reach does not match the flow")
         var left = units
         var parent = [Int](repeating: -1, count: B)
         while left > 0 {

@@ -279,7 +279,12 @@ extension GroupSolver {
     /// Recomputes re-routing reach from the flow (after the flow of some classes was rewritten).
     func rebuildReach() {
         reachStale = false
-        for i in reach.indices { reach[i] = 0 }
+        reach = reachFromFlow()
+    }
+
+    /// Re-routing reach as the flow gives it (see `reach`).
+    func reachFromFlow() -> [Int] {
+        var reach = [Int](repeating: 0, count: B * B)
         for c in 0..<C {
             for b in eligible[c] {
                 let q = flow[c * B + b]
@@ -287,6 +292,7 @@ extension GroupSolver {
                 for b2 in eligible[c] where b2 != b { reach[b * B + b2] += q }
             }
         }
+        return reach
     }
 
     /// Recomputes free units and re-routing reach from the flow (after a solve replaced it wholesale); with `reach`
