@@ -238,7 +238,7 @@ extension GroupSolver {
             hashes.reserveCapacity(C)
             var firstClass: [Int] = []
             firstClass.reserveCapacity(C)
-            var members = 0
+            var memberCount = 0
             objective.withUnsafeBufferPointer { objective in
                 for c in 0..<C where !s.eligible[c].isEmpty {
                     let row = s.eligible[c]
@@ -257,7 +257,7 @@ extension GroupSolver {
                         }
                         slot = (slot + 1) & (size - 1)
                     }
-                    members += 1
+                    memberCount += 1
                     if found >= 0 { ofClass[c] = found; continue }
                     let k = eligible.count
                     table[slot] = k + 1
@@ -271,7 +271,7 @@ extension GroupSolver {
             for c in 0..<C where ofClass[c] >= 0 { memberStart[ofClass[c] + 1] += 1 }
             for k in 0..<eligible.count { memberStart[k + 1] += memberStart[k] }
             var next = memberStart
-            memberList = [Int](repeating: 0, count: members)
+            memberList = [Int](repeating: 0, count: memberCount)
             for c in 0..<C where ofClass[c] >= 0 { memberList[next[ofClass[c]]] = c; next[ofClass[c]] += 1 }
         }
     }
@@ -299,16 +299,8 @@ extension GroupSolver {
     /// false, reach is left to be rebuilt when next read (`freshReach`).
     func rebuildFromFlow(capacity: [Int], reach withReach: Bool = true) {
         cap = capacity
-        if withReach { for i in reach.indices { reach[i] = 0 } }
-        reachStale = !withReach
-        for c in 0..<C {
-            for b in eligible[c] {
-                let q = flow[c * B + b]
-                guard q > 0 else { continue }
-                cap[b] -= q
-                if withReach { for b2 in eligible[c] where b2 != b { reach[b * B + b2] += q } }
-            }
-        }
+        for c in 0..<C { for b in eligible[c] { cap[b] -= flow[c * B + b] } }
+        if withReach { rebuildReach() } else { reachStale = true }
     }
 
     /// Makes re-routing reach match the flow if a step left it to be rebuilt (see `reachStale`).
