@@ -251,12 +251,8 @@ struct GroupProblem: Sendable {
     /// Fills `classLines` and `classLineStart` from the lines' classes (a counting sort: each class's lines stay in
     /// line order). Classes added later (protected units) have no lines.
     private mutating func listClassLines() {
-        classLineStart = [Int](repeating: 0, count: classes.count + 1)
-        for w in lines where w.cls >= 0 { classLineStart[w.cls + 1] += 1 }
-        for c in 0..<classes.count { classLineStart[c + 1] += classLineStart[c] }
-        var next = classLineStart
-        classLines = [Int](repeating: 0, count: classLineStart[classes.count])
-        for (l, w) in lines.enumerated() where w.cls >= 0 { classLines[next[w.cls]] = l; next[w.cls] += 1 }
+        let lines = lines
+        (classLines, classLineStart) = groupedPositions(count: lines.count, groups: classes.count) { lines[$0].cls }
     }
 
     /// Ranks the lines by key when the snapshot does not list lines in key order (a patched index, a snapshot built
@@ -303,4 +299,17 @@ extension Array {
         let needed = count + more
         if needed > capacity { reserveCapacity(Swift.max(needed, 2 * capacity)) }
     }
+}
+
+/// Positions `0..<count` grouped by `group(position)` (a counting sort; a position whose group is not in `0..<groups`
+/// is left out): every group's positions, group after group, each group's in position order, and where each group
+/// starts in that list (`start[groups]`: its length).
+func groupedPositions(count: Int, groups: Int, _ group: (Int) -> Int) -> (list: [Int], start: [Int]) {
+    var start = [Int](repeating: 0, count: groups + 1)
+    for i in 0..<count { let g = group(i); if g >= 0 && g < groups { start[g + 1] += 1 } }
+    for g in 0..<groups { start[g + 1] += start[g] }
+    var next = start
+    var list = [Int](repeating: 0, count: start[groups])
+    for i in 0..<count { let g = group(i); if g >= 0 && g < groups { list[next[g]] = i; next[g] += 1 } }
+    return (list, start)
 }

@@ -238,7 +238,6 @@ extension GroupSolver {
             hashes.reserveCapacity(C)
             var firstClass: [Int] = []
             firstClass.reserveCapacity(C)
-            var memberCount = 0
             objective.withUnsafeBufferPointer { objective in
                 for c in 0..<C where !s.eligible[c].isEmpty {
                     let row = s.eligible[c]
@@ -257,7 +256,6 @@ extension GroupSolver {
                         }
                         slot = (slot + 1) & (size - 1)
                     }
-                    memberCount += 1
                     if found >= 0 { ofClass[c] = found; continue }
                     let k = eligible.count
                     table[slot] = k + 1
@@ -266,13 +264,8 @@ extension GroupSolver {
                     cost.append(contentsOf: UnsafeBufferPointer(rebasing: objective[(c * B)..<(c * B + B)]))
                 }
             }
-            // Each source's classes, by a counting sort of the classes (each source's in class order).
-            memberStart = [Int](repeating: 0, count: eligible.count + 1)
-            for c in 0..<C where ofClass[c] >= 0 { memberStart[ofClass[c] + 1] += 1 }
-            for k in 0..<eligible.count { memberStart[k + 1] += memberStart[k] }
-            var next = memberStart
-            memberList = [Int](repeating: 0, count: memberCount)
-            for c in 0..<C where ofClass[c] >= 0 { memberList[next[ofClass[c]]] = c; next[ofClass[c]] += 1 }
+            let sourceOf = ofClass
+            (memberList, memberStart) = groupedPositions(count: C, groups: eligible.count) { sourceOf[$0] }
         }
     }
 
