@@ -89,6 +89,7 @@ public enum Engine {
         var lines = [LineRecommendation](unsafeUninitializedCapacity: max(1, n)) { buffer, count in
             // A line belongs to one sku and a sku to one group, so no two workers ever write the same slot.
             nonisolated(unsafe) let slots = buffer.baseAddress!, filled = filled
+            adviseHugePages(UnsafeMutableRawPointer(slots), bytes: buffer.count * MemoryLayout<LineRecommendation>.stride)
             perChunk.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
