@@ -168,10 +168,19 @@ enum ShipComplete {
     /// What re-sourcing one spread order comes to.
     enum Decision {
         case none
-        /// To review, for this reason.
-        case flag(String)
+        /// To review: these lines (positions in the plan) get these recommendations, flagged with the reason (worked out
+        /// with the decision, on every core; only storing them is left to the commits, one order after another).
+        case flag(members: [Int], to: [LineRecommendation])
         /// These lines (positions in the plan) get these recommendations.
         case move(members: [Int], to: [LineRecommendation])
+    }
+
+    /// The decision that flags the order's unheld lines for review with `reason` (see `flagged`).
+    static func flagging(_ lines: UnsafeBufferPointer<LineRecommendation>, _ range: Range<Int>, policy: Policy,
+                         reason: String) -> Decision {
+        var members: [Int] = [], flaggedLines: [LineRecommendation] = []
+        for k in range { if let r = flagged(lines[k], policy: policy, reason: reason) { members.append(k); flaggedLines.append(r) } }
+        return .flag(members: members, to: flaggedLines)
     }
 
     /// Weighs re-sourcing one spread order against the free units as they stand, changing nothing: its skus must be
@@ -189,7 +198,8 @@ enum ShipComplete {
         let pinnedText = pinned.count == 1 ? "line \(lines[pinned[0]].lineNo) is served by a substitute from"
             : "lines " + pinned.map { String(lines[$0].lineNo) }.joined(separator: " and ") + " are served by substitutes from"
         if pinnedSites.count > 1 {
-            return .flag(spread + pinnedText + " " + pinnedSites.joined(separator: " and ") + "; the order needs review.")
+            return flagging(lines, range, policy: policy,
+                            reason: spread + pinnedText + " " + pinnedSites.joined(separator: " and ") + "; the order needs review.")
         }
         let members = all.filter { !pinned.contains($0) }
         let slots = members.map { m in
@@ -241,7 +251,7 @@ enum ShipComplete {
             } else {
                 why = noneReason(offers, count: all.count, members: members, lines: lines, index: index)
             }
-            return .flag(spread + why + "; the order needs review.")
+            return flagging(lines, range, policy: policy, reason: spread + why + "; the order needs review.")
         }
         let whID = index.snapshot.warehouses[chosen.warehouse].id
         var moved: [LineRecommendation] = []
@@ -262,8 +272,11 @@ enum ShipComplete {
         switch decision {
         case .none:
             return
-        case .flag(let reason):
-            flag(&lines, range, solver: &solver, policy: policy, reason: reason)
+        case .flag(let members, let flaggedLines):
+            for (k, m) in members.enumerated() {
+                if solver[lines[m].key] == nil { solver[lines[m].key] = lines[m] }
+                lines[m] = flaggedLines[k]
+            }
         case .move(let members, let moved):
             for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
             for (k, m) in members.enumerated() {
@@ -356,11 +369,20 @@ enum ShipComplete {
     static func flag<Lines: MutableCollection & RandomAccessCollection>(
         _ lines: inout Lines, _ range: Range<Int>, solver: inout [LineKey: LineRecommendation], policy: Policy, reason: String
     ) where Lines.Element == LineRecommendation, Lines.Index == Int {
-        for k in range where lines[k].status != .held && !lines[k].exceptions.contains(.shipComplete) {
+        for k in range {
+            guard let r = flagged(lines[k], policy: policy, reason: reason) else { continue }
             if solver[lines[k].key] == nil { solver[lines[k].key] = lines[k] }
-            lines[k].exceptions.append(.shipComplete); lines[k].exceptions.sort()
-            lines[k].rationale += reason
-            lines[k].status = Engine.status(for: lines[k], policy: policy)
+            lines[k] = r
         }
+    }
+
+    /// An unheld line not flagged yet, flagged SHIP_COMPLETE with the reason (nil: the line is left as it is).
+    static func flagged(_ line: LineRecommendation, policy: Policy, reason: String) -> LineRecommendation? {
+        guard line.status != .held && !line.exceptions.contains(.shipComplete) else { return nil }
+        var r = line
+        r.exceptions.append(.shipComplete); r.exceptions.sort()
+        r.rationale += reason
+        r.status = Engine.status(for: r, policy: policy)
+        return r
     }
 }

@@ -219,11 +219,14 @@ struct SupplyLedger {
         return (allocation(arc, bucket: bucket, qty: qty), objective(arc, bucket: bucket))
     }
 
+    /// The exceptions that a line's sourcing decides (`refreshSourcing` works them out again).
+    static let sourcingExceptions: Set<ExceptionKind> = [.split, .late, .transfer, .expedite, .lowMargin, .highValue, .staleData,
+                                                         .substitution]
+
     /// Re-derives the exceptions that depend on where a line's units come from (split, late, transfer, expedite,
     /// low margin, high value, stale data) after a pass changed its allocations; the others stay as the solver set them.
     func refreshSourcing(_ r: inout LineRecommendation, order: Order) {
-        let sourcing: Set<ExceptionKind> = [.split, .late, .transfer, .expedite, .lowMargin, .highValue, .staleData, .substitution]
-        var ex = r.exceptions.filter { !sourcing.contains($0) }
+        var ex = r.exceptions.filter { !SupplyLedger.sourcingExceptions.contains($0) }
         if r.allocations.count > 1 { ex.append(.split) }
         if r.allocations.contains(where: { $0.arrivalDate > order.requestedDate }) { ex.append(.late) }
         if r.allocations.contains(where: { if case .substitute = $0.source { return true }; return false }) { ex.append(.substitution) }
