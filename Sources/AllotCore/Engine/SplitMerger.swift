@@ -351,7 +351,13 @@ struct SplitMerger {
                 tryMove(i, parts, t, single: -1, best: &best)
             }
         } else {
-            for t in eligible[c] { tryMove(i, parts, t, single: -1, best: &best) }
+            // A bucket the line holds nothing at costs every piece its move: once one costs too much for a move to be
+            // tried, every dearer one does too (`tryMove`), and only the buckets the line holds are left to try.
+            var dear = false
+            for t in eligible[c] {
+                if dear && !parts.contains(where: { $0.b == t }) { continue }
+                if tryMove(i, parts, t, single: -1, best: &best) { dear = true }
+            }
         }
         if parts.count > 2 {
             for k in parts.indices { for t in parts where t.b != parts[k].b { tryMove(i, parts, t.b, single: k, best: &best) } }
@@ -360,8 +366,12 @@ struct SplitMerger {
     }
 
     /// Weighs moving line `i`'s pieces to `t` (`single` < 0: every piece not at `t`, else only piece `single`), with
-    /// the cheapest chain that makes room, and keeps it in `best` if it improves on it.
-    mutating func tryMove(_ i: Int, _ parts: [(b: Int, q: Int)], _ t: Int, single: Int, best: inout Move?) {
+    /// the cheapest chain that makes room, and keeps it in `best` if it improves on it. Returns whether every piece
+    /// moved to a bucket the line holds nothing at, at a cost before any chain too high for the move to be taken: the
+    /// cost is a sum of `q * (objective at t - objective at b)` terms, so any bucket at least as dear costs as much or
+    /// more (sums and differences round monotonically), and would not be taken either.
+    @discardableResult
+    mutating func tryMove(_ i: Int, _ parts: [(b: Int, q: Int)], _ t: Int, single: Int, best: inout Move?) -> Bool {
         var count = 0, held = false, units = 0, own = 0.0
         for (k, s) in parts.enumerated() {
             if s.b == t { held = true }
@@ -398,5 +408,6 @@ struct SplitMerger {
         }
         // `free` equals `cap` between moves: only the moved pieces' buckets differed.
         for (k, s) in parts.enumerated() where Self.moves(k, s.b, to: t, single: single) { free[s.b] = cap[s.b] }
+        return single < 0 && !held && !(own < SplitMerger.chainWorthBelow * penalty)
     }
 }
