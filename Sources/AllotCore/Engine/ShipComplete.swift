@@ -273,16 +273,12 @@ enum ShipComplete {
         case .none:
             return
         case .flag(let members, let flaggedLines):
-            for (k, m) in members.enumerated() {
-                if solver[lines[m].key] == nil { solver[lines[m].key] = lines[m] }
-                lines[m] = flaggedLines[k]
-            }
+            for (k, m) in members.enumerated() { replace(&lines, m, with: flaggedLines[k], solver: &solver) }
         case .move(let members, let moved):
             for m in members { ledger.release(lines[m].allocations, sku: lines[m].sku) }
             for (k, m) in members.enumerated() {
-                if solver[lines[m].key] == nil { solver[lines[m].key] = lines[m] }
                 ledger.take(moved[k].allocations, sku: moved[k].sku)
-                lines[m] = moved[k]
+                replace(&lines, m, with: moved[k], solver: &solver)
             }
         }
     }
@@ -370,10 +366,17 @@ enum ShipComplete {
         _ lines: inout Lines, _ range: Range<Int>, solver: inout [LineKey: LineRecommendation], policy: Policy, reason: String
     ) where Lines.Element == LineRecommendation, Lines.Index == Int {
         for k in range {
-            guard let r = flagged(lines[k], policy: policy, reason: reason) else { continue }
-            if solver[lines[k].key] == nil { solver[lines[k].key] = lines[k] }
-            lines[k] = r
+            if let r = flagged(lines[k], policy: policy, reason: reason) { replace(&lines, k, with: r, solver: &solver) }
         }
+    }
+
+    /// Puts `r` in place of line `k`, keeping the solver's recommendation of the line (in `solver`) the first time a pass
+    /// changes it.
+    static func replace<Lines: MutableCollection & RandomAccessCollection>(
+        _ lines: inout Lines, _ k: Int, with r: LineRecommendation, solver: inout [LineKey: LineRecommendation]
+    ) where Lines.Element == LineRecommendation, Lines.Index == Int {
+        if solver[lines[k].key] == nil { solver[lines[k].key] = lines[k] }
+        lines[k] = r
     }
 
     /// An unheld line not flagged yet, flagged SHIP_COMPLETE with the reason (nil: the line is left as it is).
