@@ -6,10 +6,10 @@ import Glibc
 /// request (Linux, transparent huge pages in "madvise" mode). Only for memory not touched yet: a page already faulted
 /// in stays as it is.
 ///
-/// The engine writes a whole plan's million recommendations, and reads its lines' facts, at scattered places of arrays
-/// of a hundred megabytes: with 4 KB pages nearly every such access missed the address cache as well.
+/// The engine writes a whole plan's million recommendations at scattered places of an array of a hundred megabytes:
+/// with 4 KB pages nearly every such write missed the address cache as well.
 func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
-    #if os(Linux)
+    #if canImport(Glibc)
     let huge = 2 << 20
     guard bytes >= 2 * huge else { return }
     let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
