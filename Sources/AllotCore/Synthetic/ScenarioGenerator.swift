@@ -59,8 +59,10 @@ public struct ScenarioGenerator: Sendable {
                 // Every site serves its own region and its neighbours; farther regions only sometimes.
                 guard distance <= 1 || rng.chance(0.5) || (j >= w && i % 2 == 0) else { continue }
                 let transit = distance == 0 ? 1 : min(7, 1 + distance + rng.int(0...1))
-                s.lanes.append(Lane(from: wh.id, toRegion: region, transitDays: transit,
-                                    costPerUnit: rng.money(0.6...1.2) * Double(1 + distance)))
+                // In whole cents, as the scenario's files write it: a product like 0.63 * 3 is 1.8900000000000001 in
+                // binary, and a plan of the generated snapshot would then differ from one of its imported files.
+                let rate = rng.money(0.6...1.2) * Double(1 + distance)
+                s.lanes.append(Lane(from: wh.id, toRegion: region, transitDays: transit, costPerUnit: (rate * 100).rounded() / 100))
                 if distance >= 1 && rng.chance(0.3) {
                     s.lanes.append(Lane(from: wh.id, toRegion: region, transitDays: max(1, transit / 2),
                                         costPerUnit: rng.money(4...9), mode: .expedite))
