@@ -59,10 +59,9 @@ public struct ScenarioGenerator: Sendable {
                 // Every site serves its own region and its neighbours; farther regions only sometimes.
                 guard distance <= 1 || rng.chance(0.5) || (j >= w && i % 2 == 0) else { continue }
                 let transit = distance == 0 ? 1 : min(7, 1 + distance + rng.int(0...1))
-                // In whole cents, as the scenario's files write it: a product like 0.63 * 3 is 1.8900000000000001 in
-                // binary, and a plan of the generated snapshot would then differ from one of its imported files.
-                let rate = rng.money(0.6...1.2) * Double(1 + distance)
-                s.lanes.append(Lane(from: wh.id, toRegion: region, transitDays: transit, costPerUnit: (rate * 100).rounded() / 100))
+                // In whole cents: a product like 0.63 * 3 is 1.8900000000000001 in binary.
+                s.lanes.append(Lane(from: wh.id, toRegion: region, transitDays: transit,
+                                    costPerUnit: SeededRandom.cents(rng.money(0.6...1.2) * Double(1 + distance))))
                 if distance >= 1 && rng.chance(0.3) {
                     s.lanes.append(Lane(from: wh.id, toRegion: region, transitDays: max(1, transit / 2),
                                         costPerUnit: rng.money(4...9), mode: .expedite))
@@ -80,7 +79,7 @@ public struct ScenarioGenerator: Sendable {
         s.items = (1...parameters.skus).map { i in
             let cost = rng.money(2...400)
             return Item(sku: "SKU-" + Self.pad(i, 6), description: "Item \(i)", family: "F" + Self.pad((i - 1) % families + 1, 4),
-                        unitCost: cost, unitPrice: ((cost * (1.15 + rng.unit() * 0.6)) * 100).rounded() / 100,
+                        unitCost: cost, unitPrice: SeededRandom.cents(cost * (1.15 + rng.unit() * 0.6)),
                         critical: rng.chance(0.05))
         }
 
@@ -121,7 +120,7 @@ public struct ScenarioGenerator: Sendable {
                 used.insert(k)
                 let qty = rng.chance(0.8) ? rng.int(1...12) : rng.int(13...200)
                 demand[k] += qty
-                let price = s.items[k].unitPrice.map { (($0 * (0.9 + rng.unit() * 0.1)) * 100).rounded() / 100 }
+                let price = s.items[k].unitPrice.map { SeededRandom.cents($0 * (0.9 + rng.unit() * 0.1)) }
                 s.lines.append(OrderLine(orderID: id, lineNo: lineNo, sku: s.items[k].sku, qty: qty, unitPrice: price,
                                          allowPartial: rng.chance(0.85), allowSubstitute: rng.chance(0.2)))
             }

@@ -31,8 +31,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// A decimal in `range`, rounded to cents.
     public mutating func money(_ range: ClosedRange<Double>) -> Double {
-        ((range.lowerBound + unit() * (range.upperBound - range.lowerBound)) * 100).rounded() / 100
+        Self.cents(range.lowerBound + unit() * (range.upperBound - range.lowerBound))
     }
+
+    /// `v` rounded to whole cents, as a scenario's files write money: a generated amount made from others (a rate times
+    /// a distance, a price from a cost) is rounded again, so that the generated snapshot and its files hold the same.
+    public static func cents(_ v: Double) -> Double { (v * 100).rounded() / 100 }
 
     /// An index in 0..<n skewed toward small indexes (a few popular items, a long tail).
     public mutating func skewed(_ n: Int, power: Double = 2.2) -> Int {
