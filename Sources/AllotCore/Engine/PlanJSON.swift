@@ -36,27 +36,52 @@ public enum PlanJSON {
             if k > 0 { out += "," }
             out += "{\"warehouse_id\":"; string(a.warehouseID, into: &out)
             out += ",\"qty\":\(a.qty),\"source\":"; string(a.source.description, into: &out)
-            out += ",\"ship_date\":\"\(a.shipDate)\",\"arrival_date\":\"\(a.arrivalDate)\",\"cost\":\(number(a.cost)),\"mode\":\"\(a.mode.rawValue)\"}"
+            out += ",\"ship_date\":\"\(a.shipDate)\",\"arrival_date\":\"\(a.arrivalDate)\",\"cost\":"
+            number(a.cost, decimals: 4, into: &out)
+            out += ",\"mode\":\"\(a.mode.rawValue)\"}"
         }
-        return out + "]"
+        out += "]"
+        return out
     }
 
     /// A decimal with at most `decimals` places and at least one (`84.0`, `10.5`, `0.667`).
     public static func number(_ x: Double, decimals: Int = 4) -> String {
-        guard x.isFinite else { return "0.0" }
+        var out = ""
+        number(x, decimals: decimals, into: &out)
+        return out
+    }
+
+    /// Appends `number(x, decimals:)` (at least one decimal), its digits written into a buffer on the stack: a plan's
+    /// store writes a cost for every allocation of a million lines.
+    static func number(_ x: Double, decimals: Int, into out: inout String) {
+        guard x.isFinite else { out += "0.0"; return }
         var scale: Int64 = 1
         for _ in 0..<decimals { scale *= 10 }
         let scaled = Int64((abs(x) * Double(scale)).rounded())
-        let whole = scaled / scale
-        var frac = String(scaled % scale)
-        frac = String(repeating: "0", count: decimals - frac.count) + frac
-        while frac.count > 1 && frac.hasSuffix("0") { frac.removeLast() }
-        return (x < 0 && scaled != 0 ? "-" : "") + "\(whole).\(frac)"
+        var whole = scaled / scale, frac = scaled % scale
+        // The fraction's digits, zero-padded to `decimals`, less its trailing zeros (one digit always stays).
+        var digits = max(1, decimals)
+        while digits > 1 && frac % 10 == 0 { frac /= 10; digits -= 1 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { b in
+            var k = b.count
+            for _ in 0..<digits { k -= 1; b[k] = UInt8(ascii: "0") + UInt8(frac % 10); frac /= 10 }
+            k -= 1; b[k] = UInt8(ascii: ".")
+            repeat { k -= 1; b[k] = UInt8(ascii: "0") + UInt8(whole % 10); whole /= 10 } while whole > 0
+            if x < 0 && scaled != 0 { k -= 1; b[k] = UInt8(ascii: "-") }
+            out += String(decoding: UnsafeBufferPointer(rebasing: b[k...]), as: UTF8.self)
+        }
     }
 
     /// Appends `s` as a JSON string literal (quotes, backslashes and control characters escaped).
     public static func string(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings (ids, sentences) need no escape and go in whole. A byte that needs one is ASCII, never part of
+        // a longer character's encoding, so looking at the bytes finds every one.
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""

@@ -96,5 +96,30 @@ struct EngineIncrementalTests {
         #expect(PlanJSON.number(0.1 + 0.2) == "0.3")
         #expect(PlanJSON.number(2.0 / 3.0, decimals: 3) == "0.667")
         #expect(PlanJSON.number(-1.25) == "-1.25")
+        #expect(PlanJSON.number(0) == "0.0")
+        #expect(PlanJSON.number(-0.00001) == "0.0")
+        #expect(PlanJSON.number(0.00005) == "0.0001")
+        #expect(PlanJSON.number(0.0102) == "0.0102")
+        #expect(PlanJSON.number(1_234_567.8) == "1234567.8")
+        #expect(PlanJSON.number(-1_000_000) == "-1000000.0")
+        #expect(PlanJSON.number(9.99996) == "10.0")
+        #expect(PlanJSON.number(0.5, decimals: 3) == "0.5")
+        #expect(PlanJSON.number(.nan) == "0.0")
+        #expect(PlanJSON.number(-.infinity) == "0.0")
+    }
+
+    @Test("plan JSON escapes quotes, backslashes and control characters, and nothing else")
+    func strings() {
+        func json(_ s: String) -> String { var out = ""; PlanJSON.string(s, into: &out); return out }
+        #expect(json("SO-1002") == #""SO-1002""#)
+        #expect(json("") == "\"\"")
+        #expect(json("Tier A, class 1: all 40 from DAL on hand; the cheapest eligible source.")
+                == #""Tier A, class 1: all 40 from DAL on hand; the cheapest eligible source.""#)
+        #expect(json(#"say "hi""#) == #""say \"hi\"""#)
+        #expect(json(#"C:\dir"#) == #""C:\\dir""#)
+        #expect(json("a\nb\tc\rd") == #""a\nb\tc\rd""#)
+        #expect(json("bell\u{7}") == #""bell\u0007""#)
+        #expect(json("Zürich – 東京 🚚") == "\"Zürich – 東京 🚚\"")
+        #expect(json("Zürich \"Nord\"") == #""Zürich \"Nord\"""#)
     }
 }
