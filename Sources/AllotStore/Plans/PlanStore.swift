@@ -150,7 +150,12 @@ public struct PlanStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let nowText = now.description
-            for r in plan.lines {
+            // A plan lists an order's lines together: its requested date and tier are looked up once per order.
+            var order: (id: OrderID, requested: String, tier: String) = ("", "", "")
+            for (k, r) in plan.lines.enumerated() {
+                if k == 0 || r.orderID != order.id {
+                    order = (r.orderID, (requested[r.orderID] ?? plan.asOf).description, tiers[r.orderID] ?? "")
+                }
                 let allocations = PlanJSON.allocations(r.allocations)
                 let exceptions = r.exceptions.map(\.rawValue).joined(separator: ",")
                 var version = 1, first = nowText
@@ -164,8 +169,8 @@ public struct PlanStore: Sendable {
                 insert.bind(r.requested); insert.bind(r.allocated); insert.bind(r.short); insert.bind(r.priorityClass)
                 insert.bind(r.status.rawValue); insert.bind(exceptions); insert.bind(Engine.queue(for: r, policy: policy)?.rawValue)
                 insert.bind(r.cost); insert.bind(value); insert.bind(r.promiseDate?.description)
-                insert.bind((requested[r.orderID] ?? plan.asOf).description); insert.bind(allocations); insert.bind(r.rationale)
-                insert.bind(version); insert.bind(first); insert.bind(tiers[r.orderID] ?? "")
+                insert.bind(order.requested); insert.bind(allocations); insert.bind(r.rationale)
+                insert.bind(version); insert.bind(first); insert.bind(order.tier)
                 try insert.execute()
             }
             if let changeID { try PlanStore.recordBasis(db, planID: planID, changeID: changeID) }
