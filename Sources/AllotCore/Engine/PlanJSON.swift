@@ -22,7 +22,7 @@ public enum PlanJSON {
         out += "{\"order_id\":"; string(r.orderID, into: &out)
         out += ",\"line_no\":\(r.lineNo),\"sku\":"; string(r.sku, into: &out)
         out += ",\"requested\":\(r.requested),\"priority_class\":\(r.priorityClass),\"allocations\":"
-        out += allocations(r.allocations)
+        allocations(r.allocations, into: &out)
         out += ",\"short\":\(r.short),\"status\":\"\(r.status.rawValue)\",\"exceptions\":["
         out += r.exceptions.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
         out += "],\"rationale\":"; string(r.rationale, into: &out)
@@ -31,7 +31,14 @@ public enum PlanJSON {
 
     /// A line's allocations as a JSON array (what the plan store keeps per line).
     public static func allocations(_ list: [Allocation]) -> String {
-        var out = "["
+        var out = ""
+        allocations(list, into: &out)
+        return out
+    }
+
+    /// Appends `allocations(list)` (a plan's document writes each line's into itself, with no string of its own).
+    static func allocations(_ list: [Allocation], into out: inout String) {
+        out += "["
         for (k, a) in list.enumerated() {
             if k > 0 { out += "," }
             out += "{\"warehouse_id\":"; string(a.warehouseID, into: &out)
@@ -41,7 +48,6 @@ public enum PlanJSON {
             out += ",\"mode\":\"\(a.mode.rawValue)\"}"
         }
         out += "]"
-        return out
     }
 
     /// A decimal with at most `decimals` places and at least one (`84.0`, `10.5`, `0.667`).
