@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Allot's speed (import, plan, workbench); each benchmark prints its figures.",
-        subcommands: [BenchTUI.self, BenchImport.self, BenchPlan.self, BenchIngest.self, BenchDecide.self])
+        subcommands: [BenchTUI.self, BenchImport.self, BenchPlan.self, BenchIngest.self, BenchDecide.self, BenchSplits.self])
 }

@@ -35,8 +35,9 @@ public enum Engine {
     // MARK: Solving
 
     /// Solves one group (`memo`: the routes' choices worked out for the whole plan, when it has them).
+    /// `beforeSplits` sees the solver with the cheapest sourcing in the lines, before the split penalty is worked on.
     static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>,
-                           memo: ArcMemo? = nil) -> GroupSolver {
+                           memo: ArcMemo? = nil, beforeSplits: ((GroupSolver) -> Void)? = nil) -> GroupSolver {
         let problem = GroupProblem(index: index, policy: policy, asOf: asOf, skus: skus, serviceBelow: serviceBelow, memo: memo)
         let solver = GroupSolver(problem: problem, policy: policy)
         // Quotas and commitments that apply to this group's lines.
@@ -63,6 +64,7 @@ public enum Engine {
         solver.minimizeCost()
         solver.markCommitmentConflicts()
         solver.assignToLines()
+        beforeSplits?(solver)
         solver.improveSplits()
         return solver
     }
