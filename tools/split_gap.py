@@ -60,7 +60,16 @@ def solve(g, time_limit):
     # The first piece of every line is free: the program charges every piece.
     offset = P * len(lines)
     proved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    return info.objective_function_value - offset, info.mip_dual_bound - offset, proved
+    best, bound = info.objective_function_value - offset, info.mip_dual_bound - offset
+    if not proved:
+        # Stopped early (large groups may not even finish the root): the relaxation, solved to the end, bounds too.
+        h.clearSolver()
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kContinuous] * n))
+        h.setOptionValue("time_limit", inf)
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            bound = max(bound, h.getInfo().objective_function_value - offset)
+    return best, bound, proved
 
 
 def value(g, sourcing, strip=False):

@@ -3,7 +3,8 @@
 extension GroupSolver {
     /// Lowers cost plus split penalties after the cheapest sourcing: cheap local merges everywhere, and on groups
     /// small enough for it, exact re-solves with split lines fixed whole (`repairSplits`), alternating with merges
-    /// while the total falls.
+    /// while the total falls; then, everywhere, exact re-packings of the pairs of buckets split lines draw on
+    /// (`repackPairs`), which reach what no short chain of moves does.
     func improveSplits() {
         guard policy.cost.splitPenalty > 0 else { return }
         let splitLines = allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
@@ -11,7 +12,7 @@ extension GroupSolver {
         // Each re-solve costs a transportation solve of the whole group: spend them where the group is small.
         // Larger groups get the local merges only (re-solves there cost more than they save: on the generated
         // scenario, merges alone end within 0.5% of re-solving up to 24 times per group, at a fifth of the time).
-        guard isSmall else { mergeSplits(wholeLineChains: false); return }
+        guard isSmall else { mergeSplits(wholeLineChains: false); repackPairs(); return }
         let budget = 200
         for _ in 0..<4 {
             let before = totalObjective()
@@ -20,8 +21,9 @@ extension GroupSolver {
                 repairSplits(budget: budget)
             }
             mergeSplits(wholeLineChains: true)
-            if totalObjective() >= before - 1e-9 { return }
+            if totalObjective() >= before - 1e-9 { break }
         }
+        repackPairs()
     }
 
     /// Whether the group is small enough (classes times buckets) for exact re-solves and three-step merge chains.
