@@ -28,7 +28,7 @@ struct PairRepack {
     /// Work buffers: the pair's lines, the tables' rows and the choice per line and state, the split's window.
     var lines: [Int] = []
     var moving: [Int] = []
-    var dp0: [Double] = []
+    var tableRows: [Double] = []
     var choice: [Int32] = []
     var window: [Int] = []
     /// Per moving line: units at `u` chosen, its units, and (trying every packing) its cost whole at `u` and at `v`.
@@ -46,7 +46,7 @@ struct PairRepack {
         holders = [[Int]](repeating: [], count: B)
         for l in allocations.indices { for a in allocations[l] { holders[a.b].append(l) } }
         bucketChanged = [Int](repeating: 0, count: B)
-        pairSolved = [Int](repeating: -1, count: B * B)
+        pairSolved = [Int](repeating: -1, count: B * B)  // (below every bucket's version: each pair is solved once)
     }
 
     @inline(__always) func obj(_ l: Int, _ b: Int) -> Double { objective[lineClass[l] * B + b] }
@@ -68,7 +68,7 @@ struct PairRepack {
                     while j < allocations[l].count {
                         let (a, b) = (allocations[l][k].b, allocations[l][j].b)
                         let (u, v) = a < b ? (a, b) : (b, a)
-                        if pairSolved[u * B + v] < max(bucketChanged[u], bucketChanged[v]) || pairSolved[u * B + v] < 0 {
+                        if pairSolved[u * B + v] < max(bucketChanged[u], bucketChanged[v]) {
                             let improved = repack(u, v)
                             // Solved exactly: not worth solving again until one of the two changes otherwise.
                             pairSolved[u * B + v] = version
@@ -138,13 +138,12 @@ struct PairRepack {
             best = table(u, v, W: W, low: low)
         }
         guard best < current - 1e-9 - 1e-12 * abs(current) else { return false }
-        let x = units
         version += 1
         bucketChanged[u] = version; bucketChanged[v] = version
         for (n, l) in lines.enumerated() {
             let q = qs[n]
             for b in allocations[l] where b.b != u && b.b != v { bucketChanged[b.b] = version }
-            set(l, u, x[n]); set(l, v, q - x[n])
+            set(l, u, units[n]); set(l, v, q - units[n])
         }
         precondition(cap[u] >= 0 && cap[v] >= 0, "a re-pack over-used a bucket")
         return true
@@ -154,16 +153,16 @@ struct PairRepack {
     /// with each line's units at `u` in `units` (infinity when none fits).
     mutating func table(_ u: Int, _ v: Int, W: Int, low: Int) -> Double {
         let width = W + 1, n = lines.count
-        // Two rows per table (before and after the line), kept in one buffer: [dp0 | dp1 | next0 | next1].
-        dp0.removeAll(keepingCapacity: true); dp0.append(contentsOf: repeatElement(.infinity, count: 4 * width))
+        // The rows without and with a split line, before and after each line, in one buffer: [d0 | d1 | n0 | n1].
+        tableRows.removeAll(keepingCapacity: true); tableRows.append(contentsOf: repeatElement(.infinity, count: 4 * width))
         choice.removeAll(keepingCapacity: true)
         choice.append(contentsOf: repeatElement(-1, count: n * 2 * width))
         window.removeAll(keepingCapacity: true); window.append(contentsOf: repeatElement(0, count: width))
         let penalty = self.penalty
         // Taken out of `self` while the loops read its lines and objectives.
-        var rowBuffer = dp0, choiceBuffer = choice, windowBuffer = window
-        dp0 = []; choice = []; window = []
-        defer { dp0 = rowBuffer; choice = choiceBuffer; window = windowBuffer }
+        var rowBuffer = tableRows, choiceBuffer = choice, windowBuffer = window
+        tableRows = []; choice = []; window = []
+        defer { tableRows = rowBuffer; choice = choiceBuffer; window = windowBuffer }
         rowBuffer.withUnsafeMutableBufferPointer { rows in
             choiceBuffer.withUnsafeMutableBufferPointer { choices in
                 windowBuffer.withUnsafeMutableBufferPointer { win in
