@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How far the engine's sourcing is from the exact optimum under the split penalty.
 
-usage: python3 tools/split_gap.py SPLITS.jsonl [--time-limit SECONDS] [--quiet]
+usage: python3 tools/split_gap.py SPLITS.jsonl [--time-limit SECONDS] [--threads N] [--quiet]
 
 Reads the groups written by `allot bench splits --out SPLITS.jsonl` and solves each exactly as a mixed-integer
 program with HiGHS (`pip install highspy`): every line takes exactly its units from buckets its class can use, no
@@ -10,7 +10,8 @@ is least. A group the solver does not finish within the time limit still gives a
 
 Prints per group the engine's objective before and after merging, the best solution found and the lower bound, then
 the totals: the engine's excess over the lower bound (an upper bound on its distance from the optimum) and over the
-best solution found (a lower bound on it), as a share of the sampled groups' cost. Costs leave out the substitution
+best solution found (a lower bound on it), as a share of the sampled groups' cost; then the same by group size (lines
+per group), and over the groups proved optimal alone, where the two agree and give the engine's exact distance. Costs leave out the substitution
 penalty that the objective adds to keep lines on their own sku (an optimum never trades it, it is the same in every
 answer).
 """
@@ -24,7 +25,7 @@ except ImportError:
     sys.exit("split_gap.py needs HiGHS: pip install highspy")
 
 
-def solve(g, time_limit):
+def solve(g, time_limit, threads=0):
     """The exact optimum (or best found) and lower bound of one group, and whether it was proved."""
     B, P, cap = len(g["capacity"]), g["penalty"], g["capacity"]
     obj = {int(k): v for k, v in g["objective"].items()}
@@ -33,6 +34,8 @@ def solve(g, time_limit):
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-7)
+    if threads:
+        h.setOptionValue("threads", int(threads))
     inf = highspy.kHighsInf
     xs, ys, cost, upper = {}, {}, [], []
     for l, (c, fill) in enumerate(lines):
@@ -88,9 +91,24 @@ def value(g, sourcing, strip=False):
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
-    path, time_limit, quiet = argv[1], 10.0, "--quiet" in argv
-    if "--time-limit" in argv:
-        time_limit = float(argv[argv.index("--time-limit") + 1])
+    path, time_limit, threads, quiet = argv[1], 10.0, 0, "--quiet" in argv
+    for flag in ("--time-limit", "--threads"):
+        if flag in argv:
+            k = argv.index(flag) + 1
+            try:
+                number = float(argv[k]) if k < len(argv) else -1
+            except ValueError:
+                number = -1
+            if number <= 0:
+                sys.exit(f"{flag} needs a positive number")
+            if flag == "--time-limit":
+                time_limit = number
+            else:
+                threads = int(number)
+    # Per size class (lines in the group) and over the groups proved optimal: [groups, cost, engine, best, bound].
+    sizes = [(0, 30), (30, 60), (60, 120), (120, 400), (400, None)]
+    by_size = {s: [0, 0.0, 0.0, 0.0, 0.0] for s in sizes}
+    proved_rows = [0, 0.0, 0.0, 0.0, 0.0]
     t = {"cheapest": 0.0, "merged": 0.0, "best": 0.0, "bound": 0.0, "cost": 0.0}
     groups = proved_count = 0
     split = {"cheapest": 0, "merged": 0}
@@ -100,12 +118,17 @@ def main(argv):
         except json.JSONDecodeError as e:
             sys.exit(f"{path}:{number}: not a JSON object ({e})")
         cheapest, merged = value(g, g["cheapest"]), value(g, g["merged"])
-        best, bound, proved = solve(g, time_limit)
+        best, bound, proved = solve(g, time_limit, threads)
         best = min(best, merged)  # the engine's answer is a solution too
         groups += 1; proved_count += proved
         for k, v in (("cheapest", cheapest), ("merged", merged), ("best", best), ("bound", bound)):
             t[k] += v
-        t["cost"] += value(g, g["merged"], strip=True)
+        group_cost = value(g, g["merged"], strip=True)
+        t["cost"] += group_cost
+        size = next(s for s in sizes if len(g["lines"]) >= s[0] and (s[1] is None or len(g["lines"]) < s[1]))
+        for row in (by_size[size],) + ((proved_rows,) if proved else ()):
+            for k, v in enumerate((1, group_cost, merged, best, bound)):
+                row[k] += v
         split["cheapest"] += sum(len(p) > 1 for p in g["cheapest"])
         split["merged"] += sum(len(p) > 1 for p in g["merged"])
         if not quiet:
@@ -119,6 +142,12 @@ def main(argv):
     print(f"engine over lower bound:  {t['merged'] - t['bound']:12.2f}  ({100 * (t['merged'] - t['bound']) / cost:.3f}% of cost)")
     print(f"engine over best found:   {t['merged'] - t['best']:12.2f}  ({100 * (t['merged'] - t['best']) / cost:.3f}% of cost)")
     print(f"merging saved:            {t['cheapest'] - t['merged']:12.2f}  ({100 * (t['cheapest'] - t['merged']) / cost:.3f}% of cost)")
+    print("by lines per group (engine over best found / over lower bound, as a share of their cost):")
+    rows = [(f"{lo}-{hi - 1}" if hi else f"{lo}+", r) for (lo, hi), r in by_size.items()]
+    rows.append(("proved", proved_rows))
+    for label, (n, c, m, b, lb) in rows:
+        if n:
+            print(f"  {label:>8}: {n:4d} groups, cost {c:12.2f}, over best {100 * (m - b) / c:6.3f}%, over bound {100 * (m - lb) / c:6.3f}%")
 
 
 if __name__ == "__main__":
