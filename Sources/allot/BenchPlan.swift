@@ -33,9 +33,14 @@ struct BenchPlan: ParsableCommand {
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Plan this many times in all and print the fastest and the median "
                                                             + "plan (timings on a shared machine vary from run to run).", valueName: "n"))
     var repeats = 1
+    @Option(name: .customLong("split-search-effort"),
+            help: ArgumentHelp("Plan with this `cost.split_search_effort` instead of the policy's own: kicks per product "
+                               + "group in the further search against the split penalty (0 = off).", valueName: "n"))
+    var splitSearchEffort: Int?
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeat: at least 1 (got \(repeats))") }
+        if let e = splitSearchEffort, e < 0 { throw ValidationError("--split-search-effort: at least 0 (got \(e))") }
     }
 
     func run() throws {
@@ -45,7 +50,8 @@ struct BenchPlan: ParsableCommand {
         var snapshot = ScenarioGenerator(params).generate()
         clock.lap("generate")
         let asOf = params.today
-        let policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "synthetic policy")
+        var policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "synthetic policy")
+        if let e = splitSearchEffort { policy.cost.splitSearchEffort = e }
         var mirror: Mirror?
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-bench-plan-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -101,7 +107,8 @@ struct BenchPlan: ParsableCommand {
         let day = try PlanInputs.day(asOf)
         var clock = PhaseClock()
         let m = try StoreOptions.open(path)
-        let policy = try m.storedPolicy()
+        var policy = try m.storedPolicy()
+        if let e = splitSearchEffort { policy.cost.splitSearchEffort = e }
         let snapshot = try m.loadSnapshot()
         clock.lap("load")
         let index = PlanningIndex(snapshot)

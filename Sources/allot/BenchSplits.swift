@@ -28,13 +28,19 @@ struct BenchSplits: ParsableCommand {
     @Option(help: ArgumentHelp("Take every n-th group (the first, then each n-th after it).", valueName: "n"))
     var every = 50
     @Option(help: ArgumentHelp("The JSON Lines file to write.", valueName: "path")) var out: String
+    @Option(name: .customLong("split-search-effort"),
+            help: ArgumentHelp("Plan with this `cost.split_search_effort` instead of the policy's own: kicks per product "
+                               + "group in the further search against the split penalty (0 = off).", valueName: "n"))
+    var splitSearchEffort: Int?
 
     func validate() throws {
         guard every >= 1 else { throw ValidationError("--every: at least 1 (got \(every))") }
+        if let e = splitSearchEffort, e < 0 { throw ValidationError("--split-search-effort: at least 0 (got \(e))") }
     }
 
     func run() throws {
-        let index: PlanningIndex, policy: Policy, day: Day
+        let index: PlanningIndex, day: Day
+        var policy: Policy
         if let mirror {
             guard FileManager.default.fileExists(atPath: mirror) else { throw ValidationError("--mirror: no file at \(mirror)") }
             day = try PlanInputs.day(asOf)
@@ -47,6 +53,7 @@ struct BenchSplits: ParsableCommand {
             policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "synthetic policy")
             day = params.today
         }
+        if let e = splitSearchEffort { policy.cost.splitSearchEffort = e }
         let instances = Engine.splitInstances(index: index, policy: policy, asOf: day, every: every)
         var text = ""
         for instance in instances { text += Self.json(instance); text += "\n" }

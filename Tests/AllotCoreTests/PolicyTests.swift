@@ -24,6 +24,7 @@ struct PolicyTests {
         lateness_per_unit_day = 0.75
         split_penalty = 10
         max_late_days = 7
+        split_search_effort = 40
         [routing]
         LATE = "customer_service"
         [auto_release]
@@ -33,6 +34,7 @@ struct PolicyTests {
         #expect(p.cost.latenessPerUnitDay == 0.75)
         #expect(p.cost.splitPenalty == 10)
         #expect(p.cost.maxLateDays == 7)
+        #expect(p.cost.splitSearchEffort == 40)
         #expect(p.routing[.late] == .customerService)
         #expect(p.autoRelease.allow == [.split, .transfer])
         #expect(p.tierClass("A") == 1)
@@ -45,6 +47,12 @@ struct PolicyTests {
         do { _ = try Policy(toml: "[cost]\nmax_late_days = -1", file: "p.toml"); Issue.record("should fail") } catch {
             #expect(error.description.contains("cost.max_late_days"))
             #expect(error.description.contains("p.toml"))
+        }
+        do { _ = try Policy(toml: "[cost]\nsplit_search_effort = -3"); Issue.record("should fail") } catch {
+            #expect(error.key == "cost.split_search_effort")
+        }
+        do { _ = try Policy(toml: "[cost]\nsplit_search_effort = 2.5"); Issue.record("should fail") } catch {
+            #expect(error.key == "cost.split_search_effort")
         }
         do { _ = try Policy(toml: "[routing]\nNOPE = \"planner\""); Issue.record("should fail") } catch {
             #expect(error.key == "routing.NOPE")

@@ -4,7 +4,8 @@ extension GroupSolver {
     /// Lowers cost plus split penalties after the cheapest sourcing: cheap local merges everywhere, and on groups
     /// small enough for it, exact re-solves with split lines fixed whole (`repairSplits`), alternating with merges
     /// while the total falls; then, everywhere, exact re-packings of the pairs of buckets split lines draw on
-    /// (`repackPairs`), which reach what no short chain of moves does.
+    /// (`repackPairs`), which reach what no short chain of moves does; and, when the policy asks for it
+    /// (`cost.split_search_effort`), a further search by kicks (`searchSplits`).
     func improveSplits() {
         guard policy.cost.splitPenalty > 0 else { return }
         let splitLines = allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
@@ -12,18 +13,22 @@ extension GroupSolver {
         // Each re-solve costs a transportation solve of the whole group: spend them where the group is small.
         // Larger groups get the local merges only (re-solves there cost more than they save: on the generated
         // scenario, merges alone end within 0.5% of re-solving up to 24 times per group, at a fifth of the time).
-        guard isSmall else { mergeSplits(wholeLineChains: false); repackPairs(); return }
-        let budget = 200
-        for _ in 0..<4 {
-            let before = totalObjective()
-            if allocations.contains(where: { $0.count > 1 }) {
-                syncFlowWithAllocations()
-                repairSplits(budget: budget)
+        if isSmall {
+            let budget = 200
+            for _ in 0..<4 {
+                let before = totalObjective()
+                if allocations.contains(where: { $0.count > 1 }) {
+                    syncFlowWithAllocations()
+                    repairSplits(budget: budget)
+                }
+                mergeSplits(wholeLineChains: true)
+                if totalObjective() >= before - 1e-9 { break }
             }
-            mergeSplits(wholeLineChains: true)
-            if totalObjective() >= before - 1e-9 { break }
+        } else {
+            mergeSplits(wholeLineChains: false)
         }
         repackPairs()
+        searchSplits(kicks: policy.cost.splitSearchEffort)
     }
 
     /// Whether the group is small enough (classes times buckets) for exact re-solves and three-step merge chains.

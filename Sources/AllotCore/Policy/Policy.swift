@@ -47,6 +47,9 @@ public struct Policy: Sendable, Hashable {
         public var agingBonusPerUnitDay = 0.0
         /// Honour warehouses' `daily_line_capacity`.
         public var respectCapacity = false
+        /// Kicks per product group in a further search against the split penalty, beyond the engine's standard
+        /// improvement (fewer split shipments for more planning time; see `PairRepack.kick`); 0 = off.
+        public var splitSearchEffort = 0
         public init() {}
     }
 

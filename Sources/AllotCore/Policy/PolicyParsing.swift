@@ -34,6 +34,7 @@ extension Policy {
             if let v = try r.int(t, "cost.max_late_days", min: 0) { cost.maxLateDays = v }
             if let v = try r.number(t, "cost.aging_bonus_per_unit_day", min: 0) { cost.agingBonusPerUnitDay = v }
             if let v = try r.bool(t, "cost.respect_capacity") { cost.respectCapacity = v }
+            if let v = try r.int(t, "cost.split_search_effort", min: 0) { cost.splitSearchEffort = v }
         }
         if let t = try r.table(root, "exceptions") {
             if let v = try r.number(t, "exceptions.min_margin_pct") { exceptions.minMarginPct = v }

@@ -110,8 +110,9 @@ struct ExhaustiveOptimalityTests {
 
     /// Returns the engine's cost over the optimum (1 = optimal), or nil when the fills were already wrong.
     @discardableResult
-    static func check(seed: UInt64, splitPenalty: Double) -> Double? {
-        let t = makeTiny(seed: seed, splitPenalty: splitPenalty)
+    static func check(seed: UInt64, splitPenalty: Double, searchEffort: Int = 0) -> Double? {
+        var t = makeTiny(seed: seed, splitPenalty: splitPenalty)
+        t.scenario.policy.cost.splitSearchEffort = searchEffort
         let plan = t.scenario.plan()
         let order = t.lines.indices.sorted { (t.lines[$0].tierClass, t.lines[$0].due, t.lines[$0].order) < (t.lines[$1].tierClass, t.lines[$1].due, t.lines[$1].order) }
         let got = order.map { plan.line(t.lines[$0].order).allocated }
@@ -142,5 +143,23 @@ struct ExhaustiveOptimalityTests {
         let within = ratios.filter { $0 <= 1.01 }.count
         #expect(within == ratios.count, "only \(within) of \(ratios.count) within 1%")
         #expect(ratios.max() ?? 1 <= 1.01, "worst ratio \(ratios.max() ?? 1)")
+    }
+
+    /// The further search (`cost.split_search_effort`) keeps a change only when the total falls: never above the
+    /// standard search's cost, and on the 800 seeds where the standard search ends above the optimum twice (the worst
+    /// by 16%), it ends above it once (the same 16%: still a local search, not an exact solver).
+    @Test("with a split penalty and the further search, cost is never above the standard search's and reaches the minimum more often")
+    func furtherSearch() {
+        var above = (standard: 0, searched: 0), worst = 1.0
+        for seed in UInt64(2000)..<UInt64(2800) {
+            guard let standard = ExhaustiveOptimalityTests.check(seed: seed, splitPenalty: 5),
+                  let searched = ExhaustiveOptimalityTests.check(seed: seed, splitPenalty: 5, searchEffort: 20) else { continue }
+            #expect(searched <= standard + 1e-12, "seed \(seed): the further search ended at \(searched) of the optimum, the standard at \(standard)")
+            if standard > 1 + 1e-9 { above.standard += 1 }
+            if searched > 1 + 1e-9 { above.searched += 1 }
+            worst = max(worst, searched)
+        }
+        #expect(above.standard == 2 && above.searched == 1, "above the optimum: \(above)")
+        #expect(worst < 1.2, "worst ratio with the further search \(worst)")
     }
 }

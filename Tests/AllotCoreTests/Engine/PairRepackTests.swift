@@ -41,7 +41,7 @@ struct PairRepackTests {
     }
 
     /// The least value over every sharing of each line's units between buckets 0 and 1 within their capacities.
-    static func bruteForce(_ r: PairRepack) -> Double {
+    static func bruteForce(_ r: PairRepack, keepingOut forbidden: Int? = nil) -> Double {
         let n = r.allocations.count
         let q = (0..<n).map { r.qty($0, 0) + r.qty($0, 1) }
         let capU = r.cap[0] + (0..<n).reduce(0) { $0 + r.qty($1, 0) }, capV = r.cap[1] + (0..<n).reduce(0) { $0 + r.qty($1, 1) }
@@ -52,6 +52,7 @@ struct PairRepackTests {
             for a in 0...q[l] {
                 let b = q[l] - a
                 if a > 0 && !r.obj(l, 0).isFinite || b > 0 && !r.obj(l, 1).isFinite { continue }
+                if l == forbidden && a > 0 { continue }
                 let other = r.qty(l, 2)
                 let pieces = (a > 0 ? 1 : 0) + (b > 0 ? 1 : 0) + (other > 0 ? 1 : 0)
                 // (Only buckets used are priced: zero units at an unusable one would make NaN.)
@@ -87,5 +88,103 @@ struct PairRepackTests {
             #expect(r.allocations.allSatisfy { $0.allSatisfy { $0.q > 0 } && Set($0.map(\.b)).count == $0.count })
         }
         #expect(improvedSome > 5, "the random pairs leave room to improve")
+    }
+
+    @Test("a forced re-packing keeps the line out of its bucket at the least cost that allows, even above the current")
+    func forced() {
+        var forcedSome = 0, worseSome = 0
+        for lines in [3, 5, 7] {
+            for seed in UInt64(1)...60 {
+                var r = Self.instance(seed: seed &* 104_729 &+ UInt64(lines), lines: lines)
+                // The first line with units at bucket 0 that bucket 1 can take.
+                guard let l = r.allocations.indices.first(where: { r.qty($0, 0) > 0 && r.obj($0, 1).isFinite }) else { continue }
+                let before = Self.value(r), optimum = Self.bruteForce(r, keepingOut: l)
+                let units = r.allocations.map { $0.reduce(0) { $0 + $1.q } }
+                if r.forceOut(line: l, from: 0, into: 1) {
+                    forcedSome += 1
+                    #expect(r.qty(l, 0) == 0, "seed \(seed): the line kept units at the bucket it was forced out of")
+                    #expect(abs(Self.value(r) - optimum) < 1e-9, "seed \(seed): forced to \(Self.value(r)), the best is \(optimum)")
+                    if Self.value(r) > before + 1e-9 { worseSome += 1 }
+                } else {
+                    #expect(optimum == .infinity, "seed \(seed): refused, but \(optimum) was possible")
+                    #expect(Self.value(r) == before)
+                }
+                #expect(r.cap.allSatisfy { $0 >= 0 }, "seed \(seed): a bucket over-used")
+                #expect(r.allocations.map { $0.reduce(0) { $0 + $1.q } } == units, "seed \(seed): a line's units changed")
+                #expect(r.forbidLine == -1, "the forced line is released afterwards")
+            }
+        }
+        #expect(forcedSome > 50 && worseSome > 5, "forced \(forcedSome), \(worseSome) of them above the current cost")
+    }
+
+    /// A random group of four buckets, every line whole or split across them, capacities nearly all in use.
+    static func group(seed: UInt64, lines n: Int) -> PairRepack {
+        var rng = SeededRandom(state: seed)
+        let B = 4
+        var objective: [Double] = [], allocations: [[(b: Int, q: Int)]] = []
+        var cap = [Int](repeating: 0, count: B)
+        for _ in 0..<n {
+            objective += (0..<B).map { _ in Double(Int.random(in: 2...20, using: &rng)) * 0.25 }
+            var q = Int.random(in: 1...6, using: &rng), pieces: [(b: Int, q: Int)] = []
+            for b in (0..<B).shuffled(using: &rng) where q > 0 {
+                let take = pieces.count == Int.random(in: 0...2, using: &rng) ? q : Int.random(in: 1...q, using: &rng)
+                pieces.append((b, take)); q -= take
+            }
+            allocations.append(pieces)
+        }
+        for b in 0..<B { cap[b] = Int.random(in: 0...2, using: &rng) }
+        return PairRepack(B: B, penalty: 3, objective: objective, lineClass: Array(0..<n), allocations: allocations, cap: cap)
+    }
+
+    /// The least value of the group over every way to place each line's units in the four buckets.
+    static func groupOptimum(_ r: PairRepack) -> Double {
+        let n = r.allocations.count
+        let q = r.allocations.map { $0.reduce(0) { $0 + $1.q } }
+        var free = (0..<r.B).map { b in r.cap[b] + (0..<n).reduce(0) { $0 + r.qty($1, b) } }
+        var best = Double.infinity
+        func place(_ l: Int, _ b: Int, _ left: Int, _ pieces: Int, _ cost: Double) {
+            guard cost < best else { return }
+            if b == r.B {
+                guard left == 0 else { return }
+                next(l + 1, cost + r.penalty * Double(max(0, pieces - 1)))
+                return
+            }
+            for x in stride(from: min(left, free[b]), through: 0, by: -1) {
+                free[b] -= x
+                place(l, b + 1, left - x, pieces + (x > 0 ? 1 : 0), cost + Double(x) * r.obj(l, b))
+                free[b] += x
+            }
+        }
+        func next(_ l: Int, _ cost: Double) {
+            if l == n { best = min(best, cost); return }
+            place(l, 0, q[l], 0, cost)
+        }
+        next(0, 0)
+        return best
+    }
+
+    @Test("kicks after every pair is re-packed: never worse, feasible, the same every time, and at times better")
+    func kicks() {
+        var kickedLower = 0
+        for seed in UInt64(1)...40 {
+            var r = Self.group(seed: seed &* 6_700_417, lines: 6)
+            let units = r.allocations.map { $0.reduce(0) { $0 + $1.q } }
+            let optimum = Self.groupOptimum(r)
+            r.runAllPairs(maxSweeps: PairRepack.searchSweeps)
+            let local = Self.value(r)
+            var again = r
+            r.kick(maxKicks: 40, sweeps: PairRepack.searchSweeps)
+            again.kick(maxKicks: 40, sweeps: PairRepack.searchSweeps)
+            let kicked = Self.value(r)
+            #expect(kicked <= local + 1e-9, "seed \(seed): kicks raised the value from \(local) to \(kicked)")
+            #expect(kicked >= optimum - 1e-9, "seed \(seed): below the optimum \(optimum): the check is wrong")
+            #expect(abs(kicked - r.value()) < 1e-9)
+            #expect(r.cap.allSatisfy { $0 >= 0 }, "seed \(seed): a bucket over-used")
+            #expect(r.allocations.map { $0.reduce(0) { $0 + $1.q } } == units, "seed \(seed): a line's units changed")
+            #expect(r.allocations.map { $0.map { [$0.b, $0.q] } } == again.allocations.map { $0.map { [$0.b, $0.q] } },
+                    "seed \(seed): the same allocations kicked twice ended apart")
+            if kicked < local - 1e-9 { kickedLower += 1 }
+        }
+        #expect(kickedLower > 5, "kicks improved on the pairs' local optimum in \(kickedLower) of 40 groups")
     }
 }
