@@ -33,14 +33,10 @@ struct BenchPlan: ParsableCommand {
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Plan this many times in all and print the fastest and the median "
                                                             + "plan (timings on a shared machine vary from run to run).", valueName: "n"))
     var repeats = 1
-    @Option(name: .customLong("split-search-effort"),
-            help: ArgumentHelp("Plan with this `cost.split_search_effort` instead of the policy's own: kicks per product "
-                               + "group in the further search against the split penalty (0 = off).", valueName: "n"))
-    var splitSearchEffort: Int?
+    @OptionGroup var splitSearch: SplitSearchOption
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeat: at least 1 (got \(repeats))") }
-        if let e = splitSearchEffort, e < 0 { throw ValidationError("--split-search-effort: at least 0 (got \(e))") }
     }
 
     func run() throws {
@@ -51,7 +47,7 @@ struct BenchPlan: ParsableCommand {
         clock.lap("generate")
         let asOf = params.today
         var policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "synthetic policy")
-        if let e = splitSearchEffort { policy.cost.splitSearchEffort = e }
+        splitSearch.apply(to: &policy)
         var mirror: Mirror?
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-bench-plan-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -108,7 +104,7 @@ struct BenchPlan: ParsableCommand {
         var clock = PhaseClock()
         let m = try StoreOptions.open(path)
         var policy = try m.storedPolicy()
-        if let e = splitSearchEffort { policy.cost.splitSearchEffort = e }
+        splitSearch.apply(to: &policy)
         let snapshot = try m.loadSnapshot()
         clock.lap("load")
         let index = PlanningIndex(snapshot)

@@ -28,14 +28,10 @@ struct BenchSplits: ParsableCommand {
     @Option(help: ArgumentHelp("Take every n-th group (the first, then each n-th after it).", valueName: "n"))
     var every = 50
     @Option(help: ArgumentHelp("The JSON Lines file to write.", valueName: "path")) var out: String
-    @Option(name: .customLong("split-search-effort"),
-            help: ArgumentHelp("Plan with this `cost.split_search_effort` instead of the policy's own: kicks per product "
-                               + "group in the further search against the split penalty (0 = off).", valueName: "n"))
-    var splitSearchEffort: Int?
+    @OptionGroup var splitSearch: SplitSearchOption
 
     func validate() throws {
         guard every >= 1 else { throw ValidationError("--every: at least 1 (got \(every))") }
-        if let e = splitSearchEffort, e < 0 { throw ValidationError("--split-search-effort: at least 0 (got \(e))") }
     }
 
     func run() throws {
@@ -53,7 +49,7 @@ struct BenchSplits: ParsableCommand {
             policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "synthetic policy")
             day = params.today
         }
-        if let e = splitSearchEffort { policy.cost.splitSearchEffort = e }
+        splitSearch.apply(to: &policy)
         let instances = Engine.splitInstances(index: index, policy: policy, asOf: day, every: every)
         var text = ""
         for instance in instances { text += Self.json(instance); text += "\n" }
