@@ -19,17 +19,19 @@ public enum Engine {
     /// has them, "solve groups", "ship complete", "site capacity" when respected, "totals"): what `allot bench plan`
     /// times each step by.
     public static func plan(index: PlanningIndex, policy: Policy, asOf: Day, stepDone: (String) -> Void) -> Plan {
-        var below = Set<CustomerID>()
-        if policy.priority.serviceTargets {
-            // Service targets need each customer's fill rate, which is itself a result of planning: plan once
-            // without them, then again with the customers below target moved ahead within their class.
-            let first = solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: [])
-            below = customersBelowTarget(first, index: index)
-            stepDone("service targets")
-        }
+        let below = serviceBelow(index: index, policy: policy, asOf: asOf)
+        if policy.priority.serviceTargets { stepDone("service targets") }
         let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below)
         stepDone("solve groups")
         return finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf, stepDone: stepDone)
+    }
+
+    /// The customers below their service target, who move ahead within their class (none unless the policy has
+    /// service targets). Service targets need each customer's fill rate, which is itself a result of planning: this
+    /// plans once without them.
+    static func serviceBelow(index: PlanningIndex, policy: Policy, asOf: Day) -> Set<CustomerID> {
+        guard policy.priority.serviceTargets else { return [] }
+        return customersBelowTarget(solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: []), index: index)
     }
 
     // MARK: Solving

@@ -48,10 +48,7 @@ extension Engine {
         guard let li = index.snapshot.lines.firstIndex(where: { $0.key == key }) else { return nil }
         let line = index.snapshot.lines[li]
         // Service targets depend on every customer's fill, which only a whole plan gives.
-        var below = Set<CustomerID>()
-        if policy.priority.serviceTargets {
-            below = customersBelowTarget(solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: []), index: index)
-        }
+        let below = serviceBelow(index: index, policy: policy, asOf: asOf)
         let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: index.group(of: line.sku), serviceBelow: below)
         let recs = recommendations(solver, index: index, policy: policy, asOf: asOf)
         guard let l = solver.p.lines.firstIndex(where: { $0.lineIndex == li }),

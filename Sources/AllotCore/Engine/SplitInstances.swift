@@ -56,9 +56,7 @@ extension Engine {
     public static func splitInstances(index: PlanningIndex, policy: Policy, asOf: Day, every: Int) -> [SplitInstance] {
         precondition(every >= 1, "every: at least 1")
         let memo = ArcMemo(index: index, policy: policy)
-        // As `plan`: with service targets, the customers below theirs move ahead within their class.
-        let below = policy.priority.serviceTargets
-            ? customersBelowTarget(solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: []), index: index) : []
+        let below = serviceBelow(index: index, policy: policy, asOf: asOf)  // (as `plan`)
         var out: [SplitInstance] = []
         for g in stride(from: 0, to: index.groups.count, by: every) {
             var cheapest: [[(b: Int, q: Int)]] = []
