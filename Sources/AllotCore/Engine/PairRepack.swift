@@ -165,7 +165,7 @@ struct PairRepack {
                     kicks += 1
                     let saved = (allocations, cap, holders, version, bucketChanged, pairSolved, reducedHeld, sharedLines)
                     guard forceOut(line: l, from: b, into: t) else { continue }
-                    runAllPairs(maxSweeps: sweeps)
+                    settle(after: saved.3, kicked: b, t, sweeps: sweeps)
                     let now = value()
                     if now < current - 1e-9 - 1e-12 * abs(current) {
                         current = now; kept = true
@@ -174,6 +174,26 @@ struct PairRepack {
                     (allocations, cap, holders, version, bucketChanged, pairSolved, reducedHeld, sharedLines) = saved
                 }
             }
+        }
+    }
+
+    /// The descent after a kick at `version` `start` out of bucket `b` into `t`: every pair with `b` or `t` once, then, for
+    /// up to `sweeps` sweeps, every pair of two buckets that changed since the kick. (Every pair with one changed bucket
+    /// took twice the re-packings for about the same result: on every 50th group of the 1M-line scenario, with 20 kicks,
+    /// 0.53% above the optimum on the groups proved optimal against 0.55%; without the first step, 0.72%.)
+    mutating func settle(after start: Int, kicked b: Int, _ t: Int, sweeps: Int) {
+        for x in 0..<B where x != b && x != t {
+            solveIfStale(min(x, b), max(x, b))
+            solveIfStale(min(x, t), max(x, t))
+        }
+        for _ in 0..<sweeps {
+            var changed = false
+            for u in 0..<B where bucketChanged[u] > start {
+                for v in (u + 1)..<B where bucketChanged[v] > start {
+                    if solveIfStale(u, v) { changed = true }
+                }
+            }
+            if !changed { break }
         }
     }
 
@@ -366,7 +386,7 @@ struct PairRepack {
     var enumerateUpTo = 6
 
     /// Sweeps over every pair of buckets before the kicks of `searchSplits` and after each kick.
-    static let searchSweeps = 8
+    static let searchSweeps = 2
 
     /// The pair's best packing by trying each: its cost, with each line's units at `u` in `units` (infinity when none
     /// fits). Ties keep the first found (packings in order of the set of lines at `u`, split lines in line order).

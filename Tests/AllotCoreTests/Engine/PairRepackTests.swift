@@ -83,6 +83,52 @@ struct PairRepackTests {
         #expect(improvedSome > 5, "the random pairs leave room to improve")
     }
 
+    /// `r` again, with these prices of its buckets (each class's base its least objective less price).
+    static func priced(_ r: PairRepack, _ price: [Double]) -> PairRepack {
+        let classBase = (0..<(r.objective.count / r.B)).map { c in
+            (0..<r.B).reduce(Double.infinity) { r.objective[c * r.B + $1].isFinite ? min($0, r.objective[c * r.B + $1] - price[$1]) : $0 }
+        }
+        return PairRepack(B: r.B, penalty: r.penalty, objective: r.objective, lineClass: r.lineClass,
+                          allocations: r.allocations, cap: r.cap, prices: (price, classBase))
+    }
+
+    /// The prices only bound what a re-packing can gain, so that pairs and lines are left out early: whatever they are,
+    /// the re-packing must still find the best packing whenever one is better.
+    @Test("with any prices of the buckets, the re-packing still finds every better packing", arguments: [3, 5, 7])
+    func anyPrices(lines: Int) {
+        var improvedSome = 0, ruledOut = 0
+        for seed in UInt64(1)...80 {
+            var rng = SeededRandom(state: seed &* 31_337)
+            let plain = Self.instance(seed: seed &* 7919 &+ UInt64(lines), lines: lines)
+            // Random prices, and the prices on a grid that make the pair's bound least (as a cheapest sourcing's do).
+            let random = (0..<3).map { _ in Double(Int.random(in: -12...12, using: &rng)) * 0.25 }
+            var tight = [0.0, 0, 0], least = Double.infinity
+            for p0 in -8...8 {
+                for p1 in -8...8 {
+                    let r = Self.priced(plain, [Double(p0) * 0.25, Double(p1) * 0.25, 0])
+                    let shift = max(0, (r.price[1] - r.price[0]) * Double(r.cap[0]), (r.price[0] - r.price[1]) * Double(r.cap[1]))
+                    let bound = r.reducedHeld[0] + r.reducedHeld[1] + shift + r.penalty * Double(r.sharedLines[1])
+                    if bound < least { least = bound; tight = r.price }
+                }
+            }
+            for price in [random, tight] {
+                var r = Self.priced(plain, price)
+                let before = Self.value(r), optimum = Self.bruteForce(r)
+                if !r.mayImprove(0, 1) { ruledOut += 1 }
+                let improved = r.mayImprove(0, 1) && r.repack(0, 1)
+                if optimum < before - 1e-6 {
+                    #expect(improved, "seed \(seed): prices \(price) ruled out \(optimum), below \(before)")
+                    #expect(abs(Self.value(r) - optimum) < 1e-9, "seed \(seed): re-packed to \(Self.value(r)), the best is \(optimum)")
+                    improvedSome += 1
+                } else {
+                    #expect(Self.value(r) >= optimum - 1e-9)
+                }
+            }
+        }
+        #expect(improvedSome > 10, "the random pairs leave room to improve")
+        #expect(ruledOut > 0, "some prices rule a pair out")
+    }
+
     @Test("a forced re-packing keeps the line out of its bucket at the least cost that allows, even above the current")
     func forced() {
         var forcedSome = 0, worseSome = 0
@@ -176,6 +222,11 @@ struct PairRepackTests {
             #expect(r.allocations.map { $0.map { [$0.b, $0.q] } } == again.allocations.map { $0.map { [$0.b, $0.q] } },
                     "seed \(seed): the same allocations kicked twice ended apart")
             if kicked < local - 1e-9 { kickedLower += 1 }
+            // The running totals that rule pairs out match those of the allocations the kicks left.
+            let fresh = PairRepack(B: r.B, penalty: r.penalty, objective: r.objective, lineClass: r.lineClass,
+                                   allocations: r.allocations, cap: r.cap)
+            #expect(r.sharedLines == fresh.sharedLines, "seed \(seed): lines split across each pair")
+            #expect(zip(r.reducedHeld, fresh.reducedHeld).allSatisfy { abs($0 - $1) < 1e-9 }, "seed \(seed): reduced cost held")
         }
         #expect(kickedLower > 5, "kicks improved on the pairs' local optimum in \(kickedLower) of 40 groups")
     }
