@@ -48,8 +48,8 @@ public struct Policy: Sendable, Hashable {
         /// Honour warehouses' `daily_line_capacity`.
         public var respectCapacity = false
         /// Kicks per product group in a further search against the split penalty, beyond the engine's standard
-        /// improvement (fewer split shipments for more planning time; see `PairRepack.kick`); 0 = off.
-        public var splitSearchEffort = 0
+        /// improvement (fewer split shipments for more planning time; see `GroupSolver.searchSplits`); 0 = off.
+        public var splitSearchEffort = 1
         public init() {}
     }
 
