@@ -386,7 +386,7 @@ struct PairRepack {
     /// the few lines most pairs have.
     var enumerateUpTo = 6
 
-    /// Sweeps over every pair of buckets before the kicks of `searchSplits`, and over the pairs a kick changed after
+    /// Sweeps over every pair of buckets before the kicks of `repackPairs`, and over the pairs a kick changed after
     /// it. (More gain little: with 8 instead of 2 and 1 kick per group, the groups proved optimal of the comment
     /// on `kick` ended 0.897% above the optimum instead of 0.902%.)
     static let searchSweeps = 2
@@ -442,30 +442,21 @@ struct PairRepack {
 }
 
 extension GroupSolver {
-    /// Re-packs pairs of buckets of split lines exactly (see `PairRepack`).
-    func repackPairs() {
-        guard allocations.contains(where: { $0.count > 1 }) else { return }
-        withPairRepack { $0.run() }
-    }
-
-    /// Searches on against the split penalty with `kicks` kicks (see `PairRepack.kick`), after re-packing every pair
-    /// of buckets to a local optimum.
-    func searchSplits(kicks: Int) {
-        guard kicks > 0, allocations.contains(where: { $0.count > 1 }) else { return }
-        withPairRepack { r in
-            r.runAllPairs(maxSweeps: PairRepack.searchSweeps)
-            r.kick(maxKicks: kicks, sweeps: PairRepack.searchSweeps)
-        }
-    }
-
-    /// Runs `body` on a `PairRepack` of the group, which owns the allocations and free units meanwhile (no copy on its
-    /// first write).
-    private func withPairRepack(_ body: (inout PairRepack) -> Void) {
-        guard policy.cost.splitPenalty > 0 else { return }
+    /// Re-packs the pairs of buckets of split lines exactly (see `PairRepack`); then, with `kicks` above 0
+    /// (`cost.split_search_effort`), searches on against the split penalty: every pair of buckets re-packed to a local
+    /// optimum, then `kicks` kicks (see `PairRepack.kick`). One `PairRepack` does both, so the pairs the first step
+    /// solved are solved again only once a bucket of theirs changed. It owns the allocations and free units meanwhile
+    /// (no copy on its first write).
+    func repackPairs(kicks: Int) {
+        guard policy.cost.splitPenalty > 0, allocations.contains(where: { $0.count > 1 }) else { return }
         var r = PairRepack(B: B, penalty: policy.cost.splitPenalty, objective: p.objective, lineClass: p.lines.map(\.cls),
                            allocations: allocations, cap: cap, prices: SplitMerger.prices(self))
         allocations = []; cap = []
-        body(&r)
+        r.run()
+        if kicks > 0 && r.allocations.contains(where: { $0.count > 1 }) {
+            r.runAllPairs(maxSweeps: PairRepack.searchSweeps)
+            r.kick(maxKicks: kicks, sweeps: PairRepack.searchSweeps)
+        }
         allocations = r.allocations; cap = r.cap
     }
 }

@@ -4,8 +4,8 @@ extension GroupSolver {
     /// Lowers cost plus split penalties after the cheapest sourcing: cheap local merges everywhere, and on groups
     /// small enough for it, exact re-solves with split lines fixed whole (`repairSplits`), alternating with merges
     /// while the total falls; then, everywhere, exact re-packings of the pairs of buckets split lines draw on
-    /// (`repackPairs`), which reach what no short chain of moves does; and, unless the policy turns it off
-    /// (`cost.split_search_effort = 0`), a further search: every pair re-packed, then kicks (`searchSplits`).
+    /// (`repackPairs`), which reach what no short chain of moves does, and, unless the policy turns it off
+    /// (`cost.split_search_effort = 0`), a further search: every pair re-packed, then kicks.
     func improveSplits() {
         guard policy.cost.splitPenalty > 0 else { return }
         let splitLines = allocations.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
@@ -27,8 +27,7 @@ extension GroupSolver {
         } else {
             mergeSplits(wholeLineChains: false)
         }
-        repackPairs()
-        searchSplits(kicks: policy.cost.splitSearchEffort)
+        repackPairs(kicks: policy.cost.splitSearchEffort)
     }
 
     /// Whether the group is small enough (classes times buckets) for exact re-solves and three-step merge chains.

@@ -48,7 +48,7 @@ public struct Policy: Sendable, Hashable {
         /// Honour warehouses' `daily_line_capacity`.
         public var respectCapacity = false
         /// Kicks per product group in a further search against the split penalty, beyond the engine's standard
-        /// improvement (fewer split shipments for more planning time; see `GroupSolver.searchSplits`); 0 = off.
+        /// improvement (fewer split shipments for more planning time; see `GroupSolver.repackPairs`); 0 = off.
         public var splitSearchEffort = 1
         public init() {}
     }
