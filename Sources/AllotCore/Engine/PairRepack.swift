@@ -236,8 +236,8 @@ struct PairRepack {
         // A second bound, from the prices: a re-packing moves units between `u` and `v` at their price difference
         // (within the free units), gives back at most the reduced cost held in the pair, and saves at most a penalty
         // per line split across the two. A line whole at one of the two stays, too, when moved whole it would hold
-        // that much reduced cost at the other, and split it would cost a new piece's penalty of that much. (1M-line scenario: of the pairs the search for
-        // `cost.split_search_effort` looked at, 59% were ruled out by the running totals of `mayImprove` alone.)
+        // that much reduced cost at the other, and split it would cost a new piece's penalty of that much. (1M-line
+        // scenario: of the pairs the split search looked at, 59% were ruled out by `mayImprove`'s running totals.)
         var gain = 0.0, reducedHeld = 0.0, shared = 0
         for k in lines.indices {
             let l = lines[k], a = pa[k], b = pb[k]
