@@ -13,10 +13,15 @@ extension SplitMerger {
     static func prices(_ s: GroupSolver) -> (price: [Double], classBase: [Double]) {
         let B = s.B
         let price = s.bucketPrices.count > B ? Array(s.bucketPrices.prefix(B)) : [Double](repeating: 0, count: B)
-        let base = s.eligible.indices.map { c in
-            s.eligible[c].reduce(Double.infinity) { min($0, s.p.objective[c * B + $1] - price[$1]) }
+        return (price, classBase(objective: s.p.objective, buckets: B, price: price))
+    }
+
+    /// Per class (a row of `buckets` objectives) its least objective less price over the buckets it may use (those of
+    /// finite objective).
+    static func classBase(objective: [Double], buckets B: Int, price: [Double]) -> [Double] {
+        (0..<(B > 0 ? objective.count / B : 0)).map { c in
+            (0..<B).reduce(Double.infinity) { objective[c * B + $1].isFinite ? min($0, objective[c * B + $1] - price[$1]) : $0 }
         }
-        return (price, base)
     }
 
     /// Line `l`'s reduced cost at `b`: its objective there less `b`'s price and less its class's least objective less

@@ -85,11 +85,8 @@ struct PairRepackTests {
 
     /// `r` again, with these prices of its buckets (each class's base its least objective less price).
     static func priced(_ r: PairRepack, _ price: [Double]) -> PairRepack {
-        let classBase = (0..<(r.objective.count / r.B)).map { c in
-            (0..<r.B).reduce(Double.infinity) { r.objective[c * r.B + $1].isFinite ? min($0, r.objective[c * r.B + $1] - price[$1]) : $0 }
-        }
-        return PairRepack(B: r.B, penalty: r.penalty, objective: r.objective, lineClass: r.lineClass,
-                          allocations: r.allocations, cap: r.cap, prices: (price, classBase))
+        PairRepack(B: r.B, penalty: r.penalty, objective: r.objective, lineClass: r.lineClass, allocations: r.allocations,
+                   cap: r.cap, prices: (price, SplitMerger.classBase(objective: r.objective, buckets: r.B, price: price)))
     }
 
     /// The prices only bound what a re-packing can gain, so that pairs and lines are left out early: whatever they are,
@@ -106,9 +103,7 @@ struct PairRepackTests {
             for p0 in -8...8 {
                 for p1 in -8...8 {
                     let r = Self.priced(plain, [Double(p0) * 0.25, Double(p1) * 0.25, 0])
-                    let shift = max(0, (r.price[1] - r.price[0]) * Double(r.cap[0]), (r.price[0] - r.price[1]) * Double(r.cap[1]))
-                    let bound = r.reducedHeld[0] + r.reducedHeld[1] + shift + r.penalty * Double(r.sharedLines[1])
-                    if bound < least { least = bound; tight = r.price }
+                    if r.priceBound(0, 1) < least { least = r.priceBound(0, 1); tight = r.price }
                 }
             }
             for price in [random, tight] {
