@@ -94,16 +94,11 @@ struct PairRepack {
                     while j < allocations[l].count {
                         let (a, b) = (allocations[l][k].b, allocations[l][j].b)
                         let (u, v) = a < b ? (a, b) : (b, a)
-                        if pairSolved[u * B + v] < max(bucketChanged[u], bucketChanged[v]) {
-                            let improved = mayImprove(u, v) && repack(u, v)
-                            // Solved exactly: not worth solving again until one of the two changes otherwise.
-                            pairSolved[u * B + v] = version
-                            if improved {
-                                changed = true
-                                // The line's pieces changed: look at its pairs again from the start.
-                                if allocations[l].count < 2 { break }
-                                k = 0; j = 0
-                            }
+                        if solveIfStale(u, v) {
+                            changed = true
+                            // The line's pieces changed: look at its pairs again from the start.
+                            if allocations[l].count < 2 { break }
+                            k = 0; j = 0
                         }
                         j += 1
                     }
@@ -197,7 +192,8 @@ struct PairRepack {
         }
     }
 
-    /// Re-packs `u` and `v` (u < v) unless solved since either changed; whether that changed them.
+    /// Re-packs `u` and `v` (u < v) unless solved since either changed (solved exactly, a pair is not worth solving
+    /// again until then); whether that changed them.
     @discardableResult
     mutating func solveIfStale(_ u: Int, _ v: Int) -> Bool {
         guard pairSolved[u * B + v] < max(bucketChanged[u], bucketChanged[v]) else { return false }
