@@ -112,11 +112,15 @@ struct PairRepack {
 
     /// Re-packs every pair of buckets with lines at either, for `maxSweeps` sweeps or until one changes nothing (a pair
     /// is solved again only after one of its buckets changed).
-    mutating func runAllPairs(maxSweeps: Int) {
+    mutating func runAllPairs(maxSweeps: Int) { sweepPairs(changedAfter: -1, maxSweeps: maxSweeps) }
+
+    /// Re-packs every pair of two buckets changed after `version` `start` (-1: every pair), for `maxSweeps` sweeps or
+    /// until one changes nothing.
+    mutating func sweepPairs(changedAfter start: Int, maxSweeps: Int) {
         for _ in 0..<maxSweeps {
             var changed = false
-            for u in 0..<B {
-                for v in (u + 1)..<B where pairSolved[u * B + v] < max(bucketChanged[u], bucketChanged[v]) {
+            for u in 0..<B where bucketChanged[u] > start {
+                for v in (u + 1)..<B where bucketChanged[v] > start {
                     if solveIfStale(u, v) { changed = true }
                 }
             }
@@ -136,7 +140,7 @@ struct PairRepack {
 
     /// A search beyond the local optimum of every pair (`cost.split_search_effort`): a kick forces a split line's
     /// smallest piece out of its bucket `b` into another bucket `t` (re-packing `b` and `t` so that the line's units
-    /// there all go to `t`, even at a higher cost), then every pair whose buckets changed is re-packed again. The result
+    /// there all go to `t`, even at a higher cost), then the pairs around it are re-packed again (`settle`). The result
     /// is kept when cost plus penalties fell, and undone otherwise. Kicks go line by line (in line order), to each usable
     /// bucket in turn, in passes until one keeps nothing or `maxKicks` were tried; the same allocations give the same
     /// result.
@@ -144,7 +148,7 @@ struct PairRepack {
     /// This reaches packings that need many lines to move around several buckets at once, which neither the merges nor
     /// one re-packing of each pair find. (1M-line scenario, every 50th group solved exactly by `tools/split_gap.py`: on
     /// the 213 groups proved optimal, the engine ends 1.14% above the optimum without the search, 0.90% with every pair
-    /// re-packed and 1 kick per group (the default policy's; the plan takes about 1.1 s more), 0.80% with 5 and 0.56%
+    /// re-packed and 1 kick per group (the default policy's; the plan takes about 1 s more), 0.80% with 5 and 0.56%
     /// with 20.)
     mutating func kick(maxKicks: Int, sweeps: Int) {
         var kicks = 0
@@ -181,15 +185,7 @@ struct PairRepack {
             solveIfStale(min(x, b), max(x, b))
             solveIfStale(min(x, t), max(x, t))
         }
-        for _ in 0..<sweeps {
-            var changed = false
-            for u in 0..<B where bucketChanged[u] > start {
-                for v in (u + 1)..<B where bucketChanged[v] > start {
-                    if solveIfStale(u, v) { changed = true }
-                }
-            }
-            if !changed { break }
-        }
+        sweepPairs(changedAfter: start, maxSweeps: sweeps)
     }
 
     /// Re-packs `u` and `v` (u < v) unless solved since either changed (solved exactly, a pair is not worth solving
