@@ -292,25 +292,30 @@ struct PairRepack {
 
     /// The pair's best packing by a table over the units sent to `u` (lines with and without the split line): its cost,
     /// with each line's units at `u` in `units` (infinity when none fits).
+    ///
+    /// The buffers only grow and are not filled in advance: every entry read is written first (a row's entries up to
+    /// the units reached so far, a choice wherever its row's entry is finite), and the rows before and after each line
+    /// trade places instead of being copied.
     mutating func table(_ u: Int, _ v: Int, W: Int, low: Int) -> Double {
         let width = W + 1, n = lines.count
-        // The rows without and with a split line, before and after each line, in one buffer: [d0 | d1 | n0 | n1].
-        tableRows.removeAll(keepingCapacity: true); tableRows.append(contentsOf: repeatElement(.infinity, count: 4 * width))
-        choice.removeAll(keepingCapacity: true)
-        choice.append(contentsOf: repeatElement(-1, count: n * 2 * width))
-        window.removeAll(keepingCapacity: true); window.append(contentsOf: repeatElement(0, count: width))
+        // The rows without and with a split line, before and after each line, in one buffer.
+        if tableRows.count < 4 * width { tableRows = [Double](repeating: .infinity, count: 4 * width) }
+        if choice.count < n * 2 * width { choice = [Int32](repeating: -1, count: n * 2 * width) }
+        if window.count < width { window = [Int](repeating: 0, count: width) }
         let penalty = self.penalty
         // Taken out of `self` while the loops read its lines and objectives.
         var rowBuffer = tableRows, choiceBuffer = choice, windowBuffer = window
         tableRows = []; choice = []; window = []
         defer { tableRows = rowBuffer; choice = choiceBuffer; window = windowBuffer }
+        var best = Double.infinity, bw = -1, bf = 0
         rowBuffer.withUnsafeMutableBufferPointer { rows in
             choiceBuffer.withUnsafeMutableBufferPointer { choices in
                 windowBuffer.withUnsafeMutableBufferPointer { win in
-                    let d0 = rows.baseAddress!, d1 = d0 + width, n0 = d0 + 2 * width, n1 = d0 + 3 * width
+                    var d0 = rows.baseAddress!, d1 = d0 + width, n0 = d0 + 2 * width, n1 = d0 + 3 * width
                     let ch = choices.baseAddress!, wq = win.baseAddress!
-                    d0[0] = 0
-                    var reach = 0  // the most units sent to u so far
+                    d0[0] = 0; d1[0] = .infinity
+                    var reach = 0  // the most units sent to u so far (beyond it both rows are infinite)
+                    var anySplit = false  // whether the row with a split line has a finite entry yet (only splits make one)
                     for k in 0..<n {
                         let l = lines[k], q = qs[k]
                         let cu = obj(l, u), cv = obj(l, v)
@@ -325,9 +330,11 @@ struct PairRepack {
                             if atV < .infinity, d0[w] + atV < n0[w] { n0[w] = d0[w] + atV; c0[w] = 0 }
                             if atU < .infinity, w + q <= W, d0[w] + atU < n0[w + q] { n0[w + q] = d0[w] + atU; c0[w + q] = Int32(q) }
                         }
-                        for w in 0...reach where d1[w] < .infinity {
-                            if atV < .infinity, d1[w] + atV < n1[w] { n1[w] = d1[w] + atV; c1[w] = 0 }
-                            if atU < .infinity, w + q <= W, d1[w] + atU < n1[w + q] { n1[w + q] = d1[w] + atU; c1[w + q] = Int32(q) }
+                        if anySplit {
+                            for w in 0...reach where d1[w] < .infinity {
+                                if atV < .infinity, d1[w] + atV < n1[w] { n1[w] = d1[w] + atV; c1[w] = 0 }
+                                if atU < .infinity, w + q <= W, d1[w] + atU < n1[w + q] { n1[w + q] = d1[w] + atU; c1[w + q] = Int32(q) }
+                            }
                         }
                         // Split: x units at u (0 < x < q) from the table without a split line, the cost linear in x:
                         // d0[j] + (w - j) cu + (q - w + j) cv + 2 penalties, least over the window j in [w - q + 1, w - 1]
@@ -346,18 +353,18 @@ struct PairRepack {
                                 guard tail > head else { continue }
                                 let j0 = wq[head]
                                 let c = d0[j0] + Double(w - j0) * cu + Double(q - w + j0) * cv + 2 * penalty
-                                if c < n1[w] { n1[w] = c; c1[w] = Int32(-(w - j0) - 1) }  // from the table without
+                                if c < n1[w] { n1[w] = c; c1[w] = Int32(-(w - j0) - 1); anySplit = true }  // from the table without
                             }
                         }
                         reach = top
-                        // (Beyond `top` both tables stay infinite.)
-                        for w in 0...top { d0[w] = n0[w]; d1[w] = n1[w] }
+                        swap(&d0, &n0); swap(&d1, &n1)
                     }
+                    guard low <= reach else { return }
+                    for w in low...reach where d0[w] < best { best = d0[w]; bw = w; bf = 0 }
+                    for w in low...reach where d1[w] < best { best = d1[w]; bw = w; bf = 1 }
                 }
             }
         }
-        var best = Double.infinity, bw = -1, bf = 0
-        for f in 0..<2 { for w in low...W { let d = rowBuffer[f * width + w]; if d < best { best = d; bw = w; bf = f } } }
         guard bw >= 0 else { return .infinity }
         // Walk back the choices: units of each line at u.
         units.removeAll(keepingCapacity: true); units.append(contentsOf: repeatElement(0, count: lines.count))
