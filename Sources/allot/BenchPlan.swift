@@ -125,7 +125,8 @@ struct BenchPlan: ParsableCommand {
     func timedPlan(index: PlanningIndex, policy: Policy, asOf: Day, clock: inout PhaseClock)
         -> (Plan, PhaseClock, (wall: Double, cpu: Double)) {
         var steps = PhaseClock()
-        let plan = Engine.plan(index: index, policy: policy, asOf: asOf) { steps.lap($0) }
+        let plan = Engine.plan(index: index, policy: policy, asOf: asOf, stepDone: { steps.lap($0) },
+                               groupTimes: { steps.groupTimes = $0 })
         let wall = clock.lap("plan")
         return (plan, steps, (wall, clock.cpu[clock.cpu.count - 1]))
     }
@@ -186,6 +187,8 @@ struct PhaseClock {
     private(set) var phases: [(String, Double)] = []
     /// Processor seconds of each phase, in the order of `phases`.
     private(set) var cpu: [Double] = []
+    /// How a timed plan's step "solve groups" spent its time, by part (`Engine.plan(…groupTimes:)`).
+    var groupTimes: GroupTimes?
     @discardableResult
     mutating func lap(_ name: String) -> Double {
         let now = Date(), used = BenchImport.cpuSeconds()
@@ -205,6 +208,14 @@ struct PhaseClock {
     static func printSteps(_ steps: PhaseClock, runs: [(wall: Double, cpu: Double)]) {
         print("  plan steps:")
         steps.printPhases(indent: "    ")
+        if let times = steps.groupTimes {
+            // Each worker's clock while it works on a part, summed over the cores: comparable with the step's cpu.
+            let parts = GroupTimes.Part.allCases.map { ($0.name, times.seconds($0)) }
+            print("    solve groups by part (summed over the cores):")
+            for (name, seconds) in parts {
+                print("      " + name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+            }
+        }
         guard runs.count > 1 else { return }
         let wall = runs.map(\.wall).sorted(), cpu = runs.map(\.cpu).sorted(), mid = (runs.count - 1) / 2
         print(String(format: "  plan x%d: wall fastest %.3f s, median %.3f s; cpu fastest %.3f s, median %.3f s", runs.count,

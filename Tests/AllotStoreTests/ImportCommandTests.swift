@@ -118,8 +118,14 @@ struct ImportCommandTests {
         let r = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29", "--repeat", "3"])
         #expect(r.status == 0, "\(r.err)")
         let out = r.out.split(separator: "\n").map(String.init)
-        let steps = out.drop { $0 != "  plan steps:" }.dropFirst().prefix { $0.hasPrefix("    ") }.map { $0.split(separator: " ").first ?? "" }
+        let block = out.drop { $0 != "  plan steps:" }.dropFirst().prefix { $0.hasPrefix("    ") }
+        let steps = block.filter { !$0.hasPrefix("      ") && !$0.contains("by part") }.map { $0.split(separator: " ").first ?? "" }
         #expect(steps == ["solve", "ship", "totals"], "\(r.out)")
+        // Under it, the step "solve groups" by part, each with its seconds.
+        let parts = block.drop { !$0.hasPrefix("    solve groups by part") }.dropFirst()
+        #expect(parts.map { $0.split(separator: " ").dropLast(2).joined(separator: " ") }
+                == ["problem", "priority fill", "cheapest sourcing", "split penalty", "recommendations"], "\(r.out)")
+        #expect(parts.allSatisfy { Double($0.split(separator: " ").dropLast().last ?? "") != nil }, "\(r.out)")
         #expect(out.contains { $0.hasPrefix("  plan x3: wall fastest ") && $0.contains("median") }, "\(r.out)")
 
         let single = try Self.run(["bench", "plan", "--mirror", db, "--as-of", "2026-11-29"])

@@ -19,9 +19,18 @@ public enum Engine {
     /// has them, "solve groups", "ship complete", "site capacity" when respected, "totals"): what `allot bench plan`
     /// times each step by.
     public static func plan(index: PlanningIndex, policy: Policy, asOf: Day, stepDone: (String) -> Void) -> Plan {
+        plan(index: index, policy: policy, asOf: asOf, stepDone: stepDone, groupTimes: { _ in })
+    }
+
+    /// Plans every open line as `plan(index:policy:asOf:stepDone:)` does, handing `groupTimes` the time its step
+    /// "solve groups" spent in each part of solving a group, summed over the cores, just before that step ends.
+    public static func plan(index: PlanningIndex, policy: Policy, asOf: Day, stepDone: (String) -> Void,
+                            groupTimes: (GroupTimes) -> Void) -> Plan {
         let below = serviceBelow(index: index, policy: policy, asOf: asOf)
         if policy.priority.serviceTargets { stepDone("service targets") }
-        let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below)
+        var times = GroupTimes()
+        let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below, times: &times)
+        groupTimes(times)
         stepDone("solve groups")
         return finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf, stepDone: stepDone)
     }
@@ -40,6 +49,15 @@ public enum Engine {
     /// `beforeSplits` sees the solver with the cheapest sourcing in the lines, before the split penalty is worked on.
     static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>,
                            memo: ArcMemo? = nil, beforeSplits: ((GroupSolver) -> Void)? = nil) -> GroupSolver {
+        var times = GroupTimes()
+        return solveGroup(index: index, policy: policy, asOf: asOf, skus: skus, serviceBelow: serviceBelow, memo: memo,
+                          beforeSplits: beforeSplits, times: &times)
+    }
+
+    /// Solves one group as above, adding the time of each part to `times`.
+    static func solveGroup(index: PlanningIndex, policy: Policy, asOf: Day, skus: [SKU], serviceBelow: Set<CustomerID>,
+                           memo: ArcMemo?, beforeSplits: ((GroupSolver) -> Void)?, times: inout GroupTimes) -> GroupSolver {
+        var clock = DispatchTime.now().uptimeNanoseconds
         let problem = GroupProblem(index: index, policy: policy, asOf: asOf, skus: skus, serviceBelow: serviceBelow, memo: memo)
         let solver = GroupSolver(problem: problem, policy: policy)
         // Quotas and commitments that apply to this group's lines.
@@ -62,26 +80,33 @@ public enum Engine {
                         && q.covers(w.requestedDate)
                 }
             }
+        times.add(.problem, since: &clock)
         solver.fill(quotas: quotas, quotaIndexByLine: quotaIndexByLine)
+        times.add(.fill, since: &clock)
         solver.minimizeCost()
         solver.markCommitmentConflicts()
         solver.assignToLines()
+        times.add(.sourcing, since: &clock)
         beforeSplits?(solver)
+        clock = DispatchTime.now().uptimeNanoseconds
         solver.improveSplits()
+        times.add(.splits, since: &clock)
         return solver
     }
 
     /// Solves every group, in parallel, returning each line's recommendation in line-key order.
     static func solveAll(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>) -> [LineRecommendation] {
-        solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow).lines
+        var times = GroupTimes()
+        return solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow, times: &times).lines
     }
 
     /// Solves every group, in parallel (256 chunks, each taking every 256th group), with each recommendation put
     /// straight at its line's snapshot position in the plan's own array, which is then closed up over the lines not
     /// planned: a whole plan's million lines are never copied, nor a second array of them faulted in. Returns the lines
     /// in line-key order (the snapshot's order, unless it lists lines otherwise) and the supplies each sku has left free.
-    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>)
-        -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]]) {
+    /// `times` gets each part's time, summed over the groups and the cores.
+    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>,
+                                   times: inout GroupTimes) -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]]) {
         let groups = index.groups
         let n = index.snapshot.lines.count
         let memo = ArcMemo(index: index, policy: policy)
@@ -90,25 +115,32 @@ public enum Engine {
         filled.initialize(repeating: false, count: max(1, n))
         defer { filled.deallocate() }
         var perChunk = [[(SKU, [FreeSupply])]](repeating: [], count: chunks)
+        var chunkTimes = [GroupTimes](repeating: GroupTimes(), count: chunks)
         var lines = [LineRecommendation](unsafeUninitializedCapacity: max(1, n)) { buffer, count in
             // A line belongs to one sku and a sku to one group, so no two workers ever write the same slot.
             nonisolated(unsafe) let slots = buffer.baseAddress!, filled = filled
             adviseHugePages(UnsafeMutableRawPointer(slots), bytes: buffer.count * MemoryLayout<LineRecommendation>.stride)
             perChunk.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var free: [(SKU, [FreeSupply])] = []
-                    var g = chunk
-                    while g < groups.count {
-                        let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow,
-                                                memo: memo)
-                        recommendations(solver, index: index, policy: policy, asOf: asOf) { i, r in
-                            if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+                chunkTimes.withUnsafeMutableBufferPointer { outTimes in
+                    nonisolated(unsafe) let (out, outTimes) = (out, outTimes)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        var free: [(SKU, [FreeSupply])] = []
+                        var times = GroupTimes()
+                        var g = chunk
+                        while g < groups.count {
+                            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow,
+                                                    memo: memo, beforeSplits: nil, times: &times)
+                            var clock = DispatchTime.now().uptimeNanoseconds
+                            recommendations(solver, index: index, policy: policy, asOf: asOf) { i, r in
+                                if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+                            }
+                            free.append(contentsOf: freeSupply(solver))
+                            times.add(.recommendations, since: &clock)
+                            g += chunks
                         }
-                        free.append(contentsOf: freeSupply(solver))
-                        g += chunks
+                        out[chunk] = free
+                        outTimes[chunk] = times
                     }
-                    out[chunk] = free
                 }
             }
             // Close up over the lines no group planned (cancelled orders, released lines).
@@ -122,6 +154,7 @@ public enum Engine {
         var sorted = true
         for i in lines.indices.dropFirst() where !(lines[i - 1].key < lines[i].key) { sorted = false; break }
         if !sorted { lines.sort { $0.key < $1.key } }
+        for t in chunkTimes { times.add(t) }
         var freeBySku: [SKU: [FreeSupply]] = [:]
         for chunk in perChunk { for (sku, f) in chunk { freeBySku[sku] = f } }
         return (lines, freeBySku)
@@ -188,5 +221,69 @@ extension Plan {
     public func solverRecommendation(_ key: LineKey) -> LineRecommendation? {
         if let r = solverRecord.lines[key] { return r }
         return SupplyLedger.find(key, in: lines).map { lines[$0] }
+    }
+}
+
+/// The time solving the groups spent in each part, summed over the groups and the cores (each worker's clock while it
+/// works on a part): what `allot bench plan` prints under its step "solve groups".
+public struct GroupTimes: Sendable {
+    public enum Part: Int, CaseIterable, Sendable {
+        /// The group's problem (its buckets, lines, classes and arcs) and the solver set up on it.
+        case problem
+        /// The fill in priority order (commitments, quotas, classes).
+        case fill
+        /// The cheapest sourcing of those fills (the transportation problem), commitment conflicts, lines' pieces.
+        case sourcing
+        /// The work against the split penalty (merges, re-packing, the further search).
+        case splits
+        /// The lines' recommendations (allocations, exceptions, status, sentence) and the supplies left free.
+        case recommendations
+
+        public var name: String {
+            switch self {
+            case .problem: "problem"
+            case .fill: "priority fill"
+            case .sourcing: "cheapest sourcing"
+            case .splits: "split penalty"
+            case .recommendations: "recommendations"
+            }
+        }
+    }
+
+    var nanoseconds = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+
+    public init() {}
+
+    /// Seconds spent in `part`.
+    public func seconds(_ part: Part) -> Double {
+        let ns: UInt64
+        switch part {
+        case .problem: ns = nanoseconds.0
+        case .fill: ns = nanoseconds.1
+        case .sourcing: ns = nanoseconds.2
+        case .splits: ns = nanoseconds.3
+        case .recommendations: ns = nanoseconds.4
+        }
+        return Double(ns) / 1e9
+    }
+
+    /// Adds the time from `clock` to now to `part`, and sets `clock` to now.
+    @inline(__always) mutating func add(_ part: Part, since clock: inout UInt64) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ns = now &- clock
+        clock = now
+        switch part {
+        case .problem: nanoseconds.0 &+= ns
+        case .fill: nanoseconds.1 &+= ns
+        case .sourcing: nanoseconds.2 &+= ns
+        case .splits: nanoseconds.3 &+= ns
+        case .recommendations: nanoseconds.4 &+= ns
+        }
+    }
+
+    /// Adds another worker's times.
+    mutating func add(_ other: GroupTimes) {
+        nanoseconds.0 &+= other.nanoseconds.0; nanoseconds.1 &+= other.nanoseconds.1; nanoseconds.2 &+= other.nanoseconds.2
+        nanoseconds.3 &+= other.nanoseconds.3; nanoseconds.4 &+= other.nanoseconds.4
     }
 }

@@ -13,7 +13,7 @@ struct ShipCompleteReviewTests {
         let policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "policy.toml")
         let index = PlanningIndex(s)
         let asOf = ScenarioGenerator.Parameters(orderLines: 4_000, skus: 60, warehouses: 4, seed: 11).today
-        let solved = Engine.solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: []).lines
+        let solved = Engine.solveAll(index: index, policy: policy, asOf: asOf, serviceBelow: [])
 
         var one = solved, oneSolver: [LineKey: LineRecommendation] = [:]
         let oneFound = ShipComplete.reviewAll(&one, solver: &oneSolver, index: index, policy: policy, workers: 1)
