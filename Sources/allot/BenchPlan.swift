@@ -210,10 +210,9 @@ struct PhaseClock {
         steps.printPhases(indent: "    ")
         if let times = steps.groupTimes {
             // Each worker's clock while it works on a part, summed over the cores: comparable with the step's cpu.
-            let parts = GroupTimes.Part.allCases.map { ($0.name, times.seconds($0)) }
             print("    solve groups by part (summed over the cores):")
-            for (name, seconds) in parts {
-                print("      " + name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+            for part in GroupTimes.Part.allCases {
+                print("      " + part.name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%8.3f s", times.seconds(part)))
             }
         }
         guard runs.count > 1 else { return }

@@ -250,40 +250,21 @@ public struct GroupTimes: Sendable {
         }
     }
 
-    var nanoseconds = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+    /// Nanoseconds per part (by its raw value).
+    var nanoseconds = SIMD8<UInt64>()
 
     public init() {}
 
     /// Seconds spent in `part`.
-    public func seconds(_ part: Part) -> Double {
-        let ns: UInt64
-        switch part {
-        case .problem: ns = nanoseconds.0
-        case .fill: ns = nanoseconds.1
-        case .sourcing: ns = nanoseconds.2
-        case .splits: ns = nanoseconds.3
-        case .recommendations: ns = nanoseconds.4
-        }
-        return Double(ns) / 1e9
-    }
+    public func seconds(_ part: Part) -> Double { Double(nanoseconds[part.rawValue]) / 1e9 }
 
     /// Adds the time from `clock` to now to `part`, and sets `clock` to now.
     @inline(__always) mutating func add(_ part: Part, since clock: inout UInt64) {
         let now = DispatchTime.now().uptimeNanoseconds
-        let ns = now &- clock
+        nanoseconds[part.rawValue] &+= now &- clock
         clock = now
-        switch part {
-        case .problem: nanoseconds.0 &+= ns
-        case .fill: nanoseconds.1 &+= ns
-        case .sourcing: nanoseconds.2 &+= ns
-        case .splits: nanoseconds.3 &+= ns
-        case .recommendations: nanoseconds.4 &+= ns
-        }
     }
 
     /// Adds another worker's times.
-    mutating func add(_ other: GroupTimes) {
-        nanoseconds.0 &+= other.nanoseconds.0; nanoseconds.1 &+= other.nanoseconds.1; nanoseconds.2 &+= other.nanoseconds.2
-        nanoseconds.3 &+= other.nanoseconds.3; nanoseconds.4 &+= other.nanoseconds.4
-    }
+    mutating func add(_ other: GroupTimes) { nanoseconds &+= other.nanoseconds }
 }

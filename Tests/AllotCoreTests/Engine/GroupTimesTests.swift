@@ -8,9 +8,8 @@ import Testing
 struct GroupTimesTests {
     @Test("timing the parts changes no plan; each part gets time, together no more than the cores had, before the step ends")
     func timesEveryPart() throws {
-        let params = ScenarioGenerator.Parameters(orderLines: 3_000, skus: 80, warehouses: 6, seed: 5)
-        let index = PlanningIndex(ScenarioGenerator(params).generate())
-        let policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "policy.toml")
+        let (index, policy) = try SplitInstancesTests.inputs()
+        let params = SplitInstancesTests.params
         var times: GroupTimes?
         var events: [String] = []
         let start = DispatchTime.now().uptimeNanoseconds
