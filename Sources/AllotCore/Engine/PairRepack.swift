@@ -82,31 +82,25 @@ struct PairRepack {
         return 0
     }
 
-    /// Re-packs the pairs of buckets of split lines, in line order, for `maxSweeps` sweeps or until one changes nothing
-    /// (a pair is solved again only after one of its buckets changed).
-    mutating func run(maxSweeps: Int = 1) {
-        for _ in 0..<maxSweeps {
-            var changed = false
-            for l in allocations.indices where allocations[l].count > 1 {
-                var k = 0
-                while k < allocations[l].count {
-                    var j = k + 1
-                    while j < allocations[l].count {
-                        let (a, b) = (allocations[l][k].b, allocations[l][j].b)
-                        let (u, v) = a < b ? (a, b) : (b, a)
-                        if solveIfStale(u, v) {
-                            changed = true
-                            // The line's pieces changed: look at its pairs again from the start.
-                            if allocations[l].count < 2 { break }
-                            k = 0; j = 0
-                        }
-                        j += 1
+    /// Re-packs the pairs of buckets of split lines, in line order, once (a pair is solved again only after one of its
+    /// buckets changed; a line whose pieces changed has its pairs looked at again).
+    mutating func run() {
+        for l in allocations.indices where allocations[l].count > 1 {
+            var k = 0
+            while k < allocations[l].count {
+                var j = k + 1
+                while j < allocations[l].count {
+                    let (a, b) = (allocations[l][k].b, allocations[l][j].b)
+                    if solveIfStale(min(a, b), max(a, b)) {
+                        // The line's pieces changed: look at its pairs again from the start.
+                        if allocations[l].count < 2 { break }
+                        k = 0; j = 0
                     }
-                    if allocations[l].count < 2 { break }
-                    k += 1
+                    j += 1
                 }
+                if allocations[l].count < 2 { break }
+                k += 1
             }
-            if !changed { break }
         }
     }
 
