@@ -167,7 +167,7 @@ public enum Engine {
         var lines = lines
         var solver: [LineKey: LineRecommendation] = [:]
         var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
-        ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
+        let passOrders = ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
         stepDone("ship complete")
         if policy.cost.respectCapacity {
             SiteCapacity.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
@@ -175,7 +175,7 @@ public enum Engine {
         }
         let totals = PlanTotals(lines, splitPenalty: policy.cost.splitPenalty)
         var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: totals.summary)
-        plan.solverRecord = SolverRecord(known: true, lines: solver, free: free, totals: totals)
+        plan.solverRecord = SolverRecord(known: true, lines: solver, free: free, totals: totals, passOrders: passOrders)
         stepDone("totals")
         return plan
     }

@@ -90,9 +90,14 @@ extension Engine {
             lines.sort { $0.lineNo < $1.lineNo }
             orderLines[o] = lines
         }
-        // The replay holds the plan as it was: it is gone before the plan changes in place.
-        let pass = ShipCompleteReplay.run(plan: plan, affected: orderLines, freeChanged: freeChanged, index: index, policy: policy, asOf: asOf)
+        // The replay holds the plan as it was: it is gone before the plan changes in place. It takes the spread orders
+        // over, so that updating them copies none of the others.
+        let spread = plan.solverRecord.spread
+        plan.solverRecord.spread = nil
+        let pass = ShipCompleteReplay.run(plan: plan, spread: spread, affected: orderLines, freeChanged: freeChanged, index: index,
+                                          policy: policy, asOf: asOf)
         plan.solverRecord.spread = pass.spread
+        plan.solverRecord.passOrders = nil  // (the spread orders above are kept up to date instead)
         let redone = pass.lines.keys.sorted()
         return splice(redone.flatMap { pass.lines[$0] ?? [] }, orders: redone, passSolver: pass.passSolver, into: &plan, policy: policy)
     }

@@ -25,11 +25,17 @@ enum ShipComplete {
     /// A spread order to re-source: its place in the pass (`priorityKey`) and its lines' positions in the plan.
     typealias Spread = (key: (Int, Int32, Int32, String), range: Range<Int>)
 
+    /// Re-sources the spread ship-complete orders of a plan whose lines are the solver's, in priority order, and flags
+    /// those that cannot ship complete. Returns the spread orders as the pass found them, in its order (what an
+    /// incremental re-plan redoes the pass from).
+    @discardableResult
     static func apply(_ lines: inout [LineRecommendation], ledger: inout SupplyLedger, solver: inout [LineKey: LineRecommendation],
-                      index: PlanningIndex, policy: Policy) {
+                      index: PlanningIndex, policy: Policy) -> [SpreadOrder] {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
         var candidates = reviewAll(&lines, solver: &solver, index: index, policy: policy)
         candidates.sort { $0.key < $1.key }
+        // Before any is re-sourced, their lines are the solver's.
+        let passOrders = candidates.map { c in SpreadOrder(key: c.key, skus: lines[c.range].map(\.sku)) }
         // Room for every line the re-sourcing may change, made once (grown entry by entry, the table is rebuilt at each doubling).
         solver.reserveCapacity(solver.count + candidates.reduce(0) { $0 + $1.range.count })
         // Every core works out the supplies the re-sourcing will read.
@@ -68,6 +74,7 @@ enum ShipComplete {
                 commit(decisions[k], &lines, ranges[n], ledger: &ledger, solver: &solver, policy: policy)
             }
         }
+        return passOrders
     }
 
     /// Runs `review` over every order, on every core: each worker takes a run of whole orders (orders share no line, so

@@ -117,9 +117,11 @@ struct SolverRecord: Hashable, Sendable {
     var free: [SKU: [FreeSupply]] = [:]
     /// The summary's sums, which an incremental re-plan adjusts line by line.
     var totals = PlanTotals()
-    /// The ship-complete orders the solver left spread over several warehouses (those the pass re-sources), by
-    /// order; nil until an incremental re-plan first needs them.
-    var spread: [OrderID: SpreadOrder]?
+    /// The ship-complete orders the solver left spread over several warehouses (those the pass re-sources), in the
+    /// pass's order, as the pass found them; nil for a plan made otherwise.
+    var passOrders: [SpreadOrder]?
+    /// The same by order and by sku, kept up to date by incremental re-plans; nil until one first needs them.
+    var spread: SpreadOrders?
     static func == (a: SolverRecord, b: SolverRecord) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
 }

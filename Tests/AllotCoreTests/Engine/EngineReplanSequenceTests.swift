@@ -106,8 +106,36 @@ struct EngineReplanSequenceTests {
             for r in changes.changed { applied[r.key] = r }
             #expect(applied.values.sorted { $0.key < $1.key } == full.lines, "seed \(seed) step \(n): \(what)")
             #expect(changes.changed.allSatisfy { before[$0.key] != $0 }, "only lines that differ are reported")
+            // The spread orders the re-plans keep up to date, by order and by sku, are those of the plan now.
+            let scanned = ShipCompleteReplay.spreadOrders(full, index: PlanningIndex(truth))
+            #expect(full.solverRecord.passOrders == scanned, "seed \(seed) step \(n): the pass's own list")
+            let kept = plan.solverRecord.spread ?? plan.solverRecord.passOrders.map { SpreadOrders(inPassOrder: $0) }
+            #expect(kept?.inPassOrder == scanned, "seed \(seed) step \(n): \(what)")
+            #expect(kept?.bySku == SpreadOrders(inPassOrder: scanned).bySku, "seed \(seed) step \(n): \(what)")
             if plan.lines != full.lines { return }
         }
+    }
+
+    @Test("the spread orders kept by sku stay in the pass's order as orders join, move in and leave the pass")
+    func spreadOrdersBySku() {
+        func order(_ id: String, _ cls: Int, _ due: Int32, _ skus: [SKU]) -> SpreadOrder {
+            SpreadOrder(key: (cls, due, 0, id), skus: skus)
+        }
+        var kept = SpreadOrders(inPassOrder: [order("SO-1", 0, 5, ["A", "B"]), order("SO-2", 1, 3, ["B", "C", "B"])])
+        #expect(kept["SO-2"]?.skus == ["B", "C"], "an order's skus are listed once each, sorted")
+        kept.replace("SO-3", with: order("SO-3", 0, 9, ["C", "B"]))
+        kept.replace("SO-1", with: order("SO-1", 2, 1, ["A"]))
+        kept.replace("SO-2", with: nil)
+        #expect(kept.reading("B").map(\.orderID) == ["SO-3"])
+        #expect(kept.reading("A").map(\.orderID) == ["SO-1"])
+        #expect(kept.reading("C").map(\.orderID) == ["SO-3"])
+        #expect(kept.inPassOrder.map(\.orderID) == ["SO-3", "SO-1"])
+        // Built afresh from the same orders, the index is the same.
+        #expect(SpreadOrders(inPassOrder: kept.inPassOrder).bySku == kept.bySku)
+        // Orders of the same class and date go by order date, then id.
+        kept.replace("SO-4", with: order("SO-4", 0, 9, ["B"]))
+        kept.replace("SO-0", with: order("SO-0", 0, 9, ["B"]))
+        #expect(kept.reading("B").map(\.orderID) == ["SO-0", "SO-3", "SO-4"])
     }
 
     /// Two ship-complete orders sharing sku B: SO-1 (strategic) asks A and B, SO-2 (tier B) asks B and C. C is only at
@@ -157,6 +185,38 @@ struct EngineReplanSequenceTests {
         #expect(plan.summary == full.summary)
         #expect(full.line("SO-3", 1).allocations.map(\.warehouseID) == [to == 5 ? "DAL" : "ATL"])
         #expect(Self.chain(aAtDAL: from).plan().line("SO-3", 1).allocations.map(\.warehouseID) == [from == 5 ? "DAL" : "ATL"])
+    }
+
+    /// SO-1 (strategic: A, found only at ATL, and B) and SO-2 (tier B: B and D) are both spread by the cheapest
+    /// sourcing. In the pass SO-1 moves to ATL, taking ATL's last B and freeing its B at DAL, so that SO-2 ships complete
+    /// from DAL (from ATL, had SO-1 not moved).
+    static func sharedBThenD(dAtDAL: Int) -> Scenario {
+        var s = EngineExceptionTests.base()
+        for sku in ["A", "B", "D"] { s.item(sku, cost: 5, price: 10) }
+        s.stock("ATL", "A", 5)
+        s.stock("DAL", "B", 5); s.stock("ATL", "B", 10)
+        s.stock("DAL", "D", dAtDAL); s.stock("ATL", "D", 5)
+        s.order("SO-1", customer: "CS", due: 5, lines: [("A", 5), ("B", 5)], shipComplete: true)
+        s.order("SO-2", customer: "CB", due: 5, lines: [("B", 5), ("D", 5)], shipComplete: true)
+        return s
+    }
+
+    @Test("a stock change on D redoes the pass for SO-2 alone, which finds B's units as SO-1, not redone, left them")
+    func earlierOrderReplayed() {
+        let s = Self.sharedBThenD(dAtDAL: 5)
+        var index = PlanningIndex(s.snapshot)
+        var plan = Engine.plan(index: index, policy: s.policy, asOf: s.asOf)
+        #expect(plan.solverRecommendation(LineKey(orderID: "SO-1", lineNo: 2))?.allocations.map(\.warehouseID) == ["DAL"])
+        #expect(plan.line("SO-1", 2).allocations.map(\.warehouseID) == ["ATL"])
+        #expect(plan.line("SO-2", 1).allocations.map(\.warehouseID) == ["DAL"])
+        // The first re-plan builds the spread orders from the pass's list; the second reads those the first kept.
+        for d in [6, 7] {
+            let world = Self.sharedBThenD(dAtDAL: d)
+            index.replaceSupply(of: "D", inventory: world.snapshot.inventory.filter { $0.sku == "D" }, receipts: [])
+            Engine.replan(skus: ["D"], orders: [], plan: &plan, index: index, policy: s.policy, asOf: s.asOf)
+            #expect(plan.lines == world.plan().lines, "D at DAL \(d)")
+            #expect(plan.line("SO-2", 1).allocations.map(\.warehouseID) == ["DAL"], "D at DAL \(d)")
+        }
     }
 
     /// SO-0 (strategic, east, served only from ATL) asks A and takes substitute S when ATL has no A; SO-2 (ship
