@@ -135,6 +135,19 @@ struct ImportCommandTests {
         #expect(refused.err.contains("--repeat"), "\(refused.err)")
     }
 
+    @Test("bench plan re-plans a typical and the busiest sku, timing the whole re-plan, the first after a full plan and the group's re-solve, each checked against a full plan")
+    func benchPlanReplans() throws {
+        let r = try Self.run(["bench", "plan", "--lines", "3000", "--skus", "60", "--warehouses", "4", "--skip-import"])
+        #expect(r.status == 0, "\(r.err)")
+        let replans = r.out.split(separator: "\n").filter { $0.hasPrefix("  re-plan of ") }
+        #expect(replans.count == 2, "\(r.out)")
+        for line in replans {
+            #expect(line.contains(" after one inventory change: ") && line.contains(" ms (re-solve of its group ")
+                    && line.contains(" ms; the first re-plan after a full plan ") && line.hasSuffix(" ms), same as a full plan: yes"),
+                    "\(line)")
+        }
+    }
+
     @Test("allot generate writes the same files for the same seed")
     func generateIsDeterministic() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the allot binary first (swift build)")

@@ -106,6 +106,18 @@ public struct Plan: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", policyVersion = "policy_version", lines, summary
     }
+
+    /// A copy that shares no storage with this plan: an incremental re-plan then changes it in place, as it does the plan
+    /// `allot watch` owns, without first copying its lines and the solver's record (what `allot bench plan` times).
+    public func unsharedCopy() -> Plan {
+        var copy = Plan(asOf: asOf, policyVersion: policyVersion, lines: lines.map { $0 }, summary: summary)
+        var record = solverRecord
+        record.lines = Dictionary(uniqueKeysWithValues: solverRecord.lines.map { ($0.key, $0.value) })
+        record.free = Dictionary(uniqueKeysWithValues: solverRecord.free.map { ($0.key, $0.value) })
+        record.spread = solverRecord.spread.map { SpreadOrders(inPassOrder: $0.inPassOrder) }
+        copy.solverRecord = record
+        return copy
+    }
 }
 
 /// The solver's recommendations of the lines the passes after it changed; `known` is false for a plan that was
