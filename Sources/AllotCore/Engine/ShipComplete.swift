@@ -22,8 +22,8 @@ enum ShipComplete {
         var lacking: [(Int, Int)]
     }
 
-    /// A spread order to re-source: its place in the pass (`priorityKey`) and its lines' positions in the plan.
-    typealias Spread = (key: (Int, Int32, Int32, String), range: Range<Int>)
+    /// A spread order to re-source (its place in the pass and its skus) and its lines' positions in the plan.
+    typealias Spread = (order: SpreadOrder, range: Range<Int>)
 
     /// Re-sources the spread ship-complete orders of a plan whose lines are the solver's, in priority order, and flags
     /// those that cannot ship complete. Returns the spread orders as the pass found them, in its order (what an
@@ -33,9 +33,7 @@ enum ShipComplete {
                       index: PlanningIndex, policy: Policy) -> [SpreadOrder] {
         // Find the ship-complete orders, and which of them spread over several warehouses with every line whole.
         var candidates = reviewAll(&lines, solver: &solver, index: index, policy: policy)
-        candidates.sort { $0.key < $1.key }
-        // Before any is re-sourced, their lines are the solver's.
-        let passOrders = candidates.map { c in SpreadOrder(key: c.key, skus: lines[c.range].map(\.sku)) }
+        candidates.sort { $0.order.passKey < $1.order.passKey }
         // Room for every line the re-sourcing may change, made once (grown entry by entry, the table is rebuilt at each doubling).
         solver.reserveCapacity(solver.count + candidates.reduce(0) { $0 + $1.range.count })
         // Every core works out the supplies the re-sourcing will read.
@@ -74,13 +72,13 @@ enum ShipComplete {
                 commit(decisions[k], &lines, ranges[n], ledger: &ledger, solver: &solver, policy: policy)
             }
         }
-        return passOrders
+        return candidates.map(\.order)
     }
 
     /// Runs `review` over every order, on every core: each worker takes a run of whole orders (orders share no line, so
     /// flags are written in place) and keeps the solver's recommendations of the lines it flagged, merged afterwards.
-    /// Returns the orders to re-source, each with its place in the pass, in plan order (`workers`: runs, by default one
-    /// for a small plan and 32 for a large one).
+    /// Returns the orders to re-source, each with its place in the pass and its skus, in plan order (`workers`: runs, by
+    /// default one for a small plan and 32 for a large one).
     static func reviewAll(_ lines: inout [LineRecommendation], solver: inout [LineKey: LineRecommendation], index: PlanningIndex,
                           policy: Policy, workers: Int? = nil) -> [Spread] {
         let n = lines.count
@@ -109,7 +107,8 @@ enum ShipComplete {
                             var j = i + 1
                             while j < bounds[w + 1] && buffer[j].orderID == buffer[i].orderID { j += 1 }
                             if let key = review(&mine, i..<j, solver: &flagged[w], index: index, policy: policy) {
-                                found[w].append((key, i..<j))
+                                // (Before any is re-sourced, the order's lines are the solver's.)
+                                found[w].append((SpreadOrder(key: key, skus: (i..<j).map { buffer[$0].sku }), i..<j))
                             }
                             i = j
                         }

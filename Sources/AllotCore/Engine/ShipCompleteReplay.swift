@@ -7,7 +7,6 @@ struct SpreadOrder: Hashable, Sendable {
     var orderID: OrderID
     var skus: [SKU]
 
-    var key: (Int, Int32, Int32, String) { (priorityClass, requested, ordered, orderID) }
     var passKey: PassKey { PassKey(priorityClass: priorityClass, requested: requested, ordered: ordered, orderID: orderID) }
 
     /// The order as the pass sees it from its lines' solver recommendations, or nil when the pass does not re-source it.
@@ -222,7 +221,7 @@ struct ShipCompleteReplay {
             guard let order = index.order(plan.lines[i].orderID), order.shipComplete else { continue }
             if let s = SpreadOrder((i..<j).map { Engine.solverView($0, plan) }, order: order) { out.append(s) }
         }
-        return out.sorted { $0.key < $1.key }
+        return out.sorted { $0.passKey < $1.passKey }
     }
 }
 

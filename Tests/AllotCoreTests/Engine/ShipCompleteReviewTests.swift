@@ -25,6 +25,6 @@ struct ShipCompleteReviewTests {
         #expect(many == one)
         #expect(manySolver == oneSolver)
         #expect(manyFound.map(\.range) == oneFound.map(\.range))
-        #expect(manyFound.map(\.key.3) == oneFound.map(\.key.3))
+        #expect(manyFound.map(\.order) == oneFound.map(\.order))
     }
 }
