@@ -176,8 +176,10 @@ struct BenchPlan: ParsableCommand {
             var t0 = Date()
             _ = Engine.replanLines(skus: [sku], index: index, policy: policy, asOf: asOf)
             let solveMs = Date().timeIntervalSince(t0) * 1000
-            // The plan's own copy, made before the clock starts (a re-plan changes the plan it owns in place).
+            // The plan's own copy, made before the clock starts (a re-plan changes the plan it owns in place); the plan it
+            // copies is not needed any more.
             var owned = previous.unsharedCopy()
+            previous = Plan(asOf: asOf, policyVersion: policy.version, lines: [], summary: PlanSummary())
             t0 = Date()
             Engine.replan(skus: [sku], orders: [], plan: &owned, index: index, policy: policy, asOf: asOf)
             let firstMs = Date().timeIntervalSince(t0) * 1000
