@@ -135,7 +135,7 @@ enum ShipComplete {
     /// spread over several warehouses with every line whole, returns its place in the pass (it is to be re-sourced).
     static func review<Lines: MutableCollection & RandomAccessCollection>(
         _ lines: inout Lines, _ range: Range<Int>, solver: inout [LineKey: LineRecommendation], index: PlanningIndex, policy: Policy
-    ) -> (Int, Int32, Int32, String)? where Lines.Element == LineRecommendation, Lines.Index == Int {
+    ) -> PassKey? where Lines.Element == LineRecommendation, Lines.Index == Int {
         guard let o = index.order(lines[range.lowerBound].orderID), o.shipComplete else { return nil }
         let (sites, anyShort) = spread(lines, range)
         if !sites.isEmpty && anyShort {
@@ -158,9 +158,10 @@ enum ShipComplete {
     }
 
     /// The order in which spread orders are re-sourced: priority class, then first come first served.
-    static func priorityKey<Lines: RandomAccessCollection>(_ lines: Lines, _ range: Range<Int>, order o: Order) -> (Int, Int32, Int32, String)
+    static func priorityKey<Lines: RandomAccessCollection>(_ lines: Lines, _ range: Range<Int>, order o: Order) -> PassKey
         where Lines.Element == LineRecommendation, Lines.Index == Int {
-        ((range.map { lines[$0].priorityClass }.min() ?? 0), o.requestedDate.ordinal, o.orderDate.ordinal, o.id)
+        PassKey(priorityClass: range.map { lines[$0].priorityClass }.min() ?? 0, requested: o.requestedDate.ordinal,
+                ordered: o.orderDate.ordinal, orderID: o.id)
     }
 
     /// Re-sources one spread order to its cheapest single warehouse, or flags it for review saying why none can.

@@ -1,13 +1,10 @@
 /// A ship-complete order the solver left spread over several warehouses, which the ship-complete pass re-sources:
 /// when it comes in the pass (its priority key), and the skus whose free units it reads and takes.
 struct SpreadOrder: Hashable, Sendable {
-    var priorityClass: Int
-    var requested: Int32
-    var ordered: Int32
-    var orderID: OrderID
+    var passKey: PassKey
     var skus: [SKU]
 
-    var passKey: PassKey { PassKey(priorityClass: priorityClass, requested: requested, ordered: ordered, orderID: orderID) }
+    var orderID: OrderID { passKey.orderID }
 
     /// The order as the pass sees it from its lines' solver recommendations, or nil when the pass does not re-source it.
     init?(_ lines: [LineRecommendation], order: Order) {
@@ -18,8 +15,8 @@ struct SpreadOrder: Hashable, Sendable {
     }
 
     /// The order with its place in the pass and the skus of its lines (in any order, repeated or not).
-    init(key: (Int, Int32, Int32, String), skus: [SKU]) {
-        (priorityClass, requested, ordered, orderID) = key
+    init(key: PassKey, skus: [SKU]) {
+        passKey = key
         var sorted = skus.sorted()
         var k = 0
         for sku in sorted where k == 0 || sorted[k - 1] != sku { sorted[k] = sku; k += 1 }

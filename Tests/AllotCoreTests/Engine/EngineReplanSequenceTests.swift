@@ -119,7 +119,7 @@ struct EngineReplanSequenceTests {
     @Test("the spread orders kept by sku stay in the pass's order as orders join, move in and leave the pass")
     func spreadOrdersBySku() {
         func order(_ id: String, _ cls: Int, _ due: Int32, _ skus: [SKU]) -> SpreadOrder {
-            SpreadOrder(key: (cls, due, 0, id), skus: skus)
+            SpreadOrder(key: PassKey(priorityClass: cls, requested: due, ordered: 0, orderID: id), skus: skus)
         }
         var kept = SpreadOrders(inPassOrder: [order("SO-1", 0, 5, ["A", "B"]), order("SO-2", 1, 3, ["B", "C", "B"])])
         #expect(kept["SO-2"]?.skus == ["B", "C"], "an order's skus are listed once each, sorted")
