@@ -25,18 +25,24 @@ struct PairRepack {
     var version = 1
     var bucketChanged: [Int]
     var pairSolved: [Int]
-    /// Work buffers: the pair's lines, the tables' rows and the choice per line and state, the split's window.
+    /// Work buffers: the pair's lines, the tables' rows and the choice per line and state, the split's window and the
+    /// finite entries of the rows without a split line.
     var lines: [Int] = []
     var moving: [Int] = []
     var tableRows: [Double] = []
     var choice: [Int32] = []
     var window: [Int] = []
-    /// Per moving line: units at `u` chosen, its units, and (trying every packing) its cost whole at `u` and at `v`.
+    /// Per moving line: units at `u` chosen, its units, and (trying every packing) its cost whole at `u` and at `v` and
+    /// its objective per unit at each.
     var units: [Int] = []
     var qs: [Int] = []
+    var atU: [Double] = [], atV: [Double] = []
+    var unitU: [Double] = [], unitV: [Double] = []
+    /// Per moving line of a pair's table, the least the lines from it on can cost, and their units.
+    var rest: [Double] = []
+    var restUnits: [Int] = []
     /// The pair's lines' units at `u` and at `v`.
     var pa: [Int] = [], pb: [Int] = []
-    var atU: [Double] = [], atV: [Double] = []
     /// A line kept out of one bucket while `forceOut` re-packs, or -1.
     var forbidLine = -1, forbidBucket = -1
     /// The most cells (lines times units) a pair's table may have; larger pairs are left as they are.
@@ -270,7 +276,7 @@ struct PairRepack {
             best = enumerate(u, v, W: W, low: low)
         } else {
             guard lines.count * (W + 1) <= maxCells else { return false }
-            best = table(u, v, W: W, low: low)
+            best = table(u, v, W: W, low: low, limit: force ? .infinity : current + 1e-7 * (1 + abs(current)))
         }
         guard force ? best < .infinity : best < current - 1e-9 - 1e-12 * abs(current) else { return false }
         version += 1
@@ -285,17 +291,32 @@ struct PairRepack {
     }
 
     /// The pair's best packing by a table over the units sent to `u` (lines with and without the split line): its cost,
-    /// with each line's units at `u` in `units` (infinity when none fits).
+    /// with each line's units at `u` in `units` (infinity when none fits). States from which no packing can cost less
+    /// than `limit`, or reach `low` units at `u`, are left out (`limit`: infinity when any packing will do).
     ///
     /// The buffers only grow and are not filled in advance: every entry read is written first (a row's entries up to
     /// the units reached so far, a choice wherever its row's entry is finite), and the rows before and after each line
-    /// trade places instead of being copied.
-    mutating func table(_ u: Int, _ v: Int, W: Int, low: Int) -> Double {
+    /// trade places instead of being copied. The row without a split line is kept as the list of its finite entries
+    /// (sums of whole lines' units, sparse when lines are large); the row with one as the range holding its finite
+    /// entries; the splits are tried only within reach of a finite entry. (1M-line scenario: 15% of the first row's
+    /// entries and 40% of the second's were finite.)
+    mutating func table(_ u: Int, _ v: Int, W: Int, low: Int, limit: Double) -> Double {
         let width = W + 1, n = lines.count
+        // Per line, the least the lines from it on can cost (each whole at its cheaper bucket of the two), and their
+        // units.
+        rest.removeAll(keepingCapacity: true); rest.append(contentsOf: repeatElement(0, count: n + 1))
+        restUnits.removeAll(keepingCapacity: true); restUnits.append(contentsOf: repeatElement(0, count: n + 1))
+        for k in stride(from: n - 1, through: 0, by: -1) {
+            let l = lines[k], q = qs[k], barred = l == forbidLine
+            let atV = !(barred && v == forbidBucket) ? Double(q) * obj(l, v) + penalty : Double.infinity
+            let atU = !(barred && u == forbidBucket) ? Double(q) * obj(l, u) + penalty : Double.infinity
+            rest[k] = rest[k + 1] + min(atU, atV)
+            restUnits[k] = restUnits[k + 1] + q
+        }
         // The rows without and with a split line, before and after each line, in one buffer.
         if tableRows.count < 4 * width { tableRows = [Double](repeating: .infinity, count: 4 * width) }
         if choice.count < n * 2 * width { choice = [Int32](repeating: -1, count: n * 2 * width) }
-        if window.count < width { window = [Int](repeating: 0, count: width) }
+        if window.count < 3 * width { window = [Int](repeating: 0, count: 3 * width) }
         let penalty = self.penalty
         // Taken out of `self` while the loops read its lines and objectives.
         var rowBuffer = tableRows, choiceBuffer = choice, windowBuffer = window
@@ -306,10 +327,15 @@ struct PairRepack {
             choiceBuffer.withUnsafeMutableBufferPointer { choices in
                 windowBuffer.withUnsafeMutableBufferPointer { win in
                     var d0 = rows.baseAddress!, d1 = d0 + width, n0 = d0 + 2 * width, n1 = d0 + 3 * width
-                    let ch = choices.baseAddress!, wq = win.baseAddress!
+                    let ch = choices.baseAddress!
+                    // The split's queue, and the finite entries of the row without a split line, before and after.
+                    let wq = win.baseAddress!
+                    var live = wq + width, next = wq + 2 * width
+                    var liveCount = 1
+                    live[0] = 0
                     d0[0] = 0; d1[0] = .infinity
                     var reach = 0  // the most units sent to u so far (beyond it both rows are infinite)
-                    var anySplit = false  // whether the row with a split line has a finite entry yet (only splits make one)
+                    var lo1 = 1, hi1 = 0  // the range of the row with a split line that may be finite (empty at first)
                     for k in 0..<n {
                         let l = lines[k], q = qs[k]
                         let cu = obj(l, u), cv = obj(l, v)
@@ -319,37 +345,70 @@ struct PairRepack {
                         let top = min(W, reach + q)
                         for w in 0...top { n0[w] = .infinity; n1[w] = .infinity }
                         let c0 = ch + k * 2 * width, c1 = c0 + width
+                        // The states that may still lead to a better packing: those whose least completion stays below
+                        // `limit` and that can still reach `low` units at u.
+                        let lim = limit - rest[k], from = low - restUnits[k]
+                        var m = 0
+                        for i in 0..<liveCount { let w = live[i]; if w >= from && d0[w] < lim { live[m] = w; m += 1 } }
                         // Whole at v (x = 0) or whole at u (x = q), within each table.
-                        for w in 0...reach where d0[w] < .infinity {
+                        for i in 0..<m {
+                            let w = live[i]
                             if atV < .infinity, d0[w] + atV < n0[w] { n0[w] = d0[w] + atV; c0[w] = 0 }
                             if atU < .infinity, w + q <= W, d0[w] + atU < n0[w + q] { n0[w + q] = d0[w] + atU; c0[w + q] = Int32(q) }
                         }
-                        if anySplit {
-                            for w in 0...reach where d1[w] < .infinity {
-                                if atV < .infinity, d1[w] + atV < n1[w] { n1[w] = d1[w] + atV; c1[w] = 0 }
-                                if atU < .infinity, w + q <= W, d1[w] + atU < n1[w + q] { n1[w + q] = d1[w] + atU; c1[w + q] = Int32(q) }
+                        var nlo1 = Int.max, nhi1 = -1
+                        if max(lo1, from) <= hi1 {
+                            for w in max(lo1, from)...hi1 where d1[w] < lim {
+                                if atV < .infinity, d1[w] + atV < n1[w] {
+                                    n1[w] = d1[w] + atV; c1[w] = 0; nlo1 = min(nlo1, w); nhi1 = max(nhi1, w)
+                                }
+                                if atU < .infinity, w + q <= W, d1[w] + atU < n1[w + q] {
+                                    n1[w + q] = d1[w] + atU; c1[w + q] = Int32(q); nlo1 = min(nlo1, w + q); nhi1 = max(nhi1, w + q)
+                                }
                             }
                         }
                         // Split: x units at u (0 < x < q) from the table without a split line, the cost linear in x:
                         // d0[j] + (w - j) cu + (q - w + j) cv + 2 penalties, least over the window j in [w - q + 1, w - 1]
-                        // (a queue of candidates by rising key d0[j] - j (cu - cv)).
-                        if q > 1 && top >= 1 && cu.isFinite && cv.isFinite && !barred {
+                        // (a queue of candidates by rising key d0[j] - j (cu - cv)), for the w within q - 1 above a
+                        // state.
+                        if q > 1 && top >= 1 && cu.isFinite && cv.isFinite && !barred && m > 0 {
                             let slope = cu - cv
-                            var head = 0, tail = 0
-                            for w in 1...top {
-                                let j = w - 1
-                                if j <= reach, d0[j] < .infinity {
-                                    let key = d0[j] - Double(j) * slope
+                            var head = 0, tail = 0, i = 0
+                            var w = live[0] + 1
+                            while w <= top {
+                                if i < m && live[i] == w - 1 {
+                                    let j = w - 1, key = d0[j] - Double(j) * slope
                                     while tail > head, d0[wq[tail - 1]] - Double(wq[tail - 1]) * slope >= key { tail -= 1 }
-                                    wq[tail] = j; tail += 1
+                                    wq[tail] = j; tail += 1; i += 1
                                 }
                                 while tail > head, wq[head] < w - q + 1 { head += 1 }
-                                guard tail > head else { continue }
+                                guard tail > head else {
+                                    if i < m { w = live[i] + 1; continue } else { break }
+                                }
                                 let j0 = wq[head]
                                 let c = d0[j0] + Double(w - j0) * cu + Double(q - w + j0) * cv + 2 * penalty
-                                if c < n1[w] { n1[w] = c; c1[w] = Int32(-(w - j0) - 1); anySplit = true }  // from the table without
+                                if c < n1[w] {
+                                    n1[w] = c; c1[w] = Int32(-(w - j0) - 1)  // from the table without
+                                    nlo1 = min(nlo1, w); nhi1 = max(nhi1, w)
+                                }
+                                w += 1
                             }
                         }
+                        // The next row's finite entries without a split line: the states whole at v, merged with those
+                        // whole at u.
+                        var count = 0, a = 0, b = 0
+                        let viaV = atV < .infinity ? m : 0, viaU = atU < .infinity ? m : 0
+                        while a < viaV || b < viaU {
+                            let x = a < viaV ? live[a] : Int.max
+                            let y = b < viaU ? live[b] + q : Int.max
+                            if y > W { b = viaU; if x == Int.max { break } }
+                            let t = min(x, y > W ? Int.max : y)
+                            next[count] = t; count += 1
+                            if x == t { a += 1 }
+                            if y == t { b += 1 }
+                        }
+                        swap(&live, &next); liveCount = count
+                        (lo1, hi1) = nlo1 <= nhi1 ? (nlo1, nhi1) : (1, 0)
                         reach = top
                         swap(&d0, &n0); swap(&d1, &n1)
                     }
@@ -387,23 +446,42 @@ struct PairRepack {
     mutating func enumerate(_ u: Int, _ v: Int, W: Int, low: Int) -> Double {
         let n = lines.count
         atU.removeAll(keepingCapacity: true); atV.removeAll(keepingCapacity: true)
+        unitU.removeAll(keepingCapacity: true); unitV.removeAll(keepingCapacity: true)
+        var splittable = 0  // the lines that may split (more than one unit, not kept out of a bucket)
         for (k, l) in lines.enumerated() {
             atU.append(l == forbidLine && u == forbidBucket ? .infinity : Double(qs[k]) * obj(l, u) + penalty)
             atV.append(l == forbidLine && v == forbidBucket ? .infinity : Double(qs[k]) * obj(l, v) + penalty)
+            unitU.append(obj(l, u)); unitV.append(obj(l, v))
+            if qs[k] > 1 && l != forbidLine { splittable |= 1 << k }
         }
+        let penalty = self.penalty
         var best = Double.infinity, bestMask = -1, bestSplit = -1, bestX = 0
-        for mask in 0..<(1 << n) {
-            var sum = 0, cost = 0.0
-            for k in 0..<n { if mask & (1 << k) != 0 { sum += qs[k]; cost += atU[k] } else { cost += atV[k] } }
-            if sum >= low && sum <= W && cost < best { best = cost; bestMask = mask; bestSplit = -1 }
-            // One line at v splits instead: x of its units at u, the rest at v.
-            for k in 0..<n where mask & (1 << k) == 0 && qs[k] > 1 && lines[k] != forbidLine {
-                let lo = max(1, low - sum), hi = min(qs[k] - 1, W - sum)
-                guard lo <= hi else { continue }
-                let cu = obj(lines[k], u), cv = obj(lines[k], v)
-                let x = cu < cv ? hi : lo
-                let c = cost - atV[k] + Double(x) * cu + Double(qs[k] - x) * cv + 2 * penalty
-                if c < best { best = c; bestMask = mask; bestSplit = k; bestX = x }
+        qs.withUnsafeBufferPointer { qs in
+            atU.withUnsafeBufferPointer { atU in
+                atV.withUnsafeBufferPointer { atV in
+                    unitU.withUnsafeBufferPointer { cus in
+                        unitV.withUnsafeBufferPointer { cvs in
+                            for mask in 0..<(1 << n) {
+                                var sum = 0, cost = 0.0
+                                for k in 0..<n { if mask & (1 << k) != 0 { sum += qs[k]; cost += atU[k] } else { cost += atV[k] } }
+                                if sum >= low && sum <= W && cost < best { best = cost; bestMask = mask; bestSplit = -1 }
+                                // One line at v splits instead: x of its units at u (at least one), the rest at v.
+                                guard sum < W else { continue }
+                                var candidates = ~mask & splittable
+                                while candidates != 0 {
+                                    let k = candidates.trailingZeroBitCount
+                                    candidates &= candidates - 1
+                                    let lo = max(1, low - sum), hi = min(qs[k] - 1, W - sum)
+                                    guard lo <= hi else { continue }
+                                    let cu = cus[k], cv = cvs[k]
+                                    let x = cu < cv ? hi : lo
+                                    let c = cost - atV[k] + Double(x) * cu + Double(qs[k] - x) * cv + 2 * penalty
+                                    if c < best { best = c; bestMask = mask; bestSplit = k; bestX = x }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         guard bestMask >= 0 else { return .infinity }

@@ -6,15 +6,15 @@ import Testing
 @Suite("Two-bucket re-packing against the split penalty")
 struct PairRepackTests {
     /// A random pair: lines holding units at bucket 0 and/or 1 (some also at bucket 2, which stays), each its own
-    /// class, some unable to use one of the two; capacities leave a few free units.
-    static func instance(seed: UInt64, lines n: Int) -> PairRepack {
+    /// class, some unable to use one of the two; capacities leave a few free units (up to `free`).
+    static func instance(seed: UInt64, lines n: Int, units: ClosedRange<Int> = 1...5, free: Int = 3) -> PairRepack {
         var rng = SeededRandom(state: seed)
         let B = 3
         var objective: [Double] = []
         var allocations: [[(b: Int, q: Int)]] = []
         for _ in 0..<n {
             var row = (0..<B).map { _ in Double(Int.random(in: 2...20, using: &rng)) * 0.25 }
-            let q = Int.random(in: 1...5, using: &rng)
+            let q = Int.random(in: units, using: &rng)
             let only = Int.random(in: 0..<6, using: &rng)  // 0: only bucket 0 usable, 1: only bucket 1
             if only < 2 { row[1 - only] = .infinity }
             var pieces: [(b: Int, q: Int)] = []
@@ -25,7 +25,7 @@ struct PairRepackTests {
             objective += row
             allocations.append(pieces)
         }
-        let cap = [Int.random(in: 0...3, using: &rng), Int.random(in: 0...3, using: &rng), 0]
+        let cap = [Int.random(in: 0...free, using: &rng), Int.random(in: 0...free, using: &rng), 0]
         return PairRepack(B: B, penalty: 4, objective: objective, lineClass: Array(0..<n), allocations: allocations, cap: cap)
 
     }
@@ -81,6 +81,32 @@ struct PairRepackTests {
             #expect(r.allocations.allSatisfy { $0.allSatisfy { $0.q > 0 } && Set($0.map(\.b)).count == $0.count })
         }
         #expect(improvedSome > 5, "the random pairs leave room to improve")
+    }
+
+    /// Large lines make the table's rows sparse (only sums of whole lines' units are reached without a split), and the
+    /// table leaves out states that cannot beat the current packing: on such pairs, too many lines for a brute force,
+    /// it must agree with trying every packing, re-packing freely and with a line forced out.
+    @Test("the table agrees with trying every packing on pairs of large lines", arguments: [8, 10])
+    func largeLines(lines: Int) {
+        var improvedSome = 0, forcedSome = 0
+        for seed in UInt64(1)...60 {
+            let plain = Self.instance(seed: seed &* 6151 &+ UInt64(lines), lines: lines, units: 1...40, free: 25)
+            var byTable = plain, byTrying = plain
+            byTable.enumerateUpTo = 0; byTrying.enumerateUpTo = 16; byTable.maxCells = 1_000_000
+            let improved = byTable.repack(0, 1)
+            #expect(improved == byTrying.repack(0, 1), "seed \(seed): the table and trying every packing disagree")
+            #expect(abs(Self.value(byTable) - Self.value(byTrying)) < 1e-9,
+                    "seed \(seed): table \(Self.value(byTable)), trying every packing \(Self.value(byTrying))")
+            if improved { improvedSome += 1 }
+            guard let l = plain.allocations.indices.first(where: { plain.qty($0, 0) > 0 && plain.obj($0, 1).isFinite }) else { continue }
+            var forcedTable = plain, forcedTrying = plain
+            forcedTable.enumerateUpTo = 0; forcedTrying.enumerateUpTo = 16; forcedTable.maxCells = 1_000_000
+            let forced = forcedTable.forceOut(line: l, from: 0, into: 1)
+            #expect(forced == forcedTrying.forceOut(line: l, from: 0, into: 1), "seed \(seed): forced packings disagree")
+            #expect(abs(Self.value(forcedTable) - Self.value(forcedTrying)) < 1e-9, "seed \(seed): forced to different costs")
+            if forced { forcedSome += 1; #expect(forcedTable.qty(l, 0) == 0) }
+        }
+        #expect(improvedSome > 5 && forcedSome > 20, "improved \(improvedSome), forced \(forcedSome)")
     }
 
     /// `r` again, with these prices of its buckets (each class's base its least objective less price).
