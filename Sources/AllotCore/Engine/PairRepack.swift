@@ -21,9 +21,15 @@ struct PairRepack {
     var cap: [Int]
     /// The lines holding units at each bucket.
     var holders: [[Int]]
-    /// Bumped by every re-packing; per bucket the version at which it changed, per pair the version it was last solved.
+    /// Bumped by every re-packing; per bucket the version at which it changed (a line holding units there changed), and
+    /// the version at which its own pieces changed; per pair the version it was last solved.
+    ///
+    /// A pair's problem reads only the pieces at its two buckets (and their free units, prices and lines shared): a line
+    /// re-packed elsewhere leaves it as it was, and a pair solved exactly since its buckets' own pieces last changed
+    /// would find nothing again. The wider `bucketChanged` picks the pairs the sweeps look at.
     var version = 1
     var bucketChanged: [Int]
+    var piecesChanged: [Int]
     var pairSolved: [Int]
     /// Work buffers: the pair's lines, the tables' rows and the choice per line and state, the split's window and the
     /// finite entries of the rows without a split line.
@@ -41,8 +47,9 @@ struct PairRepack {
     /// Per moving line of a pair's table, the least the lines from it on can cost, and their units.
     var rest: [Double] = []
     var restUnits: [Int] = []
-    /// The pair's lines' units at `u` and at `v`.
+    /// The pair's lines' units at `u` and at `v`, and their objectives per unit there.
     var pa: [Int] = [], pb: [Int] = []
+    var lineU: [Double] = [], lineV: [Double] = []
     /// A line kept out of one bucket while `forceOut` re-packs, or -1.
     var forbidLine = -1, forbidBucket = -1
     /// The most cells (lines times units) a pair's table may have; larger pairs are left as they are.
@@ -67,6 +74,7 @@ struct PairRepack {
         holders = [[Int]](repeating: [], count: B)
         for l in allocations.indices { for a in allocations[l] { holders[a.b].append(l) } }
         bucketChanged = [Int](repeating: 0, count: B)
+        piecesChanged = [Int](repeating: 0, count: B)
         pairSolved = [Int](repeating: -1, count: B * B)  // (below every bucket's version: each pair is solved once)
         reducedHeld = [Double](repeating: 0, count: B)
         sharedLines = [Int](repeating: 0, count: B * B)
@@ -162,7 +170,7 @@ struct PairRepack {
                 for t in 0..<B where t != b && obj(l, t).isFinite {
                     guard kicks < maxKicks else { return }
                     kicks += 1
-                    let saved = (allocations, cap, holders, version, bucketChanged, pairSolved, reducedHeld, sharedLines)
+                    let saved = (allocations, cap, holders, version, bucketChanged, piecesChanged, pairSolved, reducedHeld, sharedLines)
                     guard forceOut(line: l, from: b, into: t) else { continue }
                     settle(after: saved.3, kicked: b, t, sweeps: sweeps)
                     let now = value()
@@ -170,7 +178,7 @@ struct PairRepack {
                         current = now; kept = true
                         break  // the line's pieces changed: on to the next line
                     }
-                    (allocations, cap, holders, version, bucketChanged, pairSolved, reducedHeld, sharedLines) = saved
+                    (allocations, cap, holders, version, bucketChanged, piecesChanged, pairSolved, reducedHeld, sharedLines) = saved
                 }
             }
         }
@@ -188,11 +196,11 @@ struct PairRepack {
         sweepPairs(changedAfter: start, maxSweeps: sweeps)
     }
 
-    /// Re-packs `u` and `v` (u < v) unless solved since either changed (solved exactly, a pair is not worth solving
-    /// again until then); whether that changed them.
+    /// Re-packs `u` and `v` (u < v) unless solved since the pieces at either changed (solved exactly, a pair is not worth
+    /// solving again until then); whether that changed them.
     @discardableResult
     mutating func solveIfStale(_ u: Int, _ v: Int) -> Bool {
-        guard pairSolved[u * B + v] < max(bucketChanged[u], bucketChanged[v]) else { return false }
+        guard pairSolved[u * B + v] < max(piecesChanged[u], piecesChanged[v]) else { return false }
         let changed = mayImprove(u, v) && repack(u, v)
         pairSolved[u * B + v] = version
         return changed
@@ -224,8 +232,18 @@ struct PairRepack {
     mutating func repack(_ u: Int, _ v: Int, force: Bool = false) -> Bool {
         // The pair's lines (those at u, then those only at v) with their units at each.
         lines.removeAll(keepingCapacity: true); pa.removeAll(keepingCapacity: true); pb.removeAll(keepingCapacity: true)
-        for l in holders[u] { lines.append(l); pa.append(qty(l, u)); pb.append(qty(l, v)) }
-        for l in holders[v] where qty(l, u) == 0 { lines.append(l); pa.append(0); pb.append(qty(l, v)) }
+        lineU.removeAll(keepingCapacity: true); lineV.removeAll(keepingCapacity: true)
+        for side in 0..<2 {
+            let (from, other) = side == 0 ? (u, v) : (v, u)
+            for l in holders[from] {
+                var here = 0, there = 0
+                for p in allocations[l] { if p.b == from { here = p.q } else if p.b == other { there = p.q } }
+                if from == v && there > 0 { continue }  // (already taken with u's)
+                lines.append(l)
+                if from == u { pa.append(here); pb.append(there) } else { pa.append(0); pb.append(here) }
+                lineU.append(obj(l, u)); lineV.append(obj(l, v))
+            }
+        }
         // What the pair could gain at most: each line's cost above its least (whole, at its cheaper bucket of the two),
         // summed. A line none of whose other states costs less above that least than the whole gain cannot change in a
         // better packing: it stays, and only the lines that may move go into the search.
@@ -234,8 +252,7 @@ struct PairRepack {
         // much. (1M-line scenario: of the pairs the split search looked at, 59% were ruled out by `mayImprove` alone.)
         var gain = 0.0
         for k in lines.indices {
-            let l = lines[k], a = pa[k], b = pb[k]
-            let cu = obj(l, u), cv = obj(l, v)
+            let a = pa[k], b = pb[k], cu = lineU[k], cv = lineV[k]
             let least = Double(a + b) * min(cu, cv) + penalty
             gain += (a > 0 ? Double(a) * cu + penalty : 0) + (b > 0 ? Double(b) * cv + penalty : 0) - least
         }
@@ -247,7 +264,7 @@ struct PairRepack {
         moving.removeAll(keepingCapacity: true); qs.removeAll(keepingCapacity: true)
         for k in lines.indices {
             let l = lines[k], a = pa[k], b = pb[k], q = a + b
-            let cu = obj(l, u), cv = obj(l, v)
+            let cu = lineU[k], cv = lineV[k]
             var stays = !(cu.isFinite && cv.isFinite)
             if !stays && (a == 0 || b == 0) {
                 // Whole at one of the two: its other states are whole at the other, or split.
@@ -281,6 +298,7 @@ struct PairRepack {
         guard force ? best < .infinity : best < current - 1e-9 - 1e-12 * abs(current) else { return false }
         version += 1
         bucketChanged[u] = version; bucketChanged[v] = version
+        piecesChanged[u] = version; piecesChanged[v] = version
         for (n, l) in lines.enumerated() {
             let q = qs[n]
             for b in allocations[l] where b.b != u && b.b != v { bucketChanged[b.b] = version }
