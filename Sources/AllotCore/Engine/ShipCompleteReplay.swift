@@ -122,6 +122,8 @@ struct ShipCompleteReplay {
     private var lines: [OrderID: [LineRecommendation]] = [:]
     private var passSolver: [LineKey: LineRecommendation] = [:]
     private var ledger: SupplyLedger
+    /// The positions of the orders' lines in the plan as it was, as looked up (a search of the plan's million keys).
+    private var ranges: [OrderID: Range<Int>] = [:]
     /// Per sku whose free units the replay follows, the place in the pass up to which every order's doings with it are
     /// in the ledger (the replay catches a sku up only when a re-sourced order is about to read it).
     private var caughtUp: [SKU: PassKey] = [:]
@@ -141,7 +143,7 @@ struct ShipCompleteReplay {
         var dirty = dirty
         var queue = PassQueue()
         for (o, var mine) in affected {
-            let old = Engine.orderRange(o, in: plan.lines)
+            let old = range(of: o)
             // An order the solver recommends exactly as before is like any other: redone only if it finds changed units.
             if old.count == mine.count && zip(old, mine).allSatisfy({ Engine.solverView($0, plan) == $1 }) { continue }
             let before = spread[o]
@@ -160,7 +162,7 @@ struct ShipCompleteReplay {
         while let key = queue.pop() {
             guard let s = spread[key.orderID] else { continue }
             for sku in s.skus { catchUp(sku, before: key) }
-            var mine = lines[s.orderID] ?? Engine.orderRange(s.orderID, in: plan.lines).map { Engine.solverView($0, plan) }
+            var mine = lines[s.orderID] ?? range(of: s.orderID).map { Engine.solverView($0, plan) }
             let solved = mine
             ShipComplete.resource(&mine, mine.indices, ledger: &ledger, solver: &passSolver, index: index, policy: policy)
             for sku in movedDifferently(s.orderID, solved: solved, passed: mine) where dirty.insert(sku).inserted {
@@ -170,6 +172,14 @@ struct ShipCompleteReplay {
             for sku in s.skus { caughtUp[sku] = key }
             lines[s.orderID] = mine
         }
+    }
+
+    /// The positions of order `id`'s lines in the plan as it was.
+    private mutating func range(of id: OrderID) -> Range<Int> {
+        if let r = ranges[id] { return r }
+        let r = Engine.orderRange(id, in: plan.lines)
+        ranges[id] = r
+        return r
     }
 
     /// Replays, for `sku`, the doings of the orders before `key` in the pass not replayed yet: none of them is redone
@@ -182,10 +192,10 @@ struct ShipCompleteReplay {
 
     /// The skus of an order's lines whose units move differently than in the previous pass: a line of the sku now
     /// released from other supplies, or taking others, than before (or a line that came or went).
-    private func movedDifferently(_ o: OrderID, solved: [LineRecommendation], passed: [LineRecommendation]) -> Set<SKU> {
+    private mutating func movedDifferently(_ o: OrderID, solved: [LineRecommendation], passed: [LineRecommendation]) -> Set<SKU> {
         var out = Set<SKU>()
         var before: [Int: (sku: SKU, solved: [Allocation], passed: [Allocation])] = [:]
-        for k in Engine.orderRange(o, in: plan.lines) {
+        for k in range(of: o) {
             before[plan.lines[k].lineNo] = (plan.lines[k].sku, Engine.solverView(k, plan).allocations, plan.lines[k].allocations)
         }
         for (s, r) in zip(solved, passed) {
@@ -201,9 +211,9 @@ struct ShipCompleteReplay {
     /// Replays what a spread order that stays as it was did to `sku`'s free units: its lines of the sku leave the
     /// supplies the solver gave them and take the ones the pass gave them.
     private mutating func replayOld(_ id: OrderID, _ sku: SKU) {
-        let range = Engine.orderRange(id, in: plan.lines)
-        for k in range where plan.lines[k].sku == sku { ledger.release(Engine.solverView(k, plan).allocations, sku: sku) }
-        for k in range where plan.lines[k].sku == sku { ledger.take(plan.lines[k].allocations, sku: sku) }
+        let positions = range(of: id)
+        for k in positions where plan.lines[k].sku == sku { ledger.release(Engine.solverView(k, plan).allocations, sku: sku) }
+        for k in positions where plan.lines[k].sku == sku { ledger.take(plan.lines[k].allocations, sku: sku) }
     }
 
     /// The spread ship-complete orders of a whole plan, from every line's solver recommendation, in the pass's order (for
