@@ -31,10 +31,9 @@ struct PairRepack {
     var bucketChanged: [Int]
     var piecesChanged: [Int]
     var pairSolved: [Int]
-    /// Work buffers: the pair's lines, the tables' rows and the choice per line and state, the split's window and the
-    /// finite entries of the rows without a split line.
+    /// Work buffers: the pair's moving lines, the tables' rows and the choice per line and state, the split's window and
+    /// the finite entries of the rows without a split line.
     var lines: [Int] = []
-    var moving: [Int] = []
     var tableRows: [Double] = []
     var choice: [Int32] = []
     var window: [Int] = []
@@ -47,9 +46,9 @@ struct PairRepack {
     /// Per moving line of a pair's table, the least the lines from it on can cost, and their units.
     var rest: [Double] = []
     var restUnits: [Int] = []
-    /// The pair's lines' units at `u` and at `v`, and their objectives per unit there.
-    var pa: [Int] = [], pb: [Int] = []
-    var lineU: [Double] = [], lineV: [Double] = []
+    /// The pair's lines with their units at `u` and at `v` and their objectives per unit there.
+    struct PairLine { var line: Int; var a: Int; var b: Int; var cu: Double; var cv: Double }
+    var pairLines: [PairLine] = []
     /// A line kept out of one bucket while `forceOut` re-packs, or -1.
     var forbidLine = -1, forbidBucket = -1
     /// The most cells (lines times units) a pair's table may have; larger pairs are left as they are.
@@ -230,41 +229,37 @@ struct PairRepack {
     /// Solves the two-bucket problem of `u` and `v` exactly and applies it when it lowers cost plus penalties (or, with
     /// `force`, whenever a packing fits: see `forceOut`).
     mutating func repack(_ u: Int, _ v: Int, force: Bool = false) -> Bool {
-        // The pair's lines (those at u, then those only at v) with their units at each.
-        lines.removeAll(keepingCapacity: true); pa.removeAll(keepingCapacity: true); pb.removeAll(keepingCapacity: true)
-        lineU.removeAll(keepingCapacity: true); lineV.removeAll(keepingCapacity: true)
-        for side in 0..<2 {
-            let (from, other) = side == 0 ? (u, v) : (v, u)
-            for l in holders[from] {
-                var here = 0, there = 0
-                for p in allocations[l] { if p.b == from { here = p.q } else if p.b == other { there = p.q } }
-                if from == v && there > 0 { continue }  // (already taken with u's)
-                lines.append(l)
-                if from == u { pa.append(here); pb.append(there) } else { pa.append(0); pb.append(here) }
-                lineU.append(obj(l, u)); lineV.append(obj(l, v))
-            }
-        }
+        // The pair's lines (those at u, then those only at v) with their units and objectives at each.
         // What the pair could gain at most: each line's cost above its least (whole, at its cheaper bucket of the two),
         // summed. A line none of whose other states costs less above that least than the whole gain cannot change in a
         // better packing: it stays, and only the lines that may move go into the search.
         // A second bound, from the prices (`priceBound`). A line whole at one of the two stays, too, when moved whole
         // it would hold that much reduced cost at the other, and split it would cost a new piece's penalty of that
         // much. (1M-line scenario: of the pairs the split search looked at, 59% were ruled out by `mayImprove` alone.)
+        pairLines.removeAll(keepingCapacity: true)
         var gain = 0.0
-        for k in lines.indices {
-            let a = pa[k], b = pb[k], cu = lineU[k], cv = lineV[k]
-            let least = Double(a + b) * min(cu, cv) + penalty
-            gain += (a > 0 ? Double(a) * cu + penalty : 0) + (b > 0 ? Double(b) * cv + penalty : 0) - least
+        for side in 0..<2 {
+            let (from, other) = side == 0 ? (u, v) : (v, u)
+            for l in holders[from] {
+                var here = 0, there = 0
+                for p in allocations[l] { if p.b == from { here = p.q } else if p.b == other { there = p.q } }
+                if from == v && there > 0 { continue }  // (already taken with u's)
+                let (a, b) = from == u ? (here, there) : (0, here)
+                let cu = obj(l, u), cv = obj(l, v)
+                let least = Double(a + b) * min(cu, cv) + penalty
+                gain += (a > 0 ? Double(a) * cu + penalty : 0) + (b > 0 ? Double(b) * cv + penalty : 0) - least
+                pairLines.append(PairLine(line: l, a: a, b: b, cu: cu, cv: cv))
+            }
         }
         let priceGain = priceBound(u, v)
         guard force || min(gain, priceGain) > 1e-6 else { return false }
         if force { gain = .infinity }  // (every line may move)
         var au = cap[u], av = cap[v], total = 0  // free units, plus the moving lines'
         var current = 0.0
-        moving.removeAll(keepingCapacity: true); qs.removeAll(keepingCapacity: true)
-        for k in lines.indices {
-            let l = lines[k], a = pa[k], b = pb[k], q = a + b
-            let cu = lineU[k], cv = lineV[k]
+        lines.removeAll(keepingCapacity: true); qs.removeAll(keepingCapacity: true)
+        for k in pairLines.indices {
+            let (l, a, b, cu, cv) = (pairLines[k].line, pairLines[k].a, pairLines[k].b, pairLines[k].cu, pairLines[k].cv)
+            let q = a + b
             var stays = !(cu.isFinite && cv.isFinite)
             if !stays && (a == 0 || b == 0) {
                 // Whole at one of the two: its other states are whole at the other, or split.
@@ -279,12 +274,11 @@ struct PairRepack {
                 }
             }
             if stays { continue }
-            moving.append(l); qs.append(q)
+            lines.append(l); qs.append(q)
             au += a; av += b; total += q
             if a > 0 { current += Double(a) * cu + penalty }
             if b > 0 { current += Double(b) * cv + penalty }
         }
-        swap(&lines, &moving)
         guard !lines.isEmpty else { return false }
         let W = min(au, total), low = max(0, total - av)
         guard low <= W else { return false }
