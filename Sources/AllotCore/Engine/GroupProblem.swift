@@ -171,8 +171,9 @@ struct GroupProblem: Sendable {
         let bCount = buckets.count
         routeTable = ix.routeTable
         latenessPerUnitDay = policy.cost.latenessPerUnitDay
-        arcWays = Array(repeating: ArcWay.none, count: classes.count * bCount)
-        objective = Array(repeating: .infinity, count: classes.count * bCount)
+        // Filled through pointers below, then stored (an element written into `self` checks its array's uniqueness).
+        var arcWays = [ArcWay](repeating: ArcWay.none, count: classes.count * bCount)
+        var objective = [Double](repeating: .infinity, count: classes.count * bCount)
         let supply = buckets
         var bucketsOfSlot = [Range<Int>](repeating: 0..<0, count: skus.count)
         var start = 0
@@ -198,42 +199,49 @@ struct GroupProblem: Sendable {
         let agingBonus = supply.map { $0.kind == .onHand ? policy.cost.agingBonusPerUnitDay * Double($0.ageDays) : 0 }
         // Per class, the least freight of its arcs (infinite: none).
         var cheapestFreight = [Double](repeating: .infinity, count: classes.count)
-        ix.routeTable.withUnsafeBufferPointer { table in
-            for c in classes.indices {
-                let own = classes[c].skuSlot, region = classes[c].region, requested = classes[c].requested
-                if c >= firstProtected {
-                    // Protected units only sit in a bucket; they ship nowhere and cost nothing.
-                    for b in bucketsOfSlot[own] where supply[b].availableDay <= requested {
-                        arcWays[c * bCount + b] = ArcWay.stay
-                        objective[c * bCount + b] = 0
-                    }
-                    continue
-                }
-                let subs = classes[c].allowSubstitute ? substitutes[own] : []
-                for k in -1..<subs.count {
-                    let (slot, rank) = k < 0 ? (own, 0) : subs[k]
-                    for b in bucketsOfSlot[slot] {
-                        let r = routeOf[b]
-                        let range = ix.routeRange(from: r.w, stock: r.stock, to: region)
-                        let ways = UnsafeBufferPointer(rebasing: table[range])
-                        let chosen = if let memo, region >= 0 {
-                            memo.way(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways, availableDay: r.day,
-                                     requested: requested, policy: policy)
-                        } else {
-                            Routing.chooseWay(ways, availableDay: r.day, requested: requested, policy: policy)
+        arcWays.withUnsafeMutableBufferPointer { arcWays in
+            objective.withUnsafeMutableBufferPointer { objective in
+                ix.routeTable.withUnsafeBufferPointer { table in
+                    for c in classes.indices {
+                        let own = classes[c].skuSlot, region = classes[c].region, requested = classes[c].requested
+                        if c >= firstProtected {
+                            // Protected units only sit in a bucket; they ship nowhere and cost nothing.
+                            for b in bucketsOfSlot[own] where supply[b].availableDay <= requested {
+                                arcWays[c * bCount + b] = ArcWay.stay
+                                objective[c * bCount + b] = 0
+                            }
+                            continue
                         }
-                        guard let chosen else { continue }
-                        let i = c * bCount + b
-                        arcWays[i] = ArcWay(way: Int32(range.lowerBound + chosen.way), daysLate: Int32(chosen.late))
-                        let way = ways[chosen.way]
-                        if way.unitFreight < cheapestFreight[c] { cheapestFreight[c] = way.unitFreight }
-                        var obj = Routing.unitCost(way, late: chosen.late, latenessPerUnitDay: latenessPerUnitDay) - agingBonus[b]
-                        if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
-                        objective[i] = obj
+                        let subs = classes[c].allowSubstitute ? substitutes[own] : []
+                        for k in -1..<subs.count {
+                            let (slot, rank) = k < 0 ? (own, 0) : subs[k]
+                            for b in bucketsOfSlot[slot] {
+                                let r = routeOf[b]
+                                let range = ix.routeRange(from: r.w, stock: r.stock, to: region)
+                                let ways = UnsafeBufferPointer(rebasing: table[range])
+                                let chosen = if let memo, region >= 0 {
+                                    memo.way(ix.routeKey(from: r.w, stock: r.stock, to: region), ways: ways,
+                                             availableDay: r.day, requested: requested, policy: policy)
+                                } else {
+                                    Routing.chooseWay(ways, availableDay: r.day, requested: requested, policy: policy)
+                                }
+                                guard let chosen else { continue }
+                                let i = c * bCount + b
+                                arcWays[i] = ArcWay(way: Int32(range.lowerBound + chosen.way), daysLate: Int32(chosen.late))
+                                let way = ways[chosen.way]
+                                if way.unitFreight < cheapestFreight[c] { cheapestFreight[c] = way.unitFreight }
+                                var obj = Routing.unitCost(way, late: chosen.late, latenessPerUnitDay: latenessPerUnitDay)
+                                    - agingBonus[b]
+                                if rank > 0 { obj += GroupProblem.substitutionPenalty * Double(rank) }
+                                objective[i] = obj
+                            }
+                        }
                     }
                 }
             }
         }
+        self.arcWays = arcWays
+        self.objective = objective
         // Margin after the cheapest freight (the same for every line of a class, kept as its arcs were chosen), for
         // `within_class = "margin"` and LOW_MARGIN.
         for i in lines.indices where lines[i].cls >= 0 {
