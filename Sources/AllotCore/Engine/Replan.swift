@@ -234,7 +234,7 @@ extension Engine {
 
     /// The re-solved lines that differ from the previous plan's solver recommendation (or are new), and every re-solved
     /// line of the changed `orders`, by order. Found by walks over the plan in key order, galloping between them: one, or
-    /// for a large group one per core, each over its run of the lines (nearly every line is compared in full, as most
+    /// for a large group eight runs of the lines shared by the cores (nearly every line is compared in full, as most
     /// come out as they were: 11.6k lines of the 1M-line bench's busiest sku took 13.7 ms on one core).
     static func differing(_ fresh: [LineRecommendation], orders: Set<OrderID>, in plan: Plan) -> [OrderID: [LineRecommendation]] {
         // (The groups' lines come in key order as a rule: then the sort, by string keys, is skipped.)
