@@ -43,6 +43,9 @@ struct PairRepack {
     var qs: [Int] = []
     var atU: [Double] = [], atV: [Double] = []
     var unitU: [Double] = [], unitV: [Double] = []
+    /// Per packing of the moving lines (the set of lines at `u`), trying every packing: its cost and units at `u`.
+    var packingCost: [Double] = []
+    var packingUnits: [Int] = []
     /// Per moving line of a pair's table, the least the lines from it on can cost, and their units.
     var rest: [Double] = []
     var restUnits: [Int] = []
@@ -466,16 +469,29 @@ struct PairRepack {
             unitU.append(obj(l, u)); unitV.append(obj(l, v))
             if qs[k] > 1 && l != forbidLine { splittable |= 1 << k }
         }
+        // Every packing's cost and units at u, summed line by line in line order (as one packing at a time would): each
+        // line's choice is added to the packings of the lines before it.
+        let packings = 1 << n
+        if packingCost.count < packings {
+            packingCost = [Double](repeating: 0, count: packings); packingUnits = [Int](repeating: 0, count: packings)
+        }
+        packingCost[0] = 0; packingUnits[0] = 0
+        for k in 0..<n {
+            for mask in 0..<(1 << k) {
+                packingCost[mask | 1 << k] = packingCost[mask] + atU[k]; packingUnits[mask | 1 << k] = packingUnits[mask] + qs[k]
+                packingCost[mask] += atV[k]
+            }
+        }
         let penalty = self.penalty
         var best = Double.infinity, bestMask = -1, bestSplit = -1, bestX = 0
+        packingCost.withUnsafeBufferPointer { packingCost in packingUnits.withUnsafeBufferPointer { packingUnits in
         qs.withUnsafeBufferPointer { qs in
             atU.withUnsafeBufferPointer { atU in
                 atV.withUnsafeBufferPointer { atV in
                     unitU.withUnsafeBufferPointer { cus in
                         unitV.withUnsafeBufferPointer { cvs in
-                            for mask in 0..<(1 << n) {
-                                var sum = 0, cost = 0.0
-                                for k in 0..<n { if mask & (1 << k) != 0 { sum += qs[k]; cost += atU[k] } else { cost += atV[k] } }
+                            for mask in 0..<packings {
+                                let sum = packingUnits[mask], cost = packingCost[mask]
                                 if sum >= low && sum <= W && cost < best { best = cost; bestMask = mask; bestSplit = -1 }
                                 // One line at v splits instead: x of its units at u (at least one), the rest at v.
                                 guard sum < W else { continue }
@@ -496,6 +512,7 @@ struct PairRepack {
                 }
             }
         }
+        } }
         guard bestMask >= 0 else { return .infinity }
         units.removeAll(keepingCapacity: true)
         for k in 0..<n { units.append(k == bestSplit ? bestX : (bestMask & (1 << k) != 0 ? qs[k] : 0)) }
