@@ -483,36 +483,26 @@ struct PairRepack {
             }
         }
         let penalty = self.penalty
+        // (Read through local copies of the buffers, which the loop does not change.)
+        let packingCost = packingCost, packingUnits = packingUnits, qs = qs, atV = atV, cus = unitU, cvs = unitV
         var best = Double.infinity, bestMask = -1, bestSplit = -1, bestX = 0
-        packingCost.withUnsafeBufferPointer { packingCost in packingUnits.withUnsafeBufferPointer { packingUnits in
-        qs.withUnsafeBufferPointer { qs in
-            atU.withUnsafeBufferPointer { atU in
-                atV.withUnsafeBufferPointer { atV in
-                    unitU.withUnsafeBufferPointer { cus in
-                        unitV.withUnsafeBufferPointer { cvs in
-                            for mask in 0..<packings {
-                                let sum = packingUnits[mask], cost = packingCost[mask]
-                                if sum >= low && sum <= W && cost < best { best = cost; bestMask = mask; bestSplit = -1 }
-                                // One line at v splits instead: x of its units at u (at least one), the rest at v.
-                                guard sum < W else { continue }
-                                var candidates = ~mask & splittable
-                                while candidates != 0 {
-                                    let k = candidates.trailingZeroBitCount
-                                    candidates &= candidates - 1
-                                    let lo = max(1, low - sum), hi = min(qs[k] - 1, W - sum)
-                                    guard lo <= hi else { continue }
-                                    let cu = cus[k], cv = cvs[k]
-                                    let x = cu < cv ? hi : lo
-                                    let c = cost - atV[k] + Double(x) * cu + Double(qs[k] - x) * cv + 2 * penalty
-                                    if c < best { best = c; bestMask = mask; bestSplit = k; bestX = x }
-                                }
-                            }
-                        }
-                    }
-                }
+        for mask in 0..<packings {
+            let sum = packingUnits[mask], cost = packingCost[mask]
+            if sum >= low && sum <= W && cost < best { best = cost; bestMask = mask; bestSplit = -1 }
+            // One line at v splits instead: x of its units at u (at least one), the rest at v.
+            guard sum < W else { continue }
+            var candidates = ~mask & splittable
+            while candidates != 0 {
+                let k = candidates.trailingZeroBitCount
+                candidates &= candidates - 1
+                let lo = max(1, low - sum), hi = min(qs[k] - 1, W - sum)
+                guard lo <= hi else { continue }
+                let cu = cus[k], cv = cvs[k]
+                let x = cu < cv ? hi : lo
+                let c = cost - atV[k] + Double(x) * cu + Double(qs[k] - x) * cv + 2 * penalty
+                if c < best { best = c; bestMask = mask; bestSplit = k; bestX = x }
             }
         }
-        } }
         guard bestMask >= 0 else { return .infinity }
         units.removeAll(keepingCapacity: true)
         for k in 0..<n { units.append(k == bestSplit ? bestX : (bestMask & (1 << k) != 0 ? qs[k] : 0)) }
