@@ -178,10 +178,8 @@ public enum Engine {
         var spread: SpreadOrders?
         let totals = withUnsafeMutablePointer(to: &spread) { spreadOut in
             let building = DispatchGroup()
-            if !policy.cost.respectCapacity {
-                nonisolated(unsafe) let spreadOut = spreadOut  // (written by that one task, read after it is waited for)
-                DispatchQueue.global().async(group: building) { spreadOut.pointee = SpreadOrders(inPassOrder: passOrders) }
-            }
+            nonisolated(unsafe) let spreadOut = spreadOut  // (written by that one task, read after it is waited for)
+            DispatchQueue.global().async(group: building) { spreadOut.pointee = SpreadOrders(inPassOrder: passOrders) }
             let totals = PlanTotals(lines, splitPenalty: policy.cost.splitPenalty)
             building.wait()
             return totals

@@ -37,8 +37,8 @@ struct PairRepack {
     var tableRows: [Double] = []
     var choice: [Int32] = []
     var window: [Int] = []
-    /// Per moving line: units at `u` chosen, its units, and (trying every packing) its cost whole at `u` and at `v` and
-    /// its objective per unit at each.
+    /// Per moving line: units at `u` chosen, its units, its cost whole at `u` and at `v` (`wholeCosts`) and (trying every
+    /// packing) its objective per unit at each.
     var units: [Int] = []
     var qs: [Int] = []
     var atU: [Double] = [], atV: [Double] = []
@@ -305,6 +305,16 @@ struct PairRepack {
         return true
     }
 
+    /// Each moving line's cost whole at `u` and whole at `v` (a piece's penalty included; infinity where it may not
+    /// go), into `atU` and `atV`.
+    mutating func wholeCosts(_ u: Int, _ v: Int) {
+        atU.removeAll(keepingCapacity: true); atV.removeAll(keepingCapacity: true)
+        for (k, l) in lines.enumerated() {
+            atU.append(l == forbidLine && u == forbidBucket ? .infinity : Double(qs[k]) * obj(l, u) + penalty)
+            atV.append(l == forbidLine && v == forbidBucket ? .infinity : Double(qs[k]) * obj(l, v) + penalty)
+        }
+    }
+
     /// The pair's best packing by a table over the units sent to `u` (lines with and without the split line): its cost,
     /// with each line's units at `u` in `units` (infinity when none fits). States from which no packing can cost less
     /// than `limit`, or reach `low` units at `u`, are left out (`limit`: infinity when any packing will do).
@@ -321,12 +331,10 @@ struct PairRepack {
         // units.
         rest.removeAll(keepingCapacity: true); rest.append(contentsOf: repeatElement(0, count: n + 1))
         restUnits.removeAll(keepingCapacity: true); restUnits.append(contentsOf: repeatElement(0, count: n + 1))
+        wholeCosts(u, v)
         for k in stride(from: n - 1, through: 0, by: -1) {
-            let l = lines[k], q = qs[k], barred = l == forbidLine
-            let atV = !(barred && v == forbidBucket) ? Double(q) * obj(l, v) + penalty : Double.infinity
-            let atU = !(barred && u == forbidBucket) ? Double(q) * obj(l, u) + penalty : Double.infinity
-            rest[k] = rest[k + 1] + min(atU, atV)
-            restUnits[k] = restUnits[k + 1] + q
+            rest[k] = rest[k + 1] + min(atU[k], atV[k])
+            restUnits[k] = restUnits[k + 1] + qs[k]
         }
         // The rows without and with a split line, before and after each line, in one buffer.
         if tableRows.count < 4 * width { tableRows = [Double](repeating: .infinity, count: 4 * width) }
@@ -355,8 +363,7 @@ struct PairRepack {
                         let l = lines[k], q = qs[k]
                         let cu = obj(l, u), cv = obj(l, v)
                         let barred = l == forbidLine  // (kept out of forbidBucket: whole at the other, never split)
-                        let atV = cv.isFinite && !(barred && v == forbidBucket) ? Double(q) * cv + penalty : Double.infinity  // whole at v
-                        let atU = cu.isFinite && !(barred && u == forbidBucket) ? Double(q) * cu + penalty : Double.infinity  // whole at u
+                        let atV = self.atV[k], atU = self.atU[k]  // whole at v, whole at u
                         let top = min(W, reach + q)
                         for w in 0...top { n0[w] = .infinity; n1[w] = .infinity }
                         let c0 = ch + k * 2 * width, c1 = c0 + width
@@ -460,12 +467,10 @@ struct PairRepack {
     /// fits). Ties keep the first found (packings in order of the set of lines at `u`, split lines in line order).
     mutating func enumerate(_ u: Int, _ v: Int, W: Int, low: Int) -> Double {
         let n = lines.count
-        atU.removeAll(keepingCapacity: true); atV.removeAll(keepingCapacity: true)
+        wholeCosts(u, v)
         unitU.removeAll(keepingCapacity: true); unitV.removeAll(keepingCapacity: true)
         var splittable = 0  // the lines that may split (more than one unit, not kept out of a bucket)
         for (k, l) in lines.enumerated() {
-            atU.append(l == forbidLine && u == forbidBucket ? .infinity : Double(qs[k]) * obj(l, u) + penalty)
-            atV.append(l == forbidLine && v == forbidBucket ? .infinity : Double(qs[k]) * obj(l, v) + penalty)
             unitU.append(obj(l, u)); unitV.append(obj(l, v))
             if qs[k] > 1 && l != forbidLine { splittable |= 1 << k }
         }

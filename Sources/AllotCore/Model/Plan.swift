@@ -132,8 +132,8 @@ struct SolverRecord: Hashable, Sendable {
     /// The ship-complete orders the solver left spread over several warehouses (those the pass re-sources), in the
     /// pass's order, as the pass found them; nil for a plan made otherwise.
     var passOrders: [SpreadOrder]?
-    /// The same by order and by sku, kept up to date by incremental re-plans: built beside the plan's totals (nil when
-    /// site capacity is respected, as re-plans then redo the passes whole), else by the first re-plan that needs them.
+    /// The same by order and by sku, kept up to date by incremental re-plans: built beside the plan's totals, or by the
+    /// first re-plan that needs them.
     var spread: SpreadOrders?
     static func == (a: SolverRecord, b: SolverRecord) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
