@@ -29,10 +29,10 @@ public enum Engine {
         let below = serviceBelow(index: index, policy: policy, asOf: asOf)
         if policy.priority.serviceTargets { stepDone("service targets") }
         var times = GroupTimes()
-        let (lines, free) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below, times: &times)
+        let (lines, free, loaded) = solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: below, times: &times)
         groupTimes(times)
         stepDone("solve groups")
-        return finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf, stepDone: stepDone)
+        return finish(lines: lines, free: free, loaded: loaded, index: index, policy: policy, asOf: asOf, stepDone: stepDone)
     }
 
     /// The customers below their service target, who move ahead within their class (none unless the policy has
@@ -103,10 +103,11 @@ public enum Engine {
     /// Solves every group, in parallel (256 chunks, each taking every 256th group), with each recommendation put
     /// straight at its line's snapshot position in the plan's own array, which is then closed up over the lines not
     /// planned: a whole plan's million lines are never copied, nor a second array of them faulted in. Returns the lines
-    /// in line-key order (the snapshot's order, unless it lists lines otherwise) and the supplies each sku has left free.
+    /// in line-key order (the snapshot's order, unless it lists lines otherwise), the supplies each sku has left free,
+    /// and every solved sku's supplies for the passes after the solver (`SupplyLedger.loaded`).
     /// `times` gets each part's time, summed over the groups and the cores.
-    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>,
-                                   times: inout GroupTimes) -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]]) {
+    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>, times: inout GroupTimes)
+        -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]], loaded: [SupplyLedger.Loaded]) {
         let groups = index.groups
         let n = index.snapshot.lines.count
         let memo = ArcMemo(index: index, policy: policy)
@@ -115,16 +116,19 @@ public enum Engine {
         filled.initialize(repeating: false, count: max(1, n))
         defer { filled.deallocate() }
         var perChunk = [[(SKU, [FreeSupply])]](repeating: [], count: chunks)
+        var loadedPerChunk = [[SupplyLedger.Loaded]](repeating: [], count: chunks)
         var chunkTimes = [GroupTimes](repeating: GroupTimes(), count: chunks)
         var lines = [LineRecommendation](unsafeUninitializedCapacity: max(1, n)) { buffer, count in
             // A line belongs to one sku and a sku to one group, so no two workers ever write the same slot.
             nonisolated(unsafe) let slots = buffer.baseAddress!, filled = filled
             adviseHugePages(UnsafeMutableRawPointer(slots), bytes: buffer.count * MemoryLayout<LineRecommendation>.stride)
             perChunk.withUnsafeMutableBufferPointer { out in
+              loadedPerChunk.withUnsafeMutableBufferPointer { outLoaded in
                 chunkTimes.withUnsafeMutableBufferPointer { outTimes in
-                    nonisolated(unsafe) let (out, outTimes) = (out, outTimes)
+                    nonisolated(unsafe) let (out, outLoaded, outTimes) = (out, outLoaded, outTimes)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                         var free: [(SKU, [FreeSupply])] = []
+                        var loaded: [SupplyLedger.Loaded] = []
                         var times = GroupTimes()
                         var g = chunk
                         while g < groups.count {
@@ -135,13 +139,16 @@ public enum Engine {
                                 if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
                             }
                             free.append(contentsOf: freeSupply(solver))
+                            loaded.append(contentsOf: SupplyLedger.loaded(solver))
                             times.add(.recommendations, since: &clock)
                             g += chunks
                         }
                         out[chunk] = free
+                        outLoaded[chunk] = loaded
                         outTimes[chunk] = times
                     }
                 }
+              }
             }
             // Close up over the lines no group planned (cancelled orders, released lines).
             var k = 0
@@ -157,16 +164,17 @@ public enum Engine {
         for t in chunkTimes { times.add(t) }
         var freeBySku: [SKU: [FreeSupply]] = [:]
         for chunk in perChunk { for (sku, f) in chunk { freeBySku[sku] = f } }
-        return (lines, freeBySku)
+        return (lines, freeBySku, loadedPerChunk.flatMap { $0 })
     }
 
     /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, which it
     /// takes over, and totals the summary.
-    static func finish(lines: __owned [LineRecommendation], free: [SKU: [FreeSupply]], index: PlanningIndex, policy: Policy,
-                       asOf: Day, stepDone: (String) -> Void = { _ in }) -> Plan {
+    /// `loaded`: every solved sku's supplies, when the groups just solved hand them over (a full plan).
+    static func finish(lines: __owned [LineRecommendation], free: [SKU: [FreeSupply]], loaded: [SupplyLedger.Loaded]? = nil,
+                       index: PlanningIndex, policy: Policy, asOf: Day, stepDone: (String) -> Void = { _ in }) -> Plan {
         var lines = lines
         var solver: [LineKey: LineRecommendation] = [:]
-        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
+        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free, loaded: loaded)
         let passOrders = ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
         stepDone("ship complete")
         if policy.cost.respectCapacity {

@@ -36,8 +36,8 @@ enum ShipComplete {
         candidates.sort { $0.order.passKey < $1.order.passKey }
         // Room for every line the re-sourcing may change, made once (grown entry by entry, the table is rebuilt at each doubling).
         solver.reserveCapacity(solver.count + candidates.reduce(0) { $0 + $1.range.count })
-        // Every core works out the supplies the re-sourcing will read.
-        ledger.preload(wanted(lines, candidates.map(\.range)))
+        // Every core works out the supplies the re-sourcing will read (unless the solved groups handed them all over).
+        if !ledger.everySkuLoaded { ledger.preload(wanted(lines, candidates.map(\.range))) }
         // An order's re-sourcing reads and changes only its own skus' free units. So each order goes in the first round
         // after every earlier order sharing a sku with it; the orders of one round share none and are weighed side by
         // side, then applied in order: each sees exactly the free units it would see one order after another.

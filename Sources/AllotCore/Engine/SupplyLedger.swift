@@ -28,8 +28,47 @@ struct SupplyLedger {
     /// Per slot: ways from a supply to a region, worked out once per ledger, by `bucket * regionCount + region`.
     private var routeSlots: [[[RouteCandidate]?]] = []
 
-    init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]]) {
+    /// Whether every sku a plan's line draws on was loaded from the start (`loaded`): nothing is left to preload.
+    private(set) var everySkuLoaded = false
+
+    /// One sku's supplies and free units as `supplies(of:)` works them out, taken from a solved group instead.
+    struct Loaded: Sendable {
+        var sku: SKU
+        var list: [SupplyBucket]
+        var free: [Int]
+    }
+
+    /// With `loaded`, the supplies of every sku a plan's line draws on, as the plan's groups left them (`loaded(_:)`):
+    /// they are not worked out again.
+    init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]], loaded: [Loaded]? = nil) {
         self.index = index; self.policy = policy; self.asOf = asOf; solverFree = free
+        guard let loaded else { return }
+        slotOf.reserveCapacity(loaded.count)
+        lists.reserveCapacity(loaded.count); freeUnits.reserveCapacity(loaded.count); routeSlots.reserveCapacity(loaded.count)
+        for l in loaded { append(l.sku, l.list, l.free) }
+        everySkuLoaded = true
+    }
+
+    /// A solved group's skus with their supplies and the units the solver left free: what `supplies(of:)` would work
+    /// out for each from the index and `Engine.freeSupply` (the same supplies in the same order, the same free units).
+    static func loaded(_ s: GroupSolver) -> [Loaded] {
+        var out: [Loaded] = []
+        let buckets = s.p.buckets
+        var start = 0
+        while start < buckets.count {
+            var end = start + 1
+            while end < buckets.count && buckets[end].skuSlot == buckets[start].skuSlot { end += 1 }
+            var list = Array(buckets[start..<end])
+            for b in list.indices { list[b].skuSlot = 0 }
+            var free = [Int](repeating: 0, count: list.count)
+            for b in start..<end where s.cap[b] > 0 {
+                let k = list.firstIndex { $0.warehouse == buckets[b].warehouse && $0.kind == buckets[b].kind }!
+                free[k] = min(s.cap[b], list[k].capacity)
+            }
+            out.append(Loaded(sku: buckets[start].sku, list: list, free: free))
+            start = end
+        }
+        return out
     }
 
     /// Loads `sku`'s supplies and their free units unless already loaded; returns its slot.

@@ -27,4 +27,30 @@ struct ShipCompleteReviewTests {
         #expect(manyFound.map(\.range) == oneFound.map(\.range))
         #expect(manyFound.map(\.order) == oneFound.map(\.order))
     }
+
+    @Test("the supplies the solved groups hand over are those the ledger works out itself, and finish the same plan")
+    func handedOverSupplies() throws {
+        var s = ScenarioGenerator(.init(orderLines: 3_000, skus: 50, warehouses: 5, seed: 5)).generate()
+        for i in s.orders.indices where i % 2 == 0 { s.orders[i].shipComplete = true }
+        let policy = try Policy(toml: ScenarioGenerator.policyTOML, file: "policy.toml")
+        let index = PlanningIndex(s)
+        let asOf = ScenarioGenerator.Parameters(orderLines: 3_000, skus: 50, warehouses: 5, seed: 5).today
+        var times = GroupTimes()
+        let (lines, free, loaded) = Engine.solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: [], times: &times)
+        #expect(Set(loaded.map(\.sku)).count == loaded.count, "each sku once")
+        #expect(loaded.contains { $0.free.contains { $0 > 0 } }, "some supplies are left free")
+        let ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free)
+        for l in loaded {
+            let own = ledger.supplies(of: l.sku)
+            #expect(l.free == own.free, "free units of \(l.sku)")
+            #expect(l.list.map(\.capacity) == own.list.map(\.capacity) && l.list.map(\.skuSlot) == own.list.map(\.skuSlot)
+                    && l.list.map(\.warehouse) == own.list.map(\.warehouse) && l.list.map(\.kind) == own.list.map(\.kind)
+                    && l.list.map(\.availableDay) == own.list.map(\.availableDay) && l.list.map(\.ageDays) == own.list.map(\.ageDays),
+                    "supplies of \(l.sku)")
+        }
+        let handedOver = Engine.finish(lines: lines, free: free, loaded: loaded, index: index, policy: policy, asOf: asOf)
+        let workedOut = Engine.finish(lines: lines, free: free, index: index, policy: policy, asOf: asOf)
+        #expect(handedOver.lines == workedOut.lines)
+        #expect(handedOver.lines.contains { $0.rationale.contains("Ship complete") }, "the pass re-sourced or flagged orders")
+    }
 }
