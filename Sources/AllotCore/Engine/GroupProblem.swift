@@ -109,9 +109,11 @@ struct GroupProblem: Sendable {
         // Lines: every line of an open or held order that Allot has not released yet.
         let anyReserved = !ix.reservedLines.isEmpty
         let tierClass = ix.tiers.map { policy.tierClass($0) }
+        // A class is one (region, requested day, substitution rule) of a sku: its key packs the three in one word. The
+        // sku's classes by key, in an open-addressing table reused from sku to sku (a dictionary per sku hashed every
+        // line with SipHash, and was made and freed some twenty thousand times a plan).
+        var classTable = ClassKeyTable()
         for (slot, sku) in skus.enumerated() {
-            // A class is one (region, requested day, substitution rule) of the sku: its key packs the three in one word.
-            var classKey: [Int: Int] = [:]
             // Every line listed under a sku is of that sku: its item is looked up once.
             let item = ix.item(sku)
             let lift = policy.priority.criticalItemsFirst && item?.critical == true
@@ -122,6 +124,7 @@ struct GroupProblem: Sendable {
             // table, and a tight gather keeps many of those reads in flight at once, where reading each amid the
             // line's set-up waited for them one by one.
             let gathered = list.map { ix.lineFacts[$0] }
+            classTable.start(room: list.count)
             for (k, li) in list.enumerated() {
                 let f = gathered[k]
                 guard !f.flags.contains(.unplanned), !(anyReserved && ix.reservedLines.contains(f.key)) else { continue }
@@ -140,8 +143,8 @@ struct GroupProblem: Sendable {
                 }
                 if !w.isHeld && w.qty > 0 {
                     let key = Int(f.region) << 34 | Int(UInt32(bitPattern: f.requested)) << 1 | (w.allowSubstitute ? 1 : 0)
-                    if let c = classKey[key] { w.cls = c } else {
-                        w.cls = classes.count; classKey[key] = classes.count
+                    w.cls = classTable.find(key, orAdd: classes.count)
+                    if w.cls == classes.count {
                         classes.append(LineClass(sku: sku, skuSlot: slot, region: w.region, requested: f.requested,
                                                  allowSubstitute: w.allowSubstitute))
                     }
@@ -320,4 +323,40 @@ func groupedPositions(count: Int, groups: Int, _ group: (Int) -> Int) -> (list: 
     var list = [Int](repeating: 0, count: start[groups])
     for i in 0..<count { let g = group(i); if g >= 0 && g < groups { list[next[g]] = i; next[g] += 1 } }
     return (list, start)
+}
+
+/// The classes of one sku by key (`GroupProblem.init`): an open-addressing table of keys and class numbers (never
+/// negative; -1 marks an empty slot), cleared for each sku by resetting only the slots it used.
+struct ClassKeyTable {
+    private var keys: [Int] = []
+    private var values: [Int] = []
+    private var used: [Int] = []
+    private var mask = 0
+
+    /// Empties the table, with room for `room` keys.
+    mutating func start(room: Int) {
+        for k in used { values[k] = -1 }
+        used.removeAll(keepingCapacity: true)
+        var size = 16
+        while size < 2 * room { size <<= 1 }
+        if size > keys.count {
+            keys = [Int](repeating: 0, count: size)
+            values = [Int](repeating: -1, count: size)
+            mask = size - 1
+        }
+    }
+
+    /// The value stored for `key`, or else `value` (not negative), stored for it.
+    mutating func find(_ key: Int, orAdd value: Int) -> Int {
+        var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while true {
+            let v = values[slot]
+            if v < 0 {
+                keys[slot] = key; values[slot] = value; used.append(slot)
+                return value
+            }
+            if keys[slot] == key { return v }
+            slot = (slot + 1) & mask
+        }
+    }
 }
