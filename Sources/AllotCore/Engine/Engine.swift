@@ -169,12 +169,14 @@ public enum Engine {
 
     /// Runs the passes after the solver (ship-complete orders, then site capacity) over lines sorted by key, which it
     /// takes over, and totals the summary.
-    /// `loaded`: every solved sku's supplies, when the groups just solved hand them over (a full plan).
+    /// `loaded`: every solved sku's supplies, when the groups just solved hand them over (a full plan); else `supplies`,
+    /// the solver's record of them, serves where it lists a sku.
     static func finish(lines: __owned [LineRecommendation], free: [SKU: [FreeSupply]], loaded: [SupplyLedger.Loaded]? = nil,
-                       index: PlanningIndex, policy: Policy, asOf: Day, stepDone: (String) -> Void = { _ in }) -> Plan {
+                       supplies: [SKU: SupplyLedger.Loaded] = [:], index: PlanningIndex, policy: Policy, asOf: Day,
+                       stepDone: (String) -> Void = { _ in }) -> Plan {
         var lines = lines
         var solver: [LineKey: LineRecommendation] = [:]
-        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free, loaded: loaded)
+        var ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: free, supplies: supplies, loaded: loaded)
         let passOrders = ShipComplete.apply(&lines, ledger: &ledger, solver: &solver, index: index, policy: policy)
         stepDone("ship complete")
         if policy.cost.respectCapacity {
@@ -183,18 +185,31 @@ public enum Engine {
         }
         // The totals (on every core), and beside them the spread orders by order and by sku that the first incremental
         // re-plan reads (1M-line bench: 13 ms, which the first re-plan after a full plan otherwise spent building them).
+        // With them, the record of every solved sku's supplies and free units that later re-plans' passes read (kept, they
+        // are not freed: a million lines' plan made them on every core among its lines, and handing that memory back left
+        // the next re-plans' allocations scattered: the busiest sku's re-solve took 42 ms instead of 31).
         var spread: SpreadOrders?
+        var recorded = supplies
         let totals = withUnsafeMutablePointer(to: &spread) { spreadOut in
-            let building = DispatchGroup()
-            nonisolated(unsafe) let spreadOut = spreadOut  // (written by that one task, read after it is waited for)
-            DispatchQueue.global().async(group: building) { spreadOut.pointee = SpreadOrders(inPassOrder: passOrders) }
-            let totals = PlanTotals(lines, splitPenalty: policy.cost.splitPenalty)
-            building.wait()
-            return totals
+            withUnsafeMutablePointer(to: &recorded) { recordedOut in
+                let building = DispatchGroup()
+                // (Each written by that one task, read after it is waited for.)
+                nonisolated(unsafe) let (spreadOut, recordedOut) = (spreadOut, recordedOut)
+                DispatchQueue.global().async(group: building) {
+                    spreadOut.pointee = SpreadOrders(inPassOrder: passOrders)
+                    guard let loaded else { return }
+                    recordedOut.pointee.reserveCapacity(loaded.count)
+                    for l in loaded { recordedOut.pointee[l.sku] = l }
+                }
+                let totals = PlanTotals(lines, splitPenalty: policy.cost.splitPenalty)
+                building.wait()
+                return totals
+            }
         }
         var plan = Plan(asOf: asOf, policyVersion: policy.version, lines: lines, summary: totals.summary)
         plan.solverRecord = SolverRecord(known: true, lines: solver, free: free, totals: totals, passOrders: passOrders)
         plan.solverRecord.spread = spread
+        plan.solverRecord.supplies = recorded
         stepDone("totals")
         return plan
     }

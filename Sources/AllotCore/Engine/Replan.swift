@@ -56,8 +56,8 @@ extension Engine {
         let groupSkus = Set(groups.joined())
         // Service targets keep the previous plan's view of who is below target.
         let below = policy.priority.serviceTargets ? customersBelowTarget(plan.lines, index: index) : []
-        guard let (solved, free) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below, giveWay: giveWay,
-                                               abandon: abandon) else {
+        guard let (solved, free, supplies) = solveGroups(groups, index: index, policy: policy, asOf: asOf, serviceBelow: below,
+                                                         giveWay: giveWay, abandon: abandon) else {
             var changes = PlanChanges()
             changes.abandoned = true
             return changes
@@ -69,6 +69,9 @@ extension Engine {
         for (sku, f) in free { newFree[sku] = f }
         for sku in groupSkus where plan.solverRecord.free[sku] ?? [] != newFree[sku] ?? [] { freeChanged.insert(sku) }
         for sku in groupSkus { plan.solverRecord.free[sku] = newFree[sku] }
+        // Every re-solved sku's supplies as now listed (for the passes' ledger); the record serves only its own day.
+        if plan.asOf != asOf { plan.solverRecord.supplies = [:] }
+        for l in supplies { plan.solverRecord.supplies[l.sku] = l }
         let fresh = solved.map(\.1)
         if policy.cost.respectCapacity && index.snapshot.warehouses.contains(where: { $0.dailyLineCapacity != nil }) {
             return replanWholePasses(fresh, groupSkus: groupSkus, plan: &plan, index: index, policy: policy, asOf: asOf)
@@ -174,7 +177,8 @@ extension Engine {
         lines.sort { $0.key < $1.key }
         var changes = PlanChanges()
         changes.previous = plan
-        plan = finish(lines: lines, free: plan.solverRecord.free, index: index, policy: policy, asOf: asOf)
+        plan = finish(lines: lines, free: plan.solverRecord.free, supplies: plan.solverRecord.supplies, index: index, policy: policy,
+                      asOf: asOf)
         return changes
     }
 
@@ -193,13 +197,13 @@ extension Engine {
     /// Nil when `abandon`, asked before each group, said to stop.
     static func solveGroups(_ groups: [[SKU]], index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>,
                             giveWay: (() -> Bool)? = nil, abandon: (@Sendable () -> Bool)? = nil)
-        -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])])? {
-        typealias Solved = (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])])
+        -> (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])], supplies: [SupplyLedger.Loaded])? {
+        typealias Solved = (lines: [(Int, LineRecommendation)], free: [(SKU, [FreeSupply])], supplies: [SupplyLedger.Loaded])
         let solve = { (g: Int) -> Solved in
             let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow)
-            return (recommendations(solver, index: index, policy: policy, asOf: asOf), freeSupply(solver))
+            return (recommendations(solver, index: index, policy: policy, asOf: asOf), freeSupply(solver), SupplyLedger.loaded(solver))
         }
-        var perGroup = [Solved](repeating: ([], []), count: groups.count)
+        var perGroup = [Solved](repeating: ([], [], []), count: groups.count)
         var next = 0
         if let giveWay {
             while next < groups.count && giveWay() {
@@ -225,9 +229,11 @@ extension Engine {
         if stopped.value { return nil }
         // In the order of the 256 chunks that take every 256th group (that of a parallel solve of them all).
         let chunks = max(1, min(groups.count, 256))
-        var out: Solved = ([], [])
+        var out: Solved = ([], [], [])
         for c in 0..<chunks {
-            for g in stride(from: c, to: groups.count, by: chunks) { out.lines += perGroup[g].lines; out.free += perGroup[g].free }
+            for g in stride(from: c, to: groups.count, by: chunks) {
+                out.lines += perGroup[g].lines; out.free += perGroup[g].free; out.supplies += perGroup[g].supplies
+            }
         }
         return out
     }

@@ -131,7 +131,8 @@ struct ShipCompleteReplay {
     private init(plan: Plan, spread: SpreadOrders?, index: PlanningIndex, policy: Policy, asOf: Day) {
         self.plan = plan; self.index = index; self.policy = policy
         self.spread = spread ?? SpreadOrders(inPassOrder: plan.solverRecord.passOrders ?? Self.spreadOrders(plan, index: index))
-        ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free)
+        ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free,
+                              supplies: plan.asOf == asOf ? plan.solverRecord.supplies : [:])
     }
 
     /// `dirty`: skus whose free units differ, at the place in the pass reached, from what the previous pass found.

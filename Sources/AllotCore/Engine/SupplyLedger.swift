@@ -38,10 +38,15 @@ struct SupplyLedger {
         var free: [Int]
     }
 
+    /// Each solved sku's supplies and free units as its group's solve left them (`SolverRecord.supplies`): read instead
+    /// of worked out from the index and `solverFree` when a sku is loaded.
+    let solverSupplies: [SKU: Loaded]
+
     /// With `loaded`, the supplies of every sku a plan's line draws on, as the plan's groups left them (`loaded(_:)`):
-    /// they are not worked out again.
-    init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]], loaded: [Loaded]? = nil) {
-        self.index = index; self.policy = policy; self.asOf = asOf; solverFree = free
+    /// they are not worked out again. `supplies`: the solver's record of the skus' supplies (see `solverSupplies`).
+    init(index: PlanningIndex, policy: Policy, asOf: Day, free: [SKU: [FreeSupply]], supplies: [SKU: Loaded] = [:],
+         loaded: [Loaded]? = nil) {
+        self.index = index; self.policy = policy; self.asOf = asOf; solverFree = free; solverSupplies = supplies
         guard let loaded else { return }
         slotOf.reserveCapacity(loaded.count)
         lists.reserveCapacity(loaded.count); freeUnits.reserveCapacity(loaded.count); routeSlots.reserveCapacity(loaded.count)
@@ -49,15 +54,16 @@ struct SupplyLedger {
         everySkuLoaded = true
     }
 
-    /// A solved group's skus with their supplies and the units the solver left free: what `supplies(of:)` would work
+    /// Every sku of a solved group with its supplies and the units the solver left free: what `supplies(of:)` would work
     /// out for each from the index and `Engine.freeSupply` (the same supplies in the same order, the same free units).
     static func loaded(_ s: GroupSolver) -> [Loaded] {
         var out: [Loaded] = []
         let buckets = s.p.buckets
         var start = 0
-        while start < buckets.count {
-            var end = start + 1
-            while end < buckets.count && buckets[end].skuSlot == buckets[start].skuSlot { end += 1 }
+        // A group lists each sku's supplies together, sku after sku (a sku may have none).
+        for (slot, sku) in s.p.skus.enumerated() {
+            var end = start
+            while end < buckets.count && buckets[end].skuSlot == slot { end += 1 }
             var list = Array(buckets[start..<end])
             for b in list.indices { list[b].skuSlot = 0 }
             var free = [Int](repeating: 0, count: list.count)
@@ -65,7 +71,7 @@ struct SupplyLedger {
                 let k = list.firstIndex { $0.warehouse == buckets[b].warehouse && $0.kind == buckets[b].kind }!
                 free[k] = min(s.cap[b], list[k].capacity)
             }
-            out.append(Loaded(sku: buckets[start].sku, list: list, free: free))
+            out.append(Loaded(sku: sku, list: list, free: free))
             start = end
         }
         return out
@@ -113,6 +119,7 @@ struct SupplyLedger {
 
     /// `sku`'s supplies, in the solver's order, and the units of each that the solver left free.
     func supplies(of sku: SKU) -> (list: [SupplyBucket], free: [Int]) {
+        if let recorded = solverSupplies[sku] { return (recorded.list, recorded.free) }
         var list: [SupplyBucket] = []
         index.appendSupplies(of: sku, slot: 0, policy: policy, asOf: asOf, to: &list)
         var free = [Int](repeating: 0, count: list.count)

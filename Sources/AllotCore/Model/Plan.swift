@@ -114,6 +114,7 @@ public struct Plan: Hashable, Sendable, Codable {
         var record = solverRecord
         record.lines = Dictionary(uniqueKeysWithValues: solverRecord.lines.map { ($0.key, $0.value) })
         record.free = Dictionary(uniqueKeysWithValues: solverRecord.free.map { ($0.key, $0.value) })
+        record.supplies = Dictionary(uniqueKeysWithValues: solverRecord.supplies.map { ($0.key, $0.value) })
         record.spread = solverRecord.spread.map { SpreadOrders(inPassOrder: $0.inPassOrder) }
         copy.solverRecord = record
         return copy
@@ -127,6 +128,10 @@ struct SolverRecord: Hashable, Sendable {
     var lines: [LineKey: LineRecommendation] = [:]
     /// The supplies each sku had left free after the solver.
     var free: [SKU: [FreeSupply]] = [:]
+    /// Each solved sku's supplies with the units the solver left free (`free` in the supplies' order), as its group's last
+    /// solve left them (kept up to date by incremental re-plans): the passes after the solver read them instead of
+    /// working them out from the index again. A sku not listed is worked out.
+    var supplies: [SKU: SupplyLedger.Loaded] = [:]
     /// The summary's sums, which an incremental re-plan adjusts line by line.
     var totals = PlanTotals()
     /// The ship-complete orders the solver left spread over several warehouses (those the pass re-sources), in the

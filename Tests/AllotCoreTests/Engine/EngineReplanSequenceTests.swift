@@ -112,7 +112,25 @@ struct EngineReplanSequenceTests {
             let kept = plan.solverRecord.spread ?? plan.solverRecord.passOrders.map { SpreadOrders(inPassOrder: $0) }
             #expect(kept?.inPassOrder == scanned, "seed \(seed) step \(n): \(what)")
             #expect(kept?.bySku == SpreadOrders(inPassOrder: scanned).bySku, "seed \(seed) step \(n): \(what)")
+            // The record of each sku's supplies and free units, which the passes read, is what the index and the solver's
+            // free units give now.
+            let worked = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free)
+            #expect(plan.solverRecord.supplies.count == truth.items.count, "seed \(seed) step \(n): every sku recorded")
+            for (sku, recorded) in plan.solverRecord.supplies {
+                let own = worked.supplies(of: sku)
+                #expect(recorded.free == own.free && Self.same(recorded.list, own.list), "seed \(seed) step \(n): \(what): supplies of \(sku)")
+            }
             if plan.lines != full.lines { return }
+        }
+    }
+
+    /// Whether two lists of supplies are the same supplies, field by field.
+    static func same(_ a: [SupplyBucket], _ b: [SupplyBucket]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { x, y in
+            x.sku == y.sku && x.skuSlot == y.skuSlot && x.warehouse == y.warehouse && x.kind == y.kind
+                && x.availableDay == y.availableDay && x.capacity == y.capacity && x.atp == y.atp && x.ageDays == y.ageDays
+                && x.stale == y.stale && x.onHand == y.onHand && x.reserved == y.reserved && x.safetyStock == y.safetyStock
+                && x.released == y.released
         }
     }
 
