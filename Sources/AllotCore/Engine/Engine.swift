@@ -123,32 +123,32 @@ public enum Engine {
             nonisolated(unsafe) let slots = buffer.baseAddress!, filled = filled
             adviseHugePages(UnsafeMutableRawPointer(slots), bytes: buffer.count * MemoryLayout<LineRecommendation>.stride)
             perChunk.withUnsafeMutableBufferPointer { out in
-              loadedPerChunk.withUnsafeMutableBufferPointer { outLoaded in
-                chunkTimes.withUnsafeMutableBufferPointer { outTimes in
-                    nonisolated(unsafe) let (out, outLoaded, outTimes) = (out, outLoaded, outTimes)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        var free: [(SKU, [FreeSupply])] = []
-                        var loaded: [SupplyLedger.Loaded] = []
-                        var times = GroupTimes()
-                        var g = chunk
-                        while g < groups.count {
-                            let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g], serviceBelow: serviceBelow,
-                                                    memo: memo, beforeSplits: nil, times: &times)
-                            var clock = DispatchTime.now().uptimeNanoseconds
-                            recommendations(solver, index: index, policy: policy, asOf: asOf) { i, r in
-                                if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+                loadedPerChunk.withUnsafeMutableBufferPointer { outLoaded in
+                    chunkTimes.withUnsafeMutableBufferPointer { outTimes in
+                        nonisolated(unsafe) let (out, outLoaded, outTimes) = (out, outLoaded, outTimes)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                            var free: [(SKU, [FreeSupply])] = []
+                            var loaded: [SupplyLedger.Loaded] = []
+                            var times = GroupTimes()
+                            var g = chunk
+                            while g < groups.count {
+                                let solver = solveGroup(index: index, policy: policy, asOf: asOf, skus: groups[g],
+                                                        serviceBelow: serviceBelow, memo: memo, beforeSplits: nil, times: &times)
+                                var clock = DispatchTime.now().uptimeNanoseconds
+                                recommendations(solver, index: index, policy: policy, asOf: asOf) { i, r in
+                                    if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
+                                }
+                                free.append(contentsOf: freeSupply(solver))
+                                loaded.append(contentsOf: SupplyLedger.loaded(solver))
+                                times.add(.recommendations, since: &clock)
+                                g += chunks
                             }
-                            free.append(contentsOf: freeSupply(solver))
-                            loaded.append(contentsOf: SupplyLedger.loaded(solver))
-                            times.add(.recommendations, since: &clock)
-                            g += chunks
+                            out[chunk] = free
+                            outLoaded[chunk] = loaded
+                            outTimes[chunk] = times
                         }
-                        out[chunk] = free
-                        outLoaded[chunk] = loaded
-                        outTimes[chunk] = times
                     }
                 }
-              }
             }
             // Close up over the lines no group planned (cancelled orders, released lines).
             var k = 0

@@ -117,7 +117,8 @@ struct SupplyLedger {
         return slot
     }
 
-    /// `sku`'s supplies, in the solver's order, and the units of each that the solver left free.
+    /// `sku`'s supplies, in the solver's order, and the units of each that the solver left free (as the solver's record
+    /// has them, when it lists the sku).
     func supplies(of sku: SKU) -> (list: [SupplyBucket], free: [Int]) {
         if let recorded = solverSupplies[sku] { return (recorded.list, recorded.free) }
         var list: [SupplyBucket] = []
