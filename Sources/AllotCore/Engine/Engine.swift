@@ -97,16 +97,18 @@ public enum Engine {
     /// Solves every group, in parallel, returning each line's recommendation in line-key order.
     static func solveAll(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>) -> [LineRecommendation] {
         var times = GroupTimes()
-        return solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow, times: &times).lines
+        return solveAllInKeyOrder(index: index, policy: policy, asOf: asOf, serviceBelow: serviceBelow, handingOver: false,
+                                  times: &times).lines
     }
 
     /// Solves every group, in parallel (256 chunks, each taking every 256th group), with each recommendation put
     /// straight at its line's snapshot position in the plan's own array, which is then closed up over the lines not
     /// planned: a whole plan's million lines are never copied, nor a second array of them faulted in. Returns the lines
     /// in line-key order (the snapshot's order, unless it lists lines otherwise), the supplies each sku has left free,
-    /// and every solved sku's supplies for the passes after the solver (`SupplyLedger.loaded`).
+    /// and, `handingOver`, every solved sku's supplies for the passes after the solver (`SupplyLedger.loaded`; else none).
     /// `times` gets each part's time, summed over the groups and the cores.
-    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>, times: inout GroupTimes)
+    static func solveAllInKeyOrder(index: PlanningIndex, policy: Policy, asOf: Day, serviceBelow: Set<CustomerID>,
+                                   handingOver: Bool = true, times: inout GroupTimes)
         -> (lines: [LineRecommendation], free: [SKU: [FreeSupply]], loaded: [SupplyLedger.Loaded]) {
         let groups = index.groups
         let n = index.snapshot.lines.count
@@ -139,7 +141,7 @@ public enum Engine {
                                     if filled[i] { slots[i] = r } else { (slots + i).initialize(to: r); filled[i] = true }
                                 }
                                 free.append(contentsOf: freeSupply(solver))
-                                loaded.append(contentsOf: SupplyLedger.loaded(solver))
+                                if handingOver { loaded.append(contentsOf: SupplyLedger.loaded(solver)) }
                                 times.add(.recommendations, since: &clock)
                                 g += chunks
                             }

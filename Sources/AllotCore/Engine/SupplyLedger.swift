@@ -67,10 +67,7 @@ struct SupplyLedger {
             var list = Array(buckets[start..<end])
             for b in list.indices { list[b].skuSlot = 0 }
             var free = [Int](repeating: 0, count: list.count)
-            for b in start..<end where s.cap[b] > 0 {
-                let k = list.firstIndex { $0.warehouse == buckets[b].warehouse && $0.kind == buckets[b].kind }!
-                free[k] = min(s.cap[b], list[k].capacity)
-            }
+            for b in start..<end where s.cap[b] > 0 { place(s.cap[b], warehouse: buckets[b].warehouse, kind: buckets[b].kind, in: list, &free) }
             out.append(Loaded(sku: sku, list: list, free: free))
             start = end
         }
@@ -125,12 +122,15 @@ struct SupplyLedger {
         index.appendSupplies(of: sku, slot: 0, policy: policy, asOf: asOf, to: &list)
         var free = [Int](repeating: 0, count: list.count)
         for f in solverFree[sku] ?? [] {
-            let kind: SupplyBucket.Kind = f.receipt.map { .receipt($0) } ?? .onHand
-            let b = list.firstIndex { $0.warehouse == f.warehouse && $0.kind == kind }
-            // Never more than the supply holds, whatever the record says.
-            if let b { free[b] = min(f.units, list[b].capacity) }
+            Self.place(f.units, warehouse: f.warehouse, kind: f.receipt.map { .receipt($0) } ?? .onHand, in: list, &free)
         }
         return (list, free)
+    }
+
+    /// Sets the free units of the supply of `list` at `warehouse` of `kind` (the first such) to `units`, never more than
+    /// the supply holds, whatever the record says.
+    private static func place(_ units: Int, warehouse: Int, kind: SupplyBucket.Kind, in list: [SupplyBucket], _ free: inout [Int]) {
+        if let b = list.firstIndex(where: { $0.warehouse == warehouse && $0.kind == kind }) { free[b] = min(units, list[b].capacity) }
     }
 
     /// The slot of a loaded sku.
