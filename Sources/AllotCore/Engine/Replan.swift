@@ -69,8 +69,7 @@ extension Engine {
         for (sku, f) in free { newFree[sku] = f }
         for sku in groupSkus where plan.solverRecord.free[sku] ?? [] != newFree[sku] ?? [] { freeChanged.insert(sku) }
         for sku in groupSkus { plan.solverRecord.free[sku] = newFree[sku] }
-        // Every re-solved sku's supplies as now listed (for the passes' ledger); the record serves only its own day.
-        if plan.asOf != asOf { plan.solverRecord.supplies = [:] }
+        // Every re-solved sku's supplies as now listed (for the passes' ledger).
         for l in supplies { plan.solverRecord.supplies[l.sku] = l }
         let fresh = solved.map(\.1)
         if policy.cost.respectCapacity && index.snapshot.warehouses.contains(where: { $0.dailyLineCapacity != nil }) {
@@ -177,8 +176,8 @@ extension Engine {
         lines.sort { $0.key < $1.key }
         var changes = PlanChanges()
         changes.previous = plan
-        plan = finish(lines: lines, free: plan.solverRecord.free, supplies: plan.solverRecord.supplies, index: index, policy: policy,
-                      asOf: asOf)
+        plan = finish(lines: lines, free: plan.solverRecord.free, supplies: plan.recordedSupplies(asOf: asOf), index: index,
+                      policy: policy, asOf: asOf)
         return changes
     }
 

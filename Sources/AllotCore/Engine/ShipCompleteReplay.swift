@@ -132,7 +132,7 @@ struct ShipCompleteReplay {
         self.plan = plan; self.index = index; self.policy = policy
         self.spread = spread ?? SpreadOrders(inPassOrder: plan.solverRecord.passOrders ?? Self.spreadOrders(plan, index: index))
         ledger = SupplyLedger(index: index, policy: policy, asOf: asOf, free: plan.solverRecord.free,
-                              supplies: plan.asOf == asOf ? plan.solverRecord.supplies : [:])
+                              supplies: plan.recordedSupplies(asOf: asOf))
     }
 
     /// `dirty`: skus whose free units differ, at the place in the pass reached, from what the previous pass found.

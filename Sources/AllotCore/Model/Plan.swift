@@ -119,6 +119,10 @@ public struct Plan: Hashable, Sendable, Codable {
         copy.solverRecord = record
         return copy
     }
+
+    /// The solver's record of each sku's supplies (`SolverRecord.supplies`) for passes planning as of `day`: none for
+    /// another day than the plan's own (its supplies' dates and ages would be another day's).
+    func recordedSupplies(asOf day: Day) -> [SKU: SupplyLedger.Loaded] { asOf == day ? solverRecord.supplies : [:] }
 }
 
 /// The solver's recommendations of the lines the passes after it changed; `known` is false for a plan that was
